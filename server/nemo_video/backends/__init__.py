@@ -1,0 +1,1 @@
+"""Backends: ``local`` (embedded studio engine) and ``cloud`` (NemoVideo), behind one protocol."""

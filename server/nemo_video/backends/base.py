@@ -1,0 +1,136 @@
+"""The Backend protocol and the value types that cross it (DESIGN §4).
+
+Both backends (``local`` and ``cloud``) implement :class:`Backend`; the service, the MCP face and
+the CLI only ever see these types, so every test of the service runs against either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..draft import Draft
+from ..skill.events import AgentEvent
+
+MediaKind = Literal["image", "video", "audio"]
+RenderState = Literal["pending", "processing", "completed", "failed"]
+OutputFormat = Literal["mp4", "webm", "mov", "gif"]
+Quality = Literal["draft", "high"]
+ProgressCallback = Callable[[float, str], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Session(_Value):
+    id: str
+    backend: Literal["local", "cloud"]
+    language: str = "en"
+    created_at: datetime = Field(default_factory=utcnow)
+    notice: str | None = Field(
+        default=None, description="Something the user must know, e.g. that a lost session was replaced."
+    )
+
+
+class Asset(_Value):
+    """One media file in a session, with its probed facts."""
+
+    id: str
+    name: str
+    kind: MediaKind
+    src: str = Field(description="Where the backend reads it: a store path (local) or a CDN URL (cloud).")
+    size_bytes: int | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    fps: float | None = None
+    has_audio: bool | None = None
+    sha256: str | None = None
+
+
+class Credits(_Value):
+    available: int | None = None
+    frozen: int | None = None
+    total: int | None = None
+    unlimited: bool = False
+    note: str = ""
+
+
+class SessionState(_Value):
+    session_id: str
+    draft: Draft | None = None
+    media: list[Asset] = Field(default_factory=list)
+    generated_media: list[dict[str, Any]] = Field(default_factory=list)
+    version: int | None = Field(default=None, description="Draft version (local backend; increases per edit).")
+
+    @property
+    def summary(self) -> str:
+        from ..draft import summarize
+
+        return summarize(self.draft)
+
+
+class RenderRequest(_Value):
+    format: OutputFormat = "mp4"
+    quality: Quality = "high"
+    destination: Path = Field(description="Final path of the file; written under a temporary name first.")
+
+
+class RenderStatus(_Value):
+    job_id: str
+    status: RenderState
+    progress: float | None = Field(default=None, ge=0.0, le=1.0)
+    message: str = ""
+    error: str | None = None
+    output_url: str | None = None
+
+
+class RenderOutput(_Value):
+    path: Path
+    size_bytes: int
+    format: OutputFormat = "mp4"
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    poster: Path | None = None
+    contact_sheet: Path | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the service needs from a backend. All methods are async; ``send`` is an async iterator."""
+
+    name: Literal["local", "cloud"]
+
+    async def open_session(self, language: str = "en") -> Session: ...
+
+    def send(self, session: Session, message: str) -> AsyncIterator[AgentEvent]:
+        """Talk to the agent; events are yielded as they arrive and the last one is ``Closed``."""
+        ...
+
+    async def upload(
+        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
+    ) -> list[Asset]: ...
+
+    async def credits(self) -> Credits: ...
+
+    async def state(self, session: Session) -> SessionState: ...
+
+    async def start_render(self, session: Session, draft: Draft, request: RenderRequest) -> RenderStatus: ...
+
+    async def render_status(self, job_id: str) -> RenderStatus: ...
+
+    async def fetch_output(
+        self, status: RenderStatus, destination: Path, on_progress: ProgressCallback | None = None
+    ) -> RenderOutput: ...
+
+    async def aclose(self) -> None: ...

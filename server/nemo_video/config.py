@@ -1,0 +1,260 @@
+"""Settings, built once at start-up from a mapping (the environment by default) and passed down.
+
+Nothing here runs at import. Tests build ``Settings.from_env({...})`` with their own mapping and
+overrides (short timeouts, a loopback API base, temporary directories).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from . import SKILL_NAME, __version__
+from .errors import ErrorCode, NemoVideoError
+
+DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
+Backend = Literal["local", "cloud"]
+BACKENDS: tuple[Backend, ...] = ("local", "cloud")
+
+
+class Secret:
+    """A string that never shows itself in repr/str/format; call :meth:`reveal` to use it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: Backend = "local"
+    api_base: str = DEFAULT_API_BASE
+    token: Secret | None = None
+    client_id: str | None = None
+    language: str = "en"
+    data_dir: Path = Path(".nemo-video")
+    output_dir: Path = Path("nemo-video-output")
+    config_dir: Path = Path(".nemo-video/config")
+    media_dirs: tuple[Path, ...] = ()
+    allow_private_urls: bool = False
+    ffmpeg: str | None = None
+    font_dirs: tuple[Path, ...] = ()
+
+    # Attribution headers (CONTRACT §2.2).
+    skill_source: str = SKILL_NAME
+    skill_version: str = __version__
+    skill_platform: str = "unknown"
+
+    # Timeouts and waits, in seconds; all overridable so tests run fast.
+    http_timeout_s: float = 60.0
+    sse_max_s: float = 900.0
+    sse_idle_s: float = 600.0
+    render_poll_s: float = 30.0
+    render_max_polls: int = 20
+    rate_limit_wait_s: float = 30.0
+    recover_first_wait_s: float = 30.0
+    recover_next_wait_s: float = 60.0
+    recover_max_unchanged: int = 5
+    render_timeout_s: float = 1800.0
+
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def token_file(self) -> Path:
+        return self.config_dir / "token.json"
+
+    @property
+    def client_id_file(self) -> Path:
+        return self.config_dir / "client_id"
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        home: Path | None = None,
+        skill_dir: Path | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``), then apply keyword overrides."""
+        env = dict(os.environ if env is None else env)
+        home = home if home is not None else Path.home()
+        values: dict[str, Any] = {}
+
+        backend = env.get("NEMO_BACKEND", "local").strip().lower() or "local"
+        if backend not in BACKENDS:
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT,
+                f"Unknown backend {backend!r} in NEMO_BACKEND.",
+                hint="Use 'local' (offline, free) or 'cloud' (NemoVideo).",
+            )
+        values["backend"] = backend
+        values["api_base"] = (env.get("NEMO_API_URL") or DEFAULT_API_BASE).rstrip("/")
+        if env.get("NEMO_TOKEN"):
+            values["token"] = Secret(env["NEMO_TOKEN"].strip())
+        if env.get("NEMO_CLIENT_ID"):
+            values["client_id"] = env["NEMO_CLIENT_ID"].strip()
+        values["language"] = env.get("NEMO_LANGUAGE", "en") or "en"
+
+        data_dir, config_dir, output_dir = _default_dirs(env)
+        values["data_dir"] = data_dir
+        values["config_dir"] = config_dir
+        values["output_dir"] = output_dir
+        values["media_dirs"] = _paths(env.get("NEMO_MEDIA_DIRS"))
+        values["font_dirs"] = _paths(env.get("NEMO_FONT_DIRS"))
+        values["allow_private_urls"] = _truthy(env.get("NEMO_ALLOW_PRIVATE_URLS"))
+        values["ffmpeg"] = env.get("NEMO_FFMPEG") or None
+        values["skill_platform"] = detect_platform(env, skill_dir=skill_dir, home=home)
+
+        for name, key, kind in _TIMING_ENV:
+            if env.get(key):
+                try:
+                    values[name] = kind(env[key])
+                except ValueError as exc:
+                    raise NemoVideoError(
+                        ErrorCode.INVALID_INPUT,
+                        f"{key}={env[key]!r} is not a number.",
+                        hint=f"Set {key} to a number of seconds, or unset it.",
+                    ) from exc
+
+        values.update(overrides)
+        return cls(**values)
+
+
+_TIMING_ENV: tuple[tuple[str, str, type], ...] = (
+    ("http_timeout_s", "NEMO_HTTP_TIMEOUT", float),
+    ("sse_max_s", "NEMO_SSE_MAX_SECONDS", float),
+    ("sse_idle_s", "NEMO_SSE_IDLE_SECONDS", float),
+    ("render_poll_s", "NEMO_RENDER_POLL_SECONDS", float),
+    ("render_max_polls", "NEMO_RENDER_MAX_POLLS", int),
+    ("rate_limit_wait_s", "NEMO_RATE_LIMIT_WAIT_SECONDS", float),
+    ("render_timeout_s", "NEMO_RENDER_TIMEOUT_SECONDS", float),
+)
+
+# Documented environment variables: name → what it does. The README's configuration table and
+# `nemo-video doctor` read this, so adding a variable is one line.
+ENV_VARS: dict[str, str] = {
+    "NEMO_BACKEND": "`local` (default; offline, free) or `cloud` (NemoVideo).",
+    "NEMO_TOKEN": "NemoVideo token for the cloud backend; without it a free anonymous token is fetched.",
+    "NEMO_CLIENT_ID": "Client id sent when fetching an anonymous token (default: a UUID stored per user).",
+    "NEMO_API_URL": f"Cloud API base (default `{DEFAULT_API_BASE}`).",
+    "NEMO_LANGUAGE": "Language of new cloud sessions (default `en`).",
+    "NEMO_DATA_DIR": "Where sessions, media and jobs are stored (default: the user data dir).",
+    "NEMO_CONFIG_DIR": "Where the client id and cached token live (default: the user config dir).",
+    "NEMO_OUTPUT_DIR": "Where exported videos go (default: Videos/nemo-video).",
+    "NEMO_MEDIA_DIRS": "Extra directories (os.pathsep-separated) that media may be read from.",
+    "NEMO_FONT_DIRS": "Extra font directories (os.pathsep-separated) searched for title fonts.",
+    "NEMO_ALLOW_PRIVATE_URLS": "Set to 1 to allow importing media from private/loopback URLs.",
+    "NEMO_FFMPEG": "Path of an ffmpeg binary to use instead of the bundled one.",
+    "SKILL_SOURCE": "Overrides the detected install platform sent as X-Skill-Platform.",
+    **{key: f"Override `{name}` (seconds or count)." for name, key, _ in _TIMING_ENV},
+}
+
+
+def _default_dirs(env: Mapping[str, str]) -> tuple[Path, Path, Path]:
+    import platformdirs  # imported lazily: nothing at import time
+
+    data = Path(env.get("NEMO_DATA_DIR") or platformdirs.user_data_dir("nemo-video", appauthor=False))
+    config = Path(env.get("NEMO_CONFIG_DIR") or platformdirs.user_config_dir("nemo-video", appauthor=False))
+    output = Path(
+        env.get("NEMO_OUTPUT_DIR") or Path(platformdirs.user_videos_dir()) / "nemo-video"
+    )
+    return data.expanduser(), config.expanduser(), output.expanduser()
+
+
+def _paths(value: str | None) -> tuple[Path, ...]:
+    if not value:
+        return ()
+    return tuple(Path(p).expanduser() for p in value.split(os.pathsep) if p.strip())
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def detect_platform(
+    env: Mapping[str, str], *, skill_dir: Path | None = None, home: Path | None = None
+) -> str:
+    """Value of ``X-Skill-Platform``: ``SKILL_SOURCE`` env, then ClawHub markers, then Cursor, else unknown."""
+    explicit = (env.get("SKILL_SOURCE") or "").strip().lower()
+    if explicit:
+        return explicit
+    skill_dir = skill_dir or Path(__file__).resolve().parent
+    home = home or Path.home()
+    for parent in (skill_dir, *skill_dir.parents):
+        if (parent / ".clawhub" / "origin.json").is_file():
+            return "clawhub"
+    if ".clawhub" in skill_dir.parts or str(skill_dir).startswith(str(home / ".clawhub")):
+        return "clawhub"
+    if ".cursor" in skill_dir.parts or env.get("CURSOR_TRACE_ID") or env.get("CURSOR_AGENT"):
+        return "cursor"
+    return "unknown"
+
+
+def load_client_id(settings: Settings) -> str:
+    """The persisted per-user client id, created (0600) on first use; ``NEMO_CLIENT_ID`` wins."""
+    if settings.client_id:
+        return settings.client_id
+    path = settings.client_id_file
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    except FileNotFoundError:
+        pass
+    return new_client_id(settings)
+
+
+def new_client_id(settings: Settings) -> str:
+    value = str(uuid.uuid4())
+    write_private(settings.client_id_file, value)
+    return value
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600, atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None

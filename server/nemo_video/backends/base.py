@@ -83,6 +83,11 @@ class RenderRequest(_Value):
     format: OutputFormat = "mp4"
     quality: Quality = "high"
     destination: Path = Field(description="Final path of the file; written under a temporary name first.")
+    height: int | None = Field(
+        default=None, ge=64, le=4320,
+        description="Output height in pixels (width follows the draft's aspect ratio); default the draft's.",
+    )
+    overwrite: bool = False
 
 
 class RenderStatus(_Value):

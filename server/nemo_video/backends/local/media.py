@@ -1,0 +1,303 @@
+"""Bringing media into a local session: by path or by http(s) URL, checked by content.
+
+Every import goes through one path: stage the bytes in a private temporary folder inside the store
+(a hard link when the source is on the same filesystem, else a copy; or the download), check the
+size, decode the content (Pillow for images, ffmpeg for audio/video), hash it, move it to
+``media/<sha256>.<ext>`` and record it. Any failure removes the staging folder, so a refused file
+leaves nothing behind: no row, no file, no temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+import httpx
+from PIL import Image, UnidentifiedImageError
+
+from ...config import Settings
+from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
+from ...guard import MAX_BYTES, check_url
+from ..base import Asset, MediaKind
+from .ffmpeg import locate, probe
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+FAMILY: dict[str, MediaKind] = {
+    "jpg": "image", "png": "image", "gif": "image", "webp": "image",
+    "mp4": "video", "mov": "video", "avi": "video", "webm": "video", "mkv": "video",
+    "mp3": "audio", "wav": "audio", "m4a": "audio", "aac": "audio",
+}
+assert set(FAMILY) == set(SUPPORTED_FORMATS)
+
+_PILLOW_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+_CONTENT_TYPES = {
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+    "video/mp4": "mp4", "video/quicktime": "mov", "video/x-msvideo": "avi", "video/webm": "webm",
+    "video/x-matroska": "mkv", "audio/mpeg": "mp3", "audio/wav": "wav", "audio/x-wav": "wav",
+    "audio/mp4": "m4a", "audio/x-m4a": "m4a", "audio/aac": "aac",
+}
+MAX_REDIRECTS = 5
+DOWNLOAD_TIMEOUT_S = 600.0
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Inspection:
+    kind: MediaKind
+    ext: str
+    facts: dict[str, Any]
+
+
+def normalise_extension(name: str) -> str:
+    """The supported extension of ``name`` (``jpeg`` → ``jpg``), or raise ``unsupported_media``."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    ext = "jpg" if ext == "jpeg" else ext
+    if ext not in FAMILY:
+        shown = f".{ext}" if ext else "no extension"
+        raise NemoVideoError(
+            ErrorCode.UNSUPPORTED_MEDIA, f"{name} has {shown}, which is not a supported media format."
+        )
+    return ext
+
+
+def check_size(name: str, size: int) -> None:
+    if size == 0:
+        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} is empty (0 bytes).",
+                             hint="Pass a real image, video or audio file.")
+    if size > MAX_BYTES:
+        raise NemoVideoError(
+            ErrorCode.MEDIA_TOO_LARGE,
+            f"{name} is {size / _MB:.0f} MB; the limit is {MAX_BYTES // _MB} MB.",
+        )
+
+
+class MediaImporter:
+    """Imports files into ``data_dir/media`` and records them in the store."""
+
+    def __init__(
+        self, settings: Settings, store: Store, *, http: httpx.AsyncClient | None = None,
+        download_timeout_s: float = DOWNLOAD_TIMEOUT_S,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._http = http
+        self._download_timeout_s = download_timeout_s
+        self.media_dir = settings.data_dir / "media"
+
+    async def import_path(self, session_id: str, path: Path) -> Asset:
+        source = Path(path).expanduser()
+        if not source.is_file():
+            raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.")
+        name = source.name
+        ext = normalise_extension(name)
+        check_size(name, source.stat().st_size)
+        async with self._staging(name, ext) as staged:
+            await anyio.to_thread.run_sync(_link_or_copy, source, staged)
+            return await self._accept(session_id, name, staged)
+
+    async def import_url(self, session_id: str, url: str) -> Asset:
+        checked = await check_url(url, self._settings.allow_private_urls)
+        name = _name_from_url(checked)
+        async with self._staging(name, "bin") as staged:
+            with anyio.fail_after(self._download_timeout_s):
+                content_type = await self._download(checked, staged)
+            if Path(name).suffix.lower().lstrip(".") not in (*FAMILY, "jpeg"):
+                ext = _CONTENT_TYPES.get(content_type)
+                name = f"{Path(name).stem or 'download'}.{ext}" if ext else name
+            normalise_extension(name)
+            return await self._accept(session_id, name, staged)
+
+    # ------------------------------------------------------------ shared steps
+
+    def _staging(self, name: str, ext: str) -> _Staging:
+        return _Staging(self.media_dir, name, ext)
+
+    async def _accept(self, session_id: str, name: str, staged: Path) -> Asset:
+        """Check the staged bytes, then move them into the store and record them."""
+        await self._store.get_session(session_id)
+        check_size(name, staged.stat().st_size)
+        found = await self._inspect(name, staged)
+        sha256 = await anyio.to_thread.run_sync(_sha256, staged)
+        final = self.media_dir / f"{sha256}.{found.ext}"
+        placed = await anyio.to_thread.run_sync(_place, staged, final)
+        try:
+            asset, created = await self._store.add_media(
+                session_id, name=name, kind=found.kind, path=final, sha256=sha256,
+                size=final.stat().st_size, facts=found.facts,
+            )
+        except BaseException:
+            if placed and not await self._store.media_path_used(final):
+                final.unlink(missing_ok=True)
+            raise
+        verb = "imported" if created else "already had"
+        log.info("media %s %s as %s (%s)", verb, name, asset.id, found.kind)
+        return asset
+
+    async def _inspect(self, name: str, staged: Path) -> Inspection:
+        ext = normalise_extension(name)
+        family = FAMILY[ext]
+        if family == "image":
+            return await anyio.to_thread.run_sync(_inspect_image, name, staged)
+        ffmpeg = locate(self._settings)
+        try:
+            info = await probe(staged, ffmpeg)
+        except NemoVideoError as exc:
+            raise NemoVideoError(
+                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is not a readable {family} file: {exc.message}"
+            ) from exc
+        is_video = info.has_video and not info.is_still_image
+        if family == "video" and is_video:
+            kind: MediaKind = "video"
+        elif info.has_audio and not is_video:
+            kind = "audio"  # an .m4a with cover art, or an audio-only .mp4
+        else:
+            found = "an image" if info.is_still_image else "no usable stream"
+            raise NemoVideoError(
+                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is named .{ext} but contains {found}, not {family}."
+            )
+        await _decode_start(ffmpeg, name, staged, kind)
+        facts = {
+            "duration_s": info.duration_s, "has_audio": info.has_audio,
+            **({"width": info.width, "height": info.height, "fps": info.fps} if kind == "video" else {}),
+        }
+        if not info.duration_s:
+            raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} has no measurable duration.")
+        return Inspection(kind, ext, facts)
+
+    async def _download(self, url: str, target: Path) -> str:
+        """Stream ``url`` into ``target`` with the size cap; returns the content type."""
+        client = self._http or httpx.AsyncClient(timeout=self._settings.http_timeout_s)
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                async with client.stream("GET", url, follow_redirects=False) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        next_url = str(response.url.join(response.headers["location"]))
+                        url = await check_url(next_url, self._settings.allow_private_urls)
+                        continue
+                    _check_response(url, response)
+                    await _stream_to(response, target, url)
+                    content_type: str = response.headers.get("content-type", "")
+                    return content_type.split(";")[0].strip().lower()
+            raise NemoVideoError(
+                ErrorCode.MEDIA_NOT_FOUND, f"{url} redirected more than {MAX_REDIRECTS} times."
+            )
+        except httpx.HTTPError as exc:
+            raise NemoVideoError(
+                ErrorCode.MEDIA_NOT_FOUND, f"Downloading {url} failed ({type(exc).__name__}: {exc}).",
+                hint="Check the URL and the network, or upload the file by path.",
+            ) from exc
+        finally:
+            if self._http is None:
+                await client.aclose()
+
+
+class _Staging:
+    """A private folder ``media/.incoming-<uuid>/`` holding one file; removed on exit whatever happens."""
+
+    def __init__(self, media_dir: Path, name: str, ext: str) -> None:
+        self._dir = media_dir / f".incoming-{uuid.uuid4().hex}"
+        safe = Path(name.replace("\\", "/")).name.strip() or f"media.{ext}"
+        self._file = self._dir / safe[-120:]
+
+    async def __aenter__(self) -> Path:
+        await anyio.to_thread.run_sync(lambda: self._dir.mkdir(parents=True, mode=0o700))
+        return self._file
+
+    async def __aexit__(self, *exc: object) -> None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(lambda: shutil.rmtree(self._dir, ignore_errors=True))
+
+
+def _check_response(url: str, response: httpx.Response) -> None:
+    if response.status_code >= 400:
+        raise NemoVideoError(
+            ErrorCode.MEDIA_NOT_FOUND, f"{url} answered HTTP {response.status_code}.",
+            hint="Check that the URL points at the file itself and is publicly readable.",
+        )
+    length = response.headers.get("content-length", "")
+    if length.isdigit():
+        check_size(url, int(length))
+
+
+async def _stream_to(response: httpx.Response, target: Path, url: str) -> None:
+    received = 0
+    async with await anyio.open_file(target, "wb") as fh:
+        async for chunk in response.aiter_bytes(1024 * 1024):
+            received += len(chunk)
+            if received > MAX_BYTES:
+                raise NemoVideoError(
+                    ErrorCode.MEDIA_TOO_LARGE,
+                    f"{url} is larger than the {MAX_BYTES // _MB} MB limit; the download was stopped.",
+                )
+            await fh.write(chunk)
+
+
+def _name_from_url(url: str) -> str:
+    last = unquote(httpx.URL(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return last or "download"
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another filesystem, or links not permitted
+        shutil.copyfile(source, target)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _place(staged: Path, final: Path) -> bool:
+    """Move the staged file to its content address; False when that content was stored already."""
+    if final.exists():
+        return False
+    os.replace(staged, final)
+    return True
+
+
+def _inspect_image(name: str, path: Path) -> Inspection:
+    try:
+        with Image.open(path) as image:
+            fmt = image.format or ""
+            image.verify()
+        with Image.open(path) as image:
+            image.load()
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise NemoVideoError(
+            ErrorCode.UNSUPPORTED_MEDIA, f"{name} is not a readable image ({exc}).",
+            hint="Re-export the image as JPEG or PNG and upload it again.",
+        ) from exc
+    ext = _PILLOW_FORMATS.get(fmt)
+    if ext is None:
+        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} is a {fmt or 'unknown'} image.")
+    return Inspection("image", ext, {"width": width, "height": height})
+
+
+async def _decode_start(ffmpeg: str, name: str, path: Path, kind: MediaKind) -> None:
+    """Decode the first moments: a header can look fine over data that is not."""
+    limit = ["-frames:v", "3"] if kind == "video" else ["-t", "1"]
+    with anyio.fail_after(60):
+        result = await anyio.run_process(
+            [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), *limit, "-f", "null", "-"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        )
+    if result.returncode != 0:
+        tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["decode failed"]
+        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} could not be decoded ({tail[0]}).")

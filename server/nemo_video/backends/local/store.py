@@ -1,0 +1,341 @@
+"""The local backend's memory: sessions, media, draft versions and jobs in one SQLite file.
+
+Every edit of a draft is a new version, so undo restores the previous version *as a new version*
+(and undoing an undo brings the edit back). One connection per store, used from worker threads
+under one lock: SQLite serialises writers anyway, and the lock keeps concurrent tool calls on the
+same session from interleaving half-done statements. WAL lets other processes read meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+
+from ...draft import Draft
+from ...errors import ErrorCode, NemoVideoError
+from ..base import Asset, MediaKind, utcnow
+
+SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    language TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS media (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    facts TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, id),
+    UNIQUE (session_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS drafts (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    version INTEGER NOT NULL,
+    draft TEXT,
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, version)
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL,
+    message TEXT NOT NULL DEFAULT '',
+    request TEXT,
+    result TEXT,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_session ON jobs(session_id);
+"""
+
+_FACTS = ("width", "height", "duration_s", "fps", "has_audio")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    language: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DraftVersion:
+    version: int  # 0 = nothing saved yet
+    draft: Draft | None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class JobRow:
+    id: str
+    session_id: str
+    kind: str
+    status: str
+    progress: float | None
+    message: str
+    request: dict[str, Any] | None
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Store:
+    """Async facade over one SQLite connection; open with :meth:`open`, close with :meth:`aclose`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self._lock = threading.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        return await anyio.to_thread.run_sync(cls._open_sync, path)
+
+    @classmethod
+    def _open_sync(cls, path: Path) -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise NemoVideoError(
+                ErrorCode.INTERNAL,
+                f"{path} was written by a newer nemo-video (schema {version} > {SCHEMA_VERSION}).",
+                hint="Upgrade nemo-video, or point NEMO_DATA_DIR at another directory.",
+            )
+        if version < SCHEMA_VERSION:
+            db.executescript(f"BEGIN;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+        return cls(db, path)
+
+    async def aclose(self) -> None:
+        await self._run(self._db.close)
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        def locked() -> T:
+            with self._lock:
+                return fn(*args)
+
+        return await anyio.to_thread.run_sync(locked)
+
+    # ------------------------------------------------------------ sessions
+
+    async def create_session(self, session_id: str, language: str) -> SessionRow:
+        row = SessionRow(session_id, language, utcnow())
+        await self._run(
+            self._db.execute,
+            "INSERT INTO sessions (id, language, created_at) VALUES (?, ?, ?)",
+            (row.id, row.language, row.created_at.isoformat()),
+        )
+        return row
+
+    async def get_session(self, session_id: str) -> SessionRow:
+        found = await self._run(self._fetchone, "SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if found is None:
+            raise NemoVideoError(
+                ErrorCode.UNKNOWN_SESSION, f"There is no local session {session_id!r} in {self.path}."
+            )
+        return SessionRow(found["id"], found["language"], datetime.fromisoformat(found["created_at"]))
+
+    def _fetchone(self, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
+        return row
+
+    def _fetchall(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        return list(self._db.execute(sql, params).fetchall())
+
+    # ------------------------------------------------------------ media
+
+    async def add_media(
+        self, session_id: str, *, name: str, kind: MediaKind, path: Path, sha256: str, size: int,
+        facts: dict[str, Any],
+    ) -> tuple[Asset, bool]:
+        """Add a file to the session; returns (asset, created). Same content twice → the first asset."""
+        return await self._run(self._add_media_sync, session_id, name, kind, path, sha256, size, facts)
+
+    def _add_media_sync(
+        self, session_id: str, name: str, kind: str, path: Path, sha256: str, size: int, facts: dict[str, Any]
+    ) -> tuple[Asset, bool]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = self._fetchone(
+                "SELECT * FROM media WHERE session_id = ? AND sha256 = ?", (session_id, sha256)
+            )
+            if existing is not None:
+                self._db.execute("COMMIT")
+                return _asset(existing), False
+            position = self._db.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM media WHERE session_id = ?", (session_id,)
+            ).fetchone()[0]
+            self._db.execute(
+                "INSERT INTO media (session_id, id, position, name, kind, path, sha256, size, facts,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, sha256[:16], position, name, kind, str(path), sha256, size,
+                 json.dumps({k: facts.get(k) for k in _FACTS}), utcnow().isoformat()),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        row = self._fetchone("SELECT * FROM media WHERE session_id = ? AND sha256 = ?", (session_id, sha256))
+        assert row is not None
+        return _asset(row), True
+
+    async def list_media(self, session_id: str) -> list[Asset]:
+        rows = await self._run(
+            self._fetchall, "SELECT * FROM media WHERE session_id = ? ORDER BY position", (session_id,)
+        )
+        return [_asset(row) for row in rows]
+
+    async def media_path_used(self, path: Path) -> bool:
+        """Whether any session still refers to a stored file (content files are shared by hash)."""
+        row = await self._run(self._fetchone, "SELECT 1 FROM media WHERE path = ? LIMIT 1", (str(path),))
+        return row is not None
+
+    # ------------------------------------------------------------ drafts
+
+    async def current_draft(self, session_id: str) -> DraftVersion:
+        return await self._run(self._current_sync, session_id)
+
+    def _current_sync(self, session_id: str) -> DraftVersion:
+        row = self._fetchone(
+            "SELECT * FROM drafts WHERE session_id = ? ORDER BY version DESC LIMIT 1", (session_id,)
+        )
+        return _version(row) if row is not None else DraftVersion(0, None)
+
+    async def save_draft(self, session_id: str, draft: Draft | None, message: str) -> DraftVersion:
+        """Store ``draft`` as the session's next version and return it."""
+        wire = None if draft is None else json.dumps(draft.to_wire(), ensure_ascii=False)
+        return await self._run(self._append_sync, session_id, wire, message)
+
+    def _append_sync(self, session_id: str, wire: str | None, message: str) -> DraftVersion:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM drafts WHERE session_id = ?", (session_id,)
+            ).fetchone()[0]
+            self._db.execute(
+                "INSERT INTO drafts (session_id, version, draft, message, created_at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, version, wire, message, utcnow().isoformat()),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return DraftVersion(version, Draft.from_wire(wire), message)
+
+    async def undo(self, session_id: str, message: str = "undo") -> DraftVersion | None:
+        """Restore the version before the current one as a new version; None if there is nothing to undo."""
+        return await self._run(self._undo_sync, session_id, message)
+
+    def _undo_sync(self, session_id: str, message: str) -> DraftVersion | None:
+        current = self._current_sync(session_id)
+        if current.version == 0:
+            return None
+        previous = self._fetchone(
+            "SELECT draft FROM drafts WHERE session_id = ? AND version = ?", (session_id, current.version - 1)
+        )
+        wire = previous["draft"] if previous is not None else None
+        return self._append_sync(session_id, wire, message)
+
+    async def draft_history(self, session_id: str) -> list[DraftVersion]:
+        rows = await self._run(
+            self._fetchall, "SELECT * FROM drafts WHERE session_id = ? ORDER BY version", (session_id,)
+        )
+        return [_version(row) for row in rows]
+
+    # ------------------------------------------------------------ jobs
+
+    async def create_job(
+        self, job_id: str, session_id: str, kind: str, *, status: str = "pending", message: str = "",
+        request: dict[str, Any] | None = None,
+    ) -> JobRow:
+        now = utcnow().isoformat()
+        await self._run(
+            self._db.execute,
+            "INSERT INTO jobs (id, session_id, kind, status, progress, message, request, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (job_id, session_id, kind, status, 0.0, message, _dumps(request), now, now),
+        )
+        return await self.get_job(job_id)
+
+    async def update_job(
+        self, job_id: str, *, status: str | None = None, progress: float | None = None,
+        message: str | None = None, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {"status": status, "progress": progress, "message": message,
+                                   "result": _dumps(result), "error": _dumps(error)}
+        sets = {k: v for k, v in changes.items() if v is not None}
+        sets["updated_at"] = utcnow().isoformat()
+        columns = ", ".join(f"{k} = ?" for k in sets)  # keys are the fixed names above
+        await self._run(self._db.execute, f"UPDATE jobs SET {columns} WHERE id = ?", (*sets.values(), job_id))
+
+    async def get_job(self, job_id: str) -> JobRow:
+        row = await self._run(self._fetchone, "SELECT * FROM jobs WHERE id = ?", (job_id,))
+        if row is None:
+            raise NemoVideoError(ErrorCode.UNKNOWN_JOB, f"There is no local job {job_id!r}.")
+        return _job(row)
+
+    async def list_jobs(self, session_id: str) -> list[JobRow]:
+        rows = await self._run(
+            self._fetchall, "SELECT * FROM jobs WHERE session_id = ? ORDER BY created_at", (session_id,)
+        )
+        return [_job(row) for row in rows]
+
+
+def _dumps(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _loads(value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    loaded = json.loads(value)
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _asset(row: sqlite3.Row) -> Asset:
+    facts = _loads(row["facts"]) or {}
+    return Asset(
+        id=row["id"], name=row["name"], kind=row["kind"], src=row["path"], size_bytes=row["size"],
+        sha256=row["sha256"], **{k: facts.get(k) for k in _FACTS},
+    )
+
+
+def _version(row: sqlite3.Row) -> DraftVersion:
+    return DraftVersion(row["version"], Draft.from_wire(row["draft"]), row["message"])
+
+
+def _job(row: sqlite3.Row) -> JobRow:
+    return JobRow(
+        id=row["id"], session_id=row["session_id"], kind=row["kind"], status=row["status"],
+        progress=row["progress"], message=row["message"], request=_loads(row["request"]),
+        result=_loads(row["result"]), error=_loads(row["error"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )

@@ -1,0 +1,174 @@
+"""Input guards shared by both backends: which local paths and which URLs nemo-video may read.
+
+Paths must resolve (symlinks followed) to a regular file under one of the allowed roots, so ``..``
+traversal and symlinks pointing out of the roots are refused. URLs must be http(s) and every
+address their host resolves to must be public, unless private addresses are explicitly allowed;
+numeric host tricks (``2130706433``, ``0x7f000001``, ``127.1``, ``[::ffff:127.0.0.1]``) and userinfo
+tricks (``http://example.com@127.0.0.1/``) are judged by the address they really reach.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import anyio
+import httpx
+
+from .errors import ErrorCode, NemoVideoError
+
+MAX_BYTES = 200 * 1024 * 1024
+ALLOWED_SCHEMES = ("http", "https")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+# ---------------------------------------------------------------- paths
+
+
+def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
+    """The real path of an existing regular file that lies under one of ``roots``."""
+    raw = Path(path).expanduser()
+    try:
+        real = raw.resolve(strict=True)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {raw}.") from exc
+    except (OSError, RuntimeError) as exc:  # symlink loops, permissions
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"{raw} cannot be read ({exc}).") from exc
+    if not real.is_file():
+        raise NemoVideoError(
+            ErrorCode.MEDIA_NOT_FOUND, f"{raw} is not a regular file.", hint="Pass the path of a media file."
+        )
+    real_roots = [_resolve_root(root) for root in roots]
+    if not any(real.is_relative_to(root) for root in real_roots):
+        allowed = ", ".join(str(r) for r in real_roots) or "(none configured)"
+        raise NemoVideoError(
+            ErrorCode.PATH_NOT_ALLOWED,
+            f"{raw} is outside the directories nemo-video may read. Allowed: {allowed}.",
+            details={"allowed_roots": [str(r) for r in real_roots]},
+        )
+    return real
+
+
+def _resolve_root(root: Path) -> Path:
+    try:
+        return root.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return root.expanduser().absolute()
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def parse_url(url: str) -> httpx.URL:
+    """Parse as httpx will, so the host checked is the host httpx connects to; http(s) only."""
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise NemoVideoError(ErrorCode.URL_NOT_ALLOWED, f"{url!r} is not a valid URL ({exc}).") from exc
+    scheme = parsed.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        shown = scheme or "(none)"
+        raise NemoVideoError(
+            ErrorCode.URL_NOT_ALLOWED, f"URL scheme {shown!r} is not allowed; only http and https are."
+        )
+    if not parsed.host:
+        raise NemoVideoError(ErrorCode.URL_NOT_ALLOWED, f"{url!r} has no host.")
+    return parsed
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a numeric host denotes, including inet_aton forms (decimal, hex, octal, short)."""
+    host = host.strip("[]")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    try:
+        numbers = [_aton_part(p) for p in parts]
+    except ValueError:
+        return None
+    # inet_aton: the last part fills all remaining bytes (a.b.c.d, a.b.c16, a.b24, a32).
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (4 - len(head)):
+        return None
+    value = 0
+    for n in head:
+        value = value << 8 | n
+    value = value << (8 * (4 - len(head))) | last
+    return ipaddress.IPv4Address(value)
+
+
+def _aton_part(part: str) -> int:
+    if not part:
+        raise ValueError("empty")
+    lowered = part.lower()
+    if lowered.startswith("0x"):
+        return int(lowered[2:] or "0", 16)
+    if len(part) > 1 and part.startswith("0"):
+        return int(part, 8)
+    if not part.isdigit():
+        raise ValueError(part)
+    return int(part, 10)
+
+
+def is_public(address: IPAddress) -> bool:
+    """False for private, loopback, link-local, multicast, reserved, unspecified (v4-mapped too)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        teredo = address.teredo[1] if address.teredo else None
+        embedded = address.ipv4_mapped or address.sixtofour or teredo
+        if embedded is not None:
+            return is_public(embedded)
+        if address.is_site_local:
+            return False
+    # is_global also excludes shared (100.64/10) and documentation ranges that is_private misses.
+    return address.is_global and not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def refuse_non_public(url: str, addresses: Iterable[IPAddress]) -> None:
+    """Raise URL_NOT_ALLOWED when any address is not public (pure; the caller resolved them)."""
+    for address in addresses:
+        if not is_public(address):
+            raise NemoVideoError(
+                ErrorCode.URL_NOT_ALLOWED,
+                f"{url} points at a private or local address ({address}), which is not allowed.",
+                hint="Use a public http(s) URL, upload the file by path, or set "
+                "NEMO_ALLOW_PRIVATE_URLS=1 to allow local network addresses.",
+            )
+
+
+async def check_url(url: str, allow_private: bool) -> str:
+    """Validate ``url`` for a download and return it normalised; resolves the host (DNS)."""
+    parsed = parse_url(url)
+    normalised = str(parsed)
+    if allow_private:
+        return normalised
+    host = parsed.host
+    literal = literal_address(host)
+    if literal is not None:
+        refuse_non_public(normalised, [literal])
+        return normalised
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise NemoVideoError(
+            ErrorCode.MEDIA_NOT_FOUND,
+            f"The host {host!r} of {normalised} could not be resolved ({exc}).",
+            hint="Check the URL and the network connection.",
+        ) from exc
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    refuse_non_public(normalised, addresses)
+    return normalised

@@ -1,0 +1,187 @@
+"""Font discovery: a font file that really covers the text, and text measured with it.
+
+Latin text uses Roboto from the ``font_roboto`` package. Text with characters Roboto lacks (Chinese,
+Japanese, Korean...) uses the ``noto_cjk_sans_otc`` collection, then fonts in ``settings.font_dirs``,
+then the system's font folders. Coverage is checked by drawing each character with Pillow and
+comparing it with the font's "missing glyph" box, so a font that would print tofu is never chosen.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import ImageFont
+
+from ....errors import ErrorCode, NemoVideoError
+
+_PROBE_SIZE = 32
+_MISSING = "\U0010fffd"  # a private-use code point no font draws: its mask is the .notdef box
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+_CJK_NAME_HINTS = (
+    "cjk",
+    "noto",
+    "sourcehan",
+    "wqy",
+    "droid",
+    "pingfang",
+    "hiragino",
+    "msyh",
+    "simhei",
+    "uming",
+)
+
+
+@dataclass(frozen=True)
+class Font:
+    path: Path
+    bold: bool = False
+
+
+def _system_font_dirs() -> list[Path]:
+    home = Path.home()
+    if sys.platform == "darwin":
+        return [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts"]
+    if sys.platform.startswith("win"):
+        return [Path("C:/Windows/Fonts")]
+    return [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".fonts",
+        home / ".local/share/fonts",
+    ]
+
+
+def roboto(bold: bool) -> Path | None:
+    try:
+        package = importlib.import_module("font_roboto")
+    except ImportError:
+        return None
+    path = Path(package.font_directory) / ("Roboto-Bold.ttf" if bold else "Roboto-Regular.ttf")
+    return path if path.is_file() else None
+
+
+def noto_cjk() -> Path | None:
+    try:
+        package = importlib.import_module("noto_cjk_sans_otc")
+    except ImportError:
+        return None
+    path = Path(str(package.FONT_PATH))
+    return path if path.is_file() else None
+
+
+def _files_under(dirs: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir():
+            found.extend(sorted(p for p in folder.rglob("*") if p.suffix.lower() in _FONT_SUFFIXES))
+    # Likely CJK fonts first, so the usual case checks one or two files.
+    return sorted(found, key=lambda p: (not any(h in p.name.lower() for h in _CJK_NAME_HINTS), str(p)))
+
+
+@functools.lru_cache(maxsize=16)
+def candidates(bold: bool, font_dirs: tuple[Path, ...]) -> list[Path]:
+    """Fonts to try, best first (deterministic order)."""
+    ordered = [roboto(bold), roboto(False), noto_cjk()]
+    ordered_paths = [p for p in ordered if p is not None]
+    return ordered_paths + _files_under(font_dirs) + _files_under(_system_font_dirs())
+
+
+@functools.lru_cache(maxsize=64)
+def _load(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size)
+
+
+@functools.lru_cache(maxsize=4096)
+def covers_char(path: Path, char: str) -> bool:
+    if char.isspace() or unicodedata.category(char).startswith("C"):
+        return True
+    font = _load(path, _PROBE_SIZE)
+    mask = font.getmask(char)
+    if mask.size[0] == 0 or mask.size[1] == 0:
+        return False
+    missing = font.getmask(_MISSING)
+    return bool(mask.size != missing.size or bytes(mask) != bytes(missing))
+
+
+def covers(path: Path, text: str) -> bool:
+    try:
+        return all(covers_char(path, ch) for ch in sorted(set(text)))
+    except OSError:
+        return False
+
+
+def pick_font(text: str, bold: bool, font_dirs: Sequence[Path] = ()) -> Font:
+    """The first font (Roboto, then CJK fonts) that draws every character of ``text``."""
+    for path in candidates(bold, tuple(font_dirs)):
+        if covers(path, text):
+            return Font(path=path, bold=bold and "bold" in path.name.lower())
+    raise NemoVideoError(
+        ErrorCode.FONT_MISSING,
+        f"No installed font can draw the text {text[:40]!r}.",
+    )
+
+
+def text_width(font: Font, size: int, text: str) -> float:
+    return float(_load(font.path, size).getlength(text))
+
+
+def wrap(font: Font, size: int, text: str, max_width: float) -> list[str]:
+    """Lines no wider than ``max_width``: break at spaces, or between wide (CJK) characters."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(_wrap_paragraph(font, size, paragraph.strip(), max_width))
+    return [line for line in lines if line] or [""]
+
+
+def _wrap_paragraph(font: Font, size: int, text: str, max_width: float) -> list[str]:
+    tokens = _tokens(text)
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        trial = (current + token) if current else token.lstrip()
+        if current and text_width(font, size, trial.rstrip()) > max_width:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current = trial
+        while text_width(font, size, current.rstrip()) > max_width and len(current) > 1:
+            cut = _longest_prefix(font, size, current, max_width)
+            lines.append(current[:cut].rstrip())
+            current = current[cut:].lstrip()
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _longest_prefix(font: Font, size: int, text: str, max_width: float) -> int:
+    cut = 1
+    while cut < len(text) and text_width(font, size, text[: cut + 1]) <= max_width:
+        cut += 1
+    return cut
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their leading space; every wide (CJK) character is a token of its own."""
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        elif ch == " ":
+            if word:
+                tokens.append(word)
+            word = " "
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    return tokens

@@ -1,0 +1,111 @@
+"""Music beds made here, per mood: deterministic ``aevalsrc`` expressions (no recordings, no network).
+
+Each bed is a four-chord loop at the mood's tempo: a soft pad (chord tones with a slow swell), a
+plucked arpeggio whose envelope decays to nothing before each note change (so changes never click),
+and for the livelier moods a pitch-dropping kick. ``random()`` is not used, so the same mood, tempo
+and length always give the same samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MOODS = ("upbeat", "calm", "cinematic", "lofi")
+
+
+@dataclass(frozen=True)
+class Mood:
+    bpm: int
+    chords: tuple[tuple[float, float, float], ...]  # Hz of three chord tones per bar
+    pad: float  # gain of the sustained pad
+    pluck: float  # gain of the arpeggio
+    pluck_per_beat: int  # arpeggio notes per beat
+    kick: float  # gain of the kick on each beat (0: none)
+    decay: float  # pluck decay rate (1/s)
+
+
+# Progressions: I–V–vi–IV in C (upbeat), Fmaj7-ish (calm), Am–F–C–G low (cinematic), ii–V–I–vi (lofi).
+_MOODS: dict[str, Mood] = {
+    "upbeat": Mood(
+        118,
+        ((261.63, 329.63, 392.0), (196.0, 246.94, 293.66), (220.0, 261.63, 329.63), (174.61, 220.0, 261.63)),
+        0.10,
+        0.22,
+        2,
+        0.55,
+        9.0,
+    ),
+    "calm": Mood(
+        72,
+        ((174.61, 220.0, 261.63), (196.0, 246.94, 293.66), (164.81, 196.0, 246.94), (146.83, 174.61, 220.0)),
+        0.16,
+        0.14,
+        1,
+        0.0,
+        3.0,
+    ),
+    "cinematic": Mood(
+        64,
+        ((110.0, 130.81, 164.81), (87.31, 110.0, 130.81), (130.81, 164.81, 196.0), (98.0, 123.47, 146.83)),
+        0.22,
+        0.10,
+        1,
+        0.35,
+        2.0,
+    ),
+    "lofi": Mood(
+        84,
+        ((146.83, 174.61, 220.0), (196.0, 246.94, 293.66), (130.81, 164.81, 196.0), (110.0, 130.81, 164.81)),
+        0.12,
+        0.18,
+        2,
+        0.30,
+        6.0,
+    ),
+}
+
+
+def mood_of(name: str | None) -> Mood:
+    key = (name or "").lower().replace("-", "").replace(" ", "")
+    return _MOODS.get(key, _MOODS["calm"])
+
+
+def default_bpm(name: str | None) -> int:
+    return mood_of(name).bpm
+
+
+def _pick(index: str, values: tuple[float, ...]) -> str:
+    """A piecewise constant: values[index] for index 0..n-1 (nested ifs; aevalsrc has no arrays)."""
+    expr = f"{values[-1]:g}"
+    for i in range(len(values) - 2, -1, -1):
+        expr = f"if(eq({index},{i}),{values[i]:g},{expr})"
+    return expr
+
+
+def expression(mood_name: str | None, bpm: int | None = None) -> str:
+    """The ``aevalsrc`` expression (mono, roughly −18 dBFS RMS before loudness normalisation)."""
+    mood = mood_of(mood_name)
+    beat = 60.0 / float(bpm or mood.bpm)
+    bar = 4 * beat
+    note = beat / mood.pluck_per_beat
+    roots, thirds, fifths = (tuple(c[k] for c in mood.chords) for k in range(3))
+    chord = f"mod(floor(t/{bar:.6f}),4)"
+    # st(0..2): the bar's chord tones; st(3): time within the note; st(4): arpeggio step.
+    parts = [
+        f"st(0,{_pick('ld(5)', roots)})",
+        f"st(1,{_pick('ld(5)', thirds)})",
+        f"st(2,{_pick('ld(5)', fifths)})",
+        f"st(3,mod(t,{note:.6f}))",
+        f"st(4,mod(floor(t/{note:.6f}),3))",
+    ]
+    swell = f"(0.6+0.4*sin(PI*mod(t,{bar:.6f})/{bar:.6f}))"
+    pad = f"{mood.pad}*{swell}*(sin(2*PI*ld(0)*t)+0.8*sin(2*PI*ld(1)*t)+0.7*sin(2*PI*ld(2)*t))"
+    tone = "if(eq(ld(4),0),ld(0),if(eq(ld(4),1),ld(1),ld(2)))*2"
+    envelope = f"exp(-{mood.decay}*ld(3))*(1-ld(3)/{note:.6f})"
+    pluck = f"{mood.pluck}*{envelope}*sin(2*PI*{tone}*ld(3))"
+    terms = [pad, pluck]
+    if mood.kick:
+        k = f"mod(t,{beat:.6f})"
+        terms.append(f"{mood.kick}*exp(-18*{k})*(1-{k}/{beat:.6f})*sin(2*PI*(45*{k}+60*(1-exp(-30*{k}))/30))")
+    body = "+".join(terms)
+    return f"st(5,{chord});" + ";".join(parts) + f";0.5*({body})"

@@ -1,0 +1,338 @@
+"""Draft + render request → a typed render plan (pure: no processes, no clock).
+
+The plan is everything the graph builder needs, in seconds and output pixels: where each visual
+starts and how it moves, where each text block sits (wrapped, scaled and clamped into the 9:16 safe
+zone), and what the music is. Facts about source files (size, duration, audio) come in as a mapping
+so this module never probes anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ....draft import Draft, Segment, TrackType
+from ....errors import ErrorCode, NemoVideoError
+from ...base import OutputFormat, Quality, RenderRequest
+from . import fonts, music
+
+SAFE_TOP = 0.14
+SAFE_BOTTOM = 0.80
+SIDE_MARGIN = 0.06
+TRANSITIONS = {
+    "crossfade": "fade",
+    "fade": "fade",
+    "fadeblack": "fadeblack",
+    "wipeleft": "wipeleft",
+    "slideleft": "slideleft",
+    "circleopen": "circleopen",
+    "dissolve": "dissolve",
+}
+DIRECTIONS = ("in", "left", "out", "right", "up", "down")
+GIF_MAX_HEIGHT = 480
+GIF_FPS = 15
+VisualKind = Literal["image", "video", "background"]
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    has_audio: bool = False
+
+
+@dataclass(frozen=True)
+class Motion:
+    direction: str
+    from_scale: float
+    to_scale: float
+
+
+@dataclass(frozen=True)
+class Visual:
+    kind: VisualKind
+    start_s: float
+    duration_s: float
+    frames: int
+    src: str | None = None
+    source_size: tuple[int, int] | None = None
+    source_start_s: float = 0.0
+    volume: float = 0.0
+    has_audio: bool = False
+    motion: Motion | None = None
+    colors: tuple[str, str] = ("#1b2a49", "#3d5a80")
+    transition: str | None = None  # xfade name into the next visual; None = cut
+    transition_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    lines: tuple[str, ...]
+    font: Path
+    size: int
+    color: str
+    start_s: float
+    end_s: float
+    center_x: float  # px
+    top_y: float  # px, already clamped into the safe zone
+    fade_in_s: float = 0.0
+    fade_out_s: float = 0.0
+    box: bool = False
+    box_color: str = "#000000"
+    box_opacity: float = 0.45
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def line_spacing(self) -> int:
+        return round(self.size * 0.25)
+
+
+@dataclass(frozen=True)
+class Music:
+    kind: Literal["file", "synth"]
+    volume: float
+    fade_in_s: float
+    fade_out_s: float
+    src: str | None = None
+    source_start_s: float = 0.0
+    mood: str = "calm"
+    bpm: int = 72
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    width: int
+    height: int
+    fps: int
+    duration_s: float
+    format: OutputFormat
+    quality: Quality
+    visuals: tuple[Visual, ...]
+    texts: tuple[TextBlock, ...] = ()
+    music: Music | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def frames(self) -> int:
+        return round(self.duration_s * self.fps)
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
+def _seconds(ms: float | None, default: float = 0.0) -> float:
+    return default if ms is None else max(0.0, float(ms) / 1000.0)
+
+
+def canvas(draft: Draft, request: RenderRequest) -> tuple[int, int, int, float]:
+    """(width, height, fps, font scale) of the output."""
+    meta = draft.meta
+    base_w = int(meta.width) if meta and meta.width else 1920
+    base_h = int(meta.height) if meta and meta.height else 1080
+    fps = round(float(meta.fps)) if meta and meta.fps else 30
+    height = request.height or base_h
+    if request.format == "gif":
+        height = min(height, GIF_MAX_HEIGHT) if request.height is None else height
+        fps = min(fps, GIF_FPS)
+    height = _even(height)
+    width = _even(base_w * height / base_h)
+    return width, height, fps, height / base_h
+
+
+def build_plan(
+    draft: Draft,
+    request: RenderRequest,
+    facts: Mapping[str, SourceFacts],
+    font_dirs: Sequence[Path] = (),
+) -> RenderPlan:
+    width, height, fps, scale = canvas(draft, request)
+    visuals = _visuals(draft, facts, fps)
+    if not visuals:
+        raise NemoVideoError(
+            ErrorCode.NOTHING_TO_EXPORT, "The timeline has no pictures, clips or backgrounds."
+        )
+    end = visuals[-1].start_s + visuals[-1].duration_s
+    duration = round(_seconds(draft.duration_ms, end) * fps) / fps if draft.duration_ms else end
+    duration = max(1.0 / fps, duration)
+    texts = tuple(
+        _text_block(seg, width, height, scale, duration, font_dirs)
+        for track in draft.tracks_of(TrackType.TEXT)
+        for seg in track.segments
+        if seg.display_text() and _seconds(seg.start_ms()) < duration
+    )
+    return RenderPlan(
+        width, height, fps, duration, request.format, request.quality, visuals, texts, _music(draft)
+    )
+
+
+# ---------------------------------------------------------------- visuals
+
+
+def _visuals(draft: Draft, facts: Mapping[str, SourceFacts], fps: int) -> tuple[Visual, ...]:
+    segments = [
+        s
+        for t in draft.tracks_of(TrackType.VIDEO)
+        for s in t.segments
+        if (s.length_ms() or 0) > 0 and s.type in ("image", "video", "background")
+    ]
+    visuals: list[Visual] = []
+    cursor = 0.0
+    for index, seg in enumerate(segments):
+        frames = max(1, round(_seconds(seg.length_ms()) * fps))
+        duration = frames / fps
+        is_last = index == len(segments) - 1
+        transition, overlap = _transition(seg, duration, segments, index, fps) if not is_last else (None, 0.0)
+        visuals.append(_visual(seg, index, cursor, duration, frames, facts, transition, overlap))
+        cursor = round((cursor + duration - overlap) * fps) / fps
+    return tuple(visuals)
+
+
+def _transition(
+    seg: Segment, duration: float, segments: list[Segment], index: int, fps: int
+) -> tuple[str | None, float]:
+    spec = seg.transition_out or {}
+    name = TRANSITIONS.get(str(spec.get("type", "cut")))
+    if name is None:
+        return None, 0.0
+    following = _seconds(segments[index + 1].length_ms())
+    # An overlap never eats a whole segment: keep one frame of each side on screen.
+    limit = min(duration, following) - 1.0 / fps
+    overlap = round(min(_seconds(spec.get("d"), 0.5), limit) * fps) / fps
+    return (name, overlap) if overlap > 0 else (None, 0.0)
+
+
+def _visual(
+    seg: Segment,
+    index: int,
+    start: float,
+    duration: float,
+    frames: int,
+    facts: Mapping[str, SourceFacts],
+    transition: str | None,
+    overlap: float,
+) -> Visual:
+    common: dict[str, Any] = {
+        "start_s": start,
+        "duration_s": duration,
+        "frames": frames,
+        "transition": transition,
+        "transition_s": overlap,
+    }
+    if seg.type == "background":
+        style = seg.style or {}
+        colors = (str(style.get("color", "#1b2a49")), str(style.get("color2", style.get("color", "#3d5a80"))))
+        return Visual(kind="background", colors=colors, **common)
+    if not seg.src:
+        raise NemoVideoError(ErrorCode.INVALID_DRAFT, f"Segment {index + 1} ({seg.type}) has no source file.")
+    fact = facts.get(seg.src, SourceFacts())
+    size = (seg.source_width or fact.width, seg.source_height or fact.height)
+    if not size[0] or not size[1]:
+        raise NemoVideoError(ErrorCode.INVALID_DRAFT, f"The size of {Path(seg.src).name} is unknown.")
+    source_size = (int(size[0]), int(size[1]))
+    if seg.type == "image":
+        return Visual(
+            kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common
+        )
+    volume = seg.volume_fraction()
+    return Visual(
+        kind="video",
+        src=seg.src,
+        source_size=source_size,
+        source_start_s=_seconds(seg.source_start),
+        volume=1.0 if volume is None else volume,
+        has_audio=fact.has_audio,
+        **common,
+    )
+
+
+def _motion(seg: Segment, index: int) -> Motion | None:
+    spec = seg.motion if seg.motion is not None else {"type": "ken_burns"}
+    if spec.get("type") not in ("ken_burns", None):
+        return None
+    direction = str(spec.get("direction") or DIRECTIONS[index % len(DIRECTIONS)])
+    if direction not in DIRECTIONS:
+        direction = DIRECTIONS[index % len(DIRECTIONS)]
+    low = max(1.0, float(spec.get("from_scale", 1.0)))
+    high = max(low, float(spec.get("to_scale", 1.12)))
+    return Motion(direction, low, high if high > low else low + 0.12)
+
+
+# ---------------------------------------------------------------- text
+
+
+def _text_block(
+    seg: Segment, width: int, height: int, scale: float, duration: float, font_dirs: Sequence[Path]
+) -> TextBlock:
+    text = seg.display_text() or ""
+    style = seg.style or {}
+    bold = int(style.get("font_weight", 700 if _extra(seg, "role") == "title" else 400)) >= 600
+    font = fonts.pick_font(text, bold, tuple(font_dirs))
+    size = max(8, round(float(style.get("font_size", height / 14 / scale)) * scale))
+    lines = tuple(fonts.wrap(font, size, text, width * (1 - 2 * SIDE_MARGIN)))
+    block_h = len(lines) * size + (len(lines) - 1) * round(size * 0.25)
+    position = seg.position or {}
+    center_y = float(position.get("y", 0.5)) * height
+    top = clamp_top(center_y - block_h / 2, block_h, height)
+    center_x = min(max(float(position.get("x", 0.5)), SIDE_MARGIN), 1 - SIDE_MARGIN) * width
+    start = _seconds(seg.start_ms())
+    end = min(duration, start + _seconds(seg.length_ms(), duration))
+    anim = seg.animation or {}
+    span = max(0.0, end - start)
+    fade_in = min(_seconds(anim.get("in_d"), 0.4), span / 2) if anim.get("in", "fade") == "fade" else 0.0
+    fade_out = min(_seconds(anim.get("out_d"), 0.4), span / 2) if anim.get("out", "fade") == "fade" else 0.0
+    return TextBlock(
+        lines=lines,
+        font=font.path,
+        size=size,
+        color=str(style.get("color", "#FFFFFF")),
+        start_s=start,
+        end_s=end,
+        center_x=center_x,
+        top_y=top,
+        fade_in_s=fade_in,
+        fade_out_s=fade_out,
+        box=bool(style.get("box", False)),
+        box_color=str(style.get("box_color", "#000000")),
+        box_opacity=float(style.get("box_opacity", 0.45)),
+    )
+
+
+def clamp_top(top: float, block_h: float, height: int) -> float:
+    """Keep a text block between 14% and 80% of the height (the 9:16 safe zone) whatever the format."""
+    low, high = SAFE_TOP * height, SAFE_BOTTOM * height - block_h
+    return round(max(low, min(top, high)) if high >= low else low)
+
+
+# ---------------------------------------------------------------- music
+
+
+def _music(draft: Draft) -> Music | None:
+    for track in draft.tracks_of(TrackType.AUDIO):
+        for seg in track.segments:
+            volume = seg.volume_fraction()
+            volume = 0.8 if volume is None else volume
+            fades = (_seconds(seg.fade_in, 1.0), _seconds(seg.fade_out, 2.0))
+            if seg.type == "audio" and seg.src and volume > 0:
+                return Music("file", volume, *fades, src=seg.src, source_start_s=_seconds(seg.source_start))
+            if seg.type == "music" and volume > 0:
+                mood = str(_extra(seg, "mood") or "calm")
+                bpm = _extra(seg, "bpm")
+                return Music(
+                    "synth",
+                    volume,
+                    *fades,
+                    mood=mood,
+                    bpm=int(bpm) if isinstance(bpm, int | float) else music.default_bpm(mood),
+                )
+    return None
+
+
+def _extra(seg: Segment, key: str) -> Any:
+    return (seg.model_extra or {}).get(key)

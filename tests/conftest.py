@@ -10,6 +10,8 @@ import pytest
 
 from nemo_video.config import Settings
 
+pytest_plugins = ["tests.double.plugin"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

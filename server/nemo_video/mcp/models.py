@@ -1,0 +1,61 @@
+"""Pydantic output models of the MCP tools (their ``structuredContent``) and the consent question."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from ..backends.base import Credits
+from ..service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult
+from ..service.results import next_step
+
+JobStatus = Literal["completed", "running", "failed", "cancelled"]
+
+
+class JobOutput(BaseModel):
+    """Where a long action stands: finished with its result, or still running with the next call."""
+
+    status: JobStatus
+    job_id: str
+    kind: Literal["message", "render"]
+    progress: float = Field(ge=0.0, le=1.0, description="0–1; an estimate for agent messages.")
+    message: str = Field(description="The latest line of progress, or what went wrong.")
+    next_step: str = Field(description="What to call next.")
+    generate: GenerateResult | None = Field(default=None, description="Result of a finished agent message.")
+    export: ExportResult | None = Field(default=None, description="Result of a finished export.")
+    error: dict[str, Any] | None = Field(default=None, description="code, message, hint when it failed.")
+
+    @classmethod
+    def of(cls, record: JobRecord) -> JobOutput:
+        generate = export = None
+        if record.status == "completed" and record.result is not None:
+            if record.kind == "message":
+                generate = GenerateResult.model_validate(record.result)
+            else:
+                export = ExportResult.model_validate(record.result)
+        return cls(status=record.status, job_id=record.id, kind=record.kind, progress=record.fraction,
+                   message=record.message, next_step=next_step(record), generate=generate, export=export,
+                   error=record.error)
+
+
+class AskOutput(BaseModel):
+    """What ``ask`` did: the route it took and that action's result."""
+
+    route: Literal["export", "credits", "state", "upload", "generate"]
+    reason: str = Field(description="Why the text was routed there.")
+    next_step: str
+    job: JobOutput | None = Field(default=None, description="For generate/export: the job.")
+    credits: Credits | None = None
+    state: StateResult | None = None
+    upload: UploadResult | None = None
+
+
+class CreditsOutput(Credits):
+    """The account's credit balance (the local backend is free: ``unlimited``)."""
+
+
+class SpendConsent(BaseModel):
+    """The question asked before spending cloud credits."""
+
+    approve: bool = Field(description="Send this request to the NemoVideo cloud agent and spend credits?")

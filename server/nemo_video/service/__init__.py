@@ -1,0 +1,46 @@
+"""The service both faces (MCP, CLI) call: one backend, its current session, long work as jobs.
+
+Public API (everything async unless marked)::
+
+    async with VideoService(settings, backend=None, project="default") as svc:
+        svc.backend / svc.settings / svc.spends_credits          # spends_credits: cloud ⇒ ask consent first
+        await svc.session() -> Session           # current session; persisted: a restart continues it
+        await svc.new_session() -> Session
+        await svc.upload(paths=(), urls=(), roots=()) -> UploadResult   # sandboxed to svc.roots(roots)
+        await svc.credits() -> Credits
+        await svc.state() -> StateResult                        # summary, draft, media, recent jobs
+        await svc.start_generate(text, paths=(), urls=(), confirm_spend=False, roots=()) -> Job
+        await svc.start_export(format="mp4", quality="high", filename=None, height=None,
+                               overwrite=False) -> Job
+        await svc.rerun(job_id) -> Job                          # re-run a failed/interrupted export
+        await svc.wait(job_id, timeout_s, on_update=None, heartbeat_s=5.0) -> JobRecord
+        svc.job(job_id) -> JobRecord                            # (sync) the job as it stands
+        await svc.cancel(job_id) -> JobRecord
+        await svc.ask(text, confirm_spend=False, roots=()) -> (route, reason, result | Job)
+
+Jobs: ``job.record`` (a :class:`JobRecord`: id, kind, status, fraction, message, result, error);
+``job.progress(fraction, message)`` is the ``on_progress`` callback; ``on_update(record, heartbeat)``
+passed to :meth:`VideoService.wait` is awaited on every change and at least every ``heartbeat_s``
+(``heartbeat=True`` when nothing new happened: draw "still working"). A finished job's ``result`` is
+``GenerateResult(...).model_dump()`` for kind ``message`` and ``ExportResult(...).model_dump()`` for
+kind ``render``; ``error`` is ``NemoVideoError.to_dict()`` (code, message, hint).
+
+Errors are :class:`~nemo_video.errors.NemoVideoError`: ``consent_required`` (cloud generate without
+``confirm_spend``), ``nothing_to_export``, ``path_not_allowed``, ``unknown_job``, and the backend's.
+"""
+
+from .core import VideoService
+from .jobs import Job, JobRecord
+from .results import ExportResult, GenerateResult, JobView, OfferedAction, StateResult, UploadResult
+
+__all__ = [
+    "ExportResult",
+    "GenerateResult",
+    "Job",
+    "JobRecord",
+    "JobView",
+    "OfferedAction",
+    "StateResult",
+    "UploadResult",
+    "VideoService",
+]

@@ -1,0 +1,274 @@
+"""VideoService: the current session, the five actions, and long work as jobs (see the package doc)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import anyio
+from anyio.abc import TaskGroup
+
+from ..backends.base import Backend, Credits, OutputFormat, Quality, RenderRequest, Session, SessionState
+from ..config import Settings, read_json, write_private
+from ..errors import ErrorCode, NemoVideoError
+from . import work
+from .jobs import AsyncWatcher, Job, JobManager, JobRecord
+from .outputs import NameReserver
+from .results import JobView, Route, StateResult, UploadResult
+
+logger = logging.getLogger(__name__)
+
+
+class VideoService:
+    """One backend, its current session per project, and a job manager. Use ``async with``."""
+
+    def __init__(self, settings: Settings, backend: Backend | None = None, *,
+                 project: str = "default") -> None:
+        self.settings = settings
+        self.project = project
+        self._backend = backend
+        self._owns_backend = backend is None
+        self._session: Session | None = None
+        self._session_lock = anyio.Lock()
+        self._tg: TaskGroup | None = None
+        self.jobs = JobManager(settings.data_dir, backend.name if backend else settings.backend)
+        self.names = NameReserver()
+        self.extra_roots: tuple[Path, ...] = ()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> Self:
+        if self._backend is None:
+            from ..backends import create_backend
+
+            self._backend = create_backend(self.settings)
+        self._tg = anyio.create_task_group()
+        await self._tg.__aenter__()
+        self.jobs.attach(self._tg)
+        for record in self.jobs.load():
+            self._resume(record)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        assert self._tg is not None
+        self._tg.cancel_scope.cancel()  # running jobs stay "running" on disk and resume next start
+        await self._tg.__aexit__(exc_type, exc, tb)
+        self._tg = None
+        if self._owns_backend and self._backend is not None:
+            await self._backend.aclose()
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            raise NemoVideoError(ErrorCode.INTERNAL, "The service is not open.",
+                                 hint="Use VideoService as an async context manager.")
+        return self._backend
+
+    @property
+    def spends_credits(self) -> bool:
+        """True when agent messages cost credits (the cloud backend): callers must get consent."""
+        return self.backend.name == "cloud"
+
+    # ------------------------------------------------------------ sessions
+
+    @property
+    def _sessions_file(self) -> Path:
+        return self.settings.data_dir / "service" / "sessions.json"
+
+    def _session_key(self) -> str:
+        return f"{self.backend.name}:{self.project}"
+
+    async def session(self) -> Session:
+        """The current session of this project, continued across restarts, opened on first use."""
+        async with self._session_lock:
+            if self._session is None:
+                saved = (read_json(self._sessions_file) or {}).get(self._session_key())
+                if isinstance(saved, dict):
+                    try:
+                        self._session = Session.model_validate(saved)
+                    except ValueError:
+                        logger.warning("Ignoring an unreadable saved session")
+            if self._session is None:
+                self.adopt(await self.backend.open_session(self.settings.language))
+            assert self._session is not None
+            return self._session
+
+    async def new_session(self) -> Session:
+        async with self._session_lock:
+            self.adopt(await self.backend.open_session(self.settings.language))
+            assert self._session is not None
+            return self._session
+
+    def adopt(self, session: Session) -> None:
+        """Make ``session`` current and remember it for the next start."""
+        self._session = session
+        saved = read_json(self._sessions_file) or {}
+        saved[self._session_key()] = session.model_dump(mode="json")
+        write_private(self._sessions_file, json.dumps(saved, ensure_ascii=False))
+
+    def adopt_replacement(self, error: NemoVideoError) -> None:
+        """The cloud opened a replacement for a lost session: continue with it."""
+        new_id = error.details.get("new_session_id")
+        if isinstance(new_id, str) and new_id and self._session is not None:
+            self.adopt(Session(id=new_id, backend=self._session.backend, language=self._session.language,
+                               notice="The previous session was lost; a new one was started."))
+
+    async def _state(self, session: Session) -> SessionState:
+        try:
+            return await self.backend.state(session)
+        except NemoVideoError as exc:
+            if exc.code == ErrorCode.SESSION_NOT_FOUND:
+                self.adopt_replacement(exc)
+            raise
+
+    # ------------------------------------------------------------ quick actions
+
+    def roots(self, extra: Sequence[Path] = ()) -> list[Path]:
+        """Where input files may come from: cwd, configured media dirs, and the client's roots."""
+        return [Path.cwd(), *self.settings.media_dirs, *self.extra_roots, *extra]
+
+    async def upload(self, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
+                     *, roots: Sequence[Path] = ()) -> UploadResult:
+        """Check every path against the sandbox and every URL against the network policy, then upload."""
+        from ..guard import check_url, resolve_input_path
+
+        if not paths and not urls:
+            raise NemoVideoError(ErrorCode.INVALID_INPUT, "Nothing to upload: no paths and no URLs.",
+                                 hint="Pass paths=[...] (absolute paths) and/or urls=[...].")
+        allowed = self.roots(roots)
+        resolved = [resolve_input_path(p, allowed) for p in paths]
+        checked = [await check_url(u, self.settings.allow_private_urls) for u in urls]
+        session = await self.session()
+        try:
+            assets = await self.backend.upload(session, resolved, checked)
+        except NemoVideoError as exc:
+            if exc.code == ErrorCode.SESSION_NOT_FOUND:
+                self.adopt_replacement(exc)
+            raise
+        return UploadResult(session_id=session.id, assets=assets, notice=session.notice)
+
+    async def credits(self) -> Credits:
+        return await self.backend.credits()
+
+    async def state(self) -> StateResult:
+        session = await self.session()
+        state = await self._state(session)
+        draft = state.draft
+        return StateResult(
+            session_id=session.id, backend=self.backend.name, summary=state.summary,
+            exportable=bool(draft and draft.exportable),
+            duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
+            draft=draft.to_wire() if draft else None, media=state.media,
+            jobs=[JobView.of(r) for r in self.jobs.records(session.id)][-10:], notice=session.notice,
+        )
+
+    # ------------------------------------------------------------ long work
+
+    async def start_generate(self, text: str, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
+                             *, confirm_spend: bool = False, roots: Sequence[Path] = ()) -> Job:
+        """Upload any media, then send ``text`` to the agent as a background job."""
+        if not text.strip():
+            raise NemoVideoError(ErrorCode.INVALID_INPUT, "The request is empty.",
+                                 hint="Describe the video, e.g. 'a 15-second vertical video from my photos'.")
+        if self.spends_credits and not confirm_spend:
+            raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
+                                 "Sending this to the NemoVideo cloud agent spends credits.")
+        if paths or urls:
+            await self.upload(paths, urls, roots=roots)
+        session = await self.session()
+        return self.jobs.start("message", lambda job: work.run_message(self, job, session, text),
+                               session_id=session.id, request={"text": text}, total_known=False,
+                               message="sending the request to the agent")
+
+    async def start_export(self, *, format: OutputFormat = "mp4", quality: Quality = "high",
+                           filename: str | None = None, height: int | None = None,
+                           overwrite: bool = False) -> Job:
+        """Check there is something to export, choose a file name, and render in the background."""
+        session = await self.session()
+        state = await self._state(session)
+        if state.draft is None or not state.draft.exportable:
+            raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT,
+                                 "The timeline is empty: there is nothing to export.")
+        destination = self.names.reserve(self.settings.output_dir, filename, format, overwrite=overwrite)
+        request = RenderRequest(format=format, quality=quality, destination=destination, height=height,
+                                overwrite=overwrite)
+        return self.jobs.start(
+            "render", lambda job: work.run_render(self, job, session, state.draft, request),
+            session_id=session.id, message="starting the render",
+            request={"format": format, "quality": quality, "filename": filename, "height": height,
+                     "destination": str(destination)},
+        )
+
+    async def rerun(self, job_id: str) -> Job:
+        """Run a failed or interrupted export again with the same options: one call."""
+        record = self.jobs.get(job_id).record
+        if record.kind != "render":
+            raise NemoVideoError(ErrorCode.INVALID_INPUT, "Only exports can be re-run; agent messages are "
+                                 "never re-sent automatically.",
+                                 hint="Call get_state, then send a new request.")
+        req = record.request
+        return await self.start_export(format=req.get("format", "mp4"), quality=req.get("quality", "high"),
+                                       filename=req.get("filename"), height=req.get("height"))
+
+    def job(self, job_id: str) -> JobRecord:
+        return self.jobs.get(job_id).record
+
+    async def wait(self, job_id: str, timeout_s: float, on_update: AsyncWatcher | None = None,
+                   heartbeat_s: float = 5.0) -> JobRecord:
+        """Wait for a job up to ``timeout_s``; cancelling this wait leaves the job running."""
+        return await self.jobs.get(job_id).wait(timeout_s, on_update, heartbeat_s)
+
+    async def cancel(self, job_id: str) -> JobRecord:
+        """Stop a job. Cloud work may already be paid for and may still finish: the note says so."""
+        record = self.jobs.get(job_id).record
+        if record.backend == "cloud":
+            note = ("Stopped following this job. The NemoVideo cloud may still finish it and credits may "
+                    "already be spent; call get_state to see what it did.")
+        else:
+            note = "The job was cancelled; nothing was saved."
+        return self.jobs.cancel(job_id, note)
+
+    async def ask(self, text: str, *, confirm_spend: bool = False,
+                  roots: Sequence[Path] = ()) -> tuple[Route, str, Any]:
+        """Route free text to an action; returns (route, reason, result or Job)."""
+        from ..skill.intents import route
+
+        chosen = route(text)
+        action: Route = chosen.action
+        result: Any
+        if action == "export":
+            opts = chosen.options
+            fmt, quality, height = opts.get("format", "mp4"), opts.get("quality", "high"), opts.get("height")
+            result = await self.start_export(
+                format=fmt if fmt in ("mp4", "webm", "mov", "gif") else "mp4",  # type: ignore[arg-type]
+                quality="draft" if quality == "draft" else "high",
+                height=height if isinstance(height, int) else None)
+        elif action == "credits":
+            result = await self.credits()
+        elif action == "state":
+            result = await self.state()
+        elif action == "upload" and (chosen.paths or chosen.urls):
+            result = await self.upload(chosen.paths, chosen.urls, roots=roots)
+        else:
+            action = "generate"
+            result = await self.start_generate(text, confirm_spend=confirm_spend, roots=roots)
+        return action, chosen.reason, result
+
+    # ------------------------------------------------------------ restart
+
+    def _resume(self, record: JobRecord) -> None:
+        """A job that was running when the last process stopped: resume or report it honestly."""
+        if record.kind == "render" and record.render_id:
+            self.jobs.start("render", lambda job: work.resume_render(self, job), job_id=record.id,
+                            message="resuming the render after a restart")
+            return
+        self.jobs.fail(record.id, NemoVideoError(
+            ErrorCode.STREAM_DROPPED if record.kind == "message" else ErrorCode.RENDER_INTERRUPTED,
+            f"The {record.kind} job was interrupted when nemo-video restarted; it was not re-sent.",
+            hint="Call get_state to see what was done." if record.kind == "message" else None,
+        ))

@@ -1,0 +1,91 @@
+"""What the service's actions return: plain pydantic values that both faces shape for their readers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from ..backends.base import Asset, Credits
+from .jobs import JobRecord
+
+Route = Literal["export", "credits", "state", "upload", "generate"]
+
+
+class OfferedAction(BaseModel):
+    """A GUI instruction from the agent turned into a call the caller may make (never taken if it costs)."""
+
+    kind: Literal["export", "state", "credits", "send_edit", "summary"]
+    phrase: str = Field(description="The agent's words that suggested it.")
+    spends_credits: bool = False
+    next_call: str = Field(description="The tool call that does it.")
+
+
+class UploadResult(BaseModel):
+    session_id: str
+    assets: list[Asset]
+    notice: str | None = None
+
+
+class GenerateResult(BaseModel):
+    session_id: str
+    reply: str = Field(description="The agent's answer, with web-editor instructions translated.")
+    silent_edit: bool = Field(default=False, description="True when the agent changed the timeline "
+                              "without a word; the reply then summarizes the change.")
+    changes: list[str] = Field(default_factory=list, description="What changed in the timeline.")
+    summary: str = Field(description="One-line text summary of every track.")
+    exportable: bool = False
+    duration_s: float | None = None
+    draft: dict[str, Any] | None = Field(default=None, description="The timeline (wire JSON).")
+    offered_actions: list[OfferedAction] = Field(default_factory=list)
+    credits: Credits | None = None
+    notice: str | None = None
+
+
+class ExportResult(BaseModel):
+    path: str = Field(description="Absolute path of the video file.")
+    uri: str = Field(description="file:// URI of the video file.")
+    size_bytes: int
+    format: str = "mp4"
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    poster: str | None = Field(default=None, description="Absolute path of a JPEG still.")
+
+
+class JobView(BaseModel):
+    """A job as a caller sees it."""
+
+    job_id: str
+    kind: Literal["message", "render"]
+    status: Literal["running", "completed", "failed", "cancelled"]
+    progress: float = Field(ge=0.0, le=1.0)
+    message: str
+    error: dict[str, Any] | None = None
+    next_step: str
+
+    @classmethod
+    def of(cls, record: JobRecord) -> JobView:
+        return cls(job_id=record.id, kind=record.kind, status=record.status, progress=record.fraction,
+                   message=record.message, error=record.error, next_step=next_step(record))
+
+
+class StateResult(BaseModel):
+    session_id: str
+    backend: str
+    summary: str
+    exportable: bool
+    duration_s: float | None = None
+    draft: dict[str, Any] | None = None
+    media: list[Asset] = Field(default_factory=list)
+    jobs: list[JobView] = Field(default_factory=list)
+    notice: str | None = None
+
+
+def next_step(record: JobRecord) -> str:
+    if record.status == "running":
+        return f"call job_status with job_id={record.id!r} to keep waiting"
+    if record.status == "completed":
+        return "call export_video to render it" if record.kind == "message" else "the video is ready"
+    hint = (record.error or {}).get("hint") or ""
+    return hint or "call get_state to see where things stand"

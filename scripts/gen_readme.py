@@ -112,16 +112,16 @@ def _type_of(prop: Mapping[str, Any], root: Mapping[str, Any]) -> str:
     if "$ref" in prop:
         return _type_of(_resolve(prop["$ref"], root), root)
     if "enum" in prop:
-        return " \\| ".join(f"`{_json(v)}`" for v in prop["enum"])
+        return " | ".join(f"`{_json(v)}`" for v in prop["enum"])
     if "const" in prop:
         return f"`{_json(prop['const'])}`"
     for key in ("anyOf", "oneOf"):
         if key in prop:
             kinds = [_type_of(p, root) for p in prop[key]]
-            return " \\| ".join(dict.fromkeys(kinds))
+            return " | ".join(dict.fromkeys(kinds))
     kind = prop.get("type", "any")
     if isinstance(kind, list):
-        return " \\| ".join(kind)
+        return " | ".join(kind)
     if kind == "array":
         return f"array of {_type_of(prop.get('items') or {}, root)}"
     return str(kind)
@@ -178,8 +178,6 @@ async def live_tools() -> list[Any]:
     The server is built with settings whose folders live in a temporary directory, so listing its
     tools touches nothing of the user's.
     """
-    from mcp import Client
-
     from nemo_video.config import Settings
     from nemo_video.mcp.server import build_server
     from nemo_video.service import VideoService

@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import re
@@ -52,7 +53,7 @@ def env_entries(env_vars: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def synced_server_json(doc: Mapping[str, Any], version: str, env_vars: Mapping[str, str]) -> dict[str, Any]:
-    out = json.loads(json.dumps(doc))
+    out: dict[str, Any] = copy.deepcopy(dict(doc))
     out["version"] = version
     for package in out.get("packages", []):
         if package.get("registryType") == "pypi" and package.get("identifier") == PYPI_PACKAGE:
@@ -62,7 +63,7 @@ def synced_server_json(doc: Mapping[str, Any], version: str, env_vars: Mapping[s
 
 
 def synced_manifest(doc: Mapping[str, Any], version: str) -> dict[str, Any]:
-    out = json.loads(json.dumps(doc))
+    out: dict[str, Any] = copy.deepcopy(dict(doc))
     out["version"] = version
     return out
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from scripts import sync_manifests
 
 import nemo_video
 from nemo_video.config import ENV_VARS
-from scripts import sync_manifests
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "tests" / "fixtures" / "schemas"
@@ -180,8 +180,8 @@ def test_every_version_string_is_the_package_version(pyproject):
 
 
 def test_sync_script_finds_nothing_to_change():
-    stale = [path.name for path, text in sync_manifests.expected_files(nemo_video.__version__, ENV_VARS).items()
-             if path.read_text(encoding="utf-8") != text]
+    expected = sync_manifests.expected_files(nemo_video.__version__, ENV_VARS)
+    stale = [path.name for path, text in expected.items() if path.read_text(encoding="utf-8") != text]
     assert stale == []
 
 

@@ -103,7 +103,9 @@ async def test_cloud_generate_needs_consent(cloud_settings: Settings, nemo_doubl
     assert nemo_double.count("run_sse") == 0
 
 
-async def test_lost_session_is_replaced_and_adopted(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
+async def test_lost_session_is_replaced_and_adopted(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
     async with VideoService(cloud_settings) as service:
         old = await service.session()
         nemo_double.drop_session(old.id)

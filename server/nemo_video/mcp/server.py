@@ -40,9 +40,9 @@ MAX_WAIT_S = 50
 WaitS = Annotated[int, Field(ge=0, le=MAX_WAIT_S, description=(
     "Seconds to wait for the work before returning status 'running' with a job_id "
     f"(default {DEFAULT_WAIT_S}, max {MAX_WAIT_S}; hosts cut calls near 60 s)."))]
-Paths = Annotated[list[str], Field(description=(
+Paths = Annotated[list[str] | None, Field(description=(
     "Local files (absolute paths are safest): images, videos, audio."))]
-Urls = Annotated[list[str], Field(description="Public http(s) URLs of media files.")]
+Urls = Annotated[list[str] | None, Field(description="Public http(s) URLs of media files.")]
 ConfirmSpend = Annotated[bool, Field(description=(
     "Cloud backend only: true when the user already agreed to spend credits on this request. "
     "Ignored by the free local backend."))]
@@ -122,8 +122,8 @@ async def generate_video(
     consent: Consent,
     roots: Roots,
     ctx: Context,
-    paths: Paths | None = None,
-    urls: Urls | None = None,
+    paths: Paths = None,
+    urls: Urls = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, JobOutput]:
@@ -137,7 +137,7 @@ async def generate_video(
 
 
 async def upload_media(
-    roots: Roots, ctx: Context, paths: Paths | None = None, urls: Urls | None = None,
+    roots: Roots, ctx: Context, paths: Paths = None, urls: Urls = None,
 ) -> Annotated[CallToolResult, UploadResult]:
     try:
         result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots))

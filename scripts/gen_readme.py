@@ -73,8 +73,7 @@ def render_config(env_vars: Mapping[str, str]) -> str:
 def render_tools(tools: Sequence[Any]) -> str:
     """Markdown for a list of ``mcp.types.Tool``: an index table, then one block per tool."""
     out = ["| Tool | What it does |", "|---|---|"]
-    out += [f"| [`{t.name}`](#{t.name.replace('_', '-')}) | {_cell(_first_sentence(t.description))} |"
-            for t in tools]
+    out += [f"| `{t.name}` | {_cell(t.title or _first_sentence(t.description))} |" for t in tools]
     for tool in tools:
         out += ["", *_render_tool(tool)]
     return "\n".join(out) + "\n"
@@ -100,12 +99,20 @@ def _parameters(schema: Mapping[str, Any]) -> list[str]:
     required = set(schema.get("required", ()))
     rows = []
     for name, prop in (schema.get("properties") or {}).items():
-        text = prop.get("description", "")
+        text = _description(prop)
         if "default" in prop and prop["default"] is not None:
             text = f"{text} (default: `{_json(prop['default'])}`)".strip()
         rows.append(f"| `{name}` | {_cell(_type_of(prop, schema))} | {'yes' if name in required else 'no'} "
                     f"| {_cell(text)} |")
     return rows
+
+
+def _description(prop: Mapping[str, Any]) -> str:
+    """A property's description; for an optional value pydantic puts it on the non-null branch."""
+    if prop.get("description"):
+        return str(prop["description"])
+    branches = [*prop.get("anyOf", ()), *prop.get("oneOf", ())]
+    return next((str(b["description"]) for b in branches if b.get("description")), "")
 
 
 def _type_of(prop: Mapping[str, Any], root: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scripts import sync_manifests
+from scripts import gen_readme, sync_manifests
 
 import nemo_video
 from nemo_video.config import ENV_VARS
@@ -124,10 +124,10 @@ def test_manifest_env_uses_only_known_variables_and_options():
         "NEMO_BACKEND", "NEMO_TOKEN", "NEMO_OUTPUT_DIR", "NEMO_MEDIA_DIRS"}
 
 
-def test_manifest_lists_the_server_tools():
-    names = [t["name"] for t in load(MANIFEST / "manifest.json")["tools"]]
-    assert names == ["generate_video", "upload_media", "get_state", "export_video", "job_status",
-                     "cancel_job", "get_credits", "ask"]
+async def test_manifest_lists_the_live_server_tools():
+    listed = load(MANIFEST / "manifest.json")["tools"]
+    assert [t["name"] for t in listed] == [t.name for t in await gen_readme.live_tools()]
+    assert all(t["description"] for t in listed)
 
 
 # --- server.json (MCP Registry) --------------------------------------------------------------------

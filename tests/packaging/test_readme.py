@@ -91,6 +91,7 @@ async def _tool_list() -> list:
     async def export(
         format: Annotated[str, Field(description="mp4 or webm.")] = "mp4",
         height: Annotated[int | None, Field(description="Pixels | tall.")] = None,
+        paths: Annotated[list[str], Field(description="Files.")] | None = None,
     ) -> str:
         """Render the video. Returns the path."""
         return format
@@ -107,10 +108,12 @@ async def _tool_list() -> list:
 
 async def test_render_tools_documents_names_parameters_and_hints():
     text = gen_readme.render_tools(await _tool_list())
-    assert "| [`export`](#export) | Render the video. |" in text
+    assert "| `export` | Export |" in text
+    assert "| `job_status` | Wait on a job. |" in text
     assert "#### `export` — Export" in text
     assert "| `format` | string | no | mp4 or webm. (default: `\"mp4\"`) |" in text
     assert "| `height` | integer \\| null | no | Pixels \\| tall. |" in text
+    assert "| `paths` | array of string \\| null | no | Files. |" in text
     assert "| `job_id` | string | yes | The job id. |" in text
     assert "Wait on a job.\n\nCall again while running." in text
     assert "*read-only, idempotent*" in text

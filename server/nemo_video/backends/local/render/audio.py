@@ -14,21 +14,21 @@ _STEREO = {"sample_fmts": "fltp", "sample_rates": 48000, "channel_layouts": "ste
 def _music_chain(m: Music, plan: RenderPlan, music_input: int | None) -> str:
     d = plan.duration_s
     if m.kind == "file" and music_input is not None:
-        head = f"[{music_input}:a]" + _chain(
-            _filter("atrim", duration=_num(d)), _filter("asetpts", "PTS-STARTPTS")
-        )
+        # The user's file: normalise it to about -14 LUFS before the volume and fades, so
+        # loudnorm never lifts a fade back up.
+        steps = [
+            _filter("atrim", duration=_num(d)),
+            _filter("asetpts", "PTS-STARTPTS"),
+            _filter("aformat", **_STEREO),
+            _filter("loudnorm", I=-14, TP=-1.5, LRA=11),
+            _filter("aresample", 48000),
+        ]
+        head = f"[{music_input}:a]" + _chain(*steps)
     else:
-        head = _filter("aevalsrc", exprs=music_beds.expression(m.mood, m.bpm), s=48000, d=_num(d))
+        head = music_beds.bed_chain(m.mood, m.bpm, d)
+    steps = [_filter("volume", _num(m.volume))]
     fade_in = min(m.fade_in_s, d / 2)
     fade_out = min(m.fade_out_s, d / 2)
-    steps = [
-        _filter("aformat", **_STEREO),
-        # Normalise the bed to about -14 LUFS first, then apply the user's volume and the fades,
-        # so loudnorm never lifts a fade back up.
-        _filter("loudnorm", I=-14, TP=-1.5, LRA=11),
-        _filter("aresample", 48000),
-        _filter("volume", _num(m.volume)),
-    ]
     if fade_in > 0:
         steps.append(_filter("afade", t="in", st=0, d=_num(fade_in)))
     if fade_out > 0:

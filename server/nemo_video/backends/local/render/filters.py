@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Inputs may only be read from files (or pipes): never a URL smuggled into a path.
+INPUT_OPTIONS = ("-protocol_whitelist", "file,pipe")
 _SPECIAL = set("\\':[],;%\n\r\t =")
 
 

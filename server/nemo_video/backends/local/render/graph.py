@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import poster
 from .audio import audio_graph
+from .filters import INPUT_OPTIONS
 from .filters import chain as _chain
 from .filters import file_url as _file
 from .filters import filter_ as _filter
@@ -17,7 +19,6 @@ from .plan import RenderPlan, TextBlock, Visual
 
 PRESETS = {"draft": ("veryfast", 26), "high": ("medium", 20)}
 WEBM = {"draft": ("realtime", 8, 36), "high": ("good", 4, 31)}
-INPUT_OPTIONS = ("-protocol_whitelist", "file,pipe")
 
 
 # ---------------------------------------------------------------- inputs and visuals
@@ -138,7 +139,7 @@ def _inputs(plan: RenderPlan) -> tuple[list[str], dict[int, int], int | None]:
     return args, index, music_input
 
 
-def _visual_graph(plan: RenderPlan, index: dict[int, int]) -> list[str]:
+def _visual_graph(plan: RenderPlan, index: dict[int, int], with_stills: bool) -> list[str]:
     parts: list[str] = []
     for i, v in enumerate(plan.visuals):
         if v.kind == "background":
@@ -180,7 +181,12 @@ def _visual_graph(plan: RenderPlan, index: dict[int, int]) -> list[str]:
         tags = _filter(
             "setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709"
         )
-        parts.append(f"[{current}]{_chain(*tail, _filter('format', 'yuv420p'), tags)}[vout]")
+        final = [*tail, _filter("format", "yuv420p"), tags]
+        if with_stills:
+            parts.append(f"[{current}]{_chain(*final, _filter('split', 3))}[vout][ps][cs]")
+            parts += poster.inline_graph(plan, "ps", "cs")
+        else:
+            parts.append(f"[{current}]{_chain(*final)}[vout]")
     return parts
 
 
@@ -277,6 +283,9 @@ def _codec_args(plan: RenderPlan) -> list[str]:
         "yuv420p",
         "-g",
         fps,
+        "-x264-params",
+        # A 1 s GOP gains nothing from a longer look-ahead; 20 frames saves ~80 MB at 1080x1920.
+        "rc-lookahead=20",
         "-keyint_min",
         fps,
         *color,
@@ -288,24 +297,25 @@ def _codec_args(plan: RenderPlan) -> list[str]:
     ]
 
 
-def build_args(plan: RenderPlan, ffmpeg: str, output: Path) -> list[str]:
-    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string)."""
+def build_args(
+    plan: RenderPlan, ffmpeg: str, output: Path, stills: tuple[Path, Path] | None = None
+) -> list[str]:
+    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string).
+
+    With ``stills`` = (poster, contact sheet), the same run also writes both JPEGs from the frames
+    it encodes, so they cost no second decode (not for GIF, whose stream ends in a palette).
+    """
     inputs, index, music_input = _inputs(plan)
-    graph = _visual_graph(plan, index)
+    with_stills = stills is not None and plan.format != "gif"
+    graph = _visual_graph(plan, index, with_stills)
     maps = ["-map", "[vout]"]
     if plan.format != "gif":
         graph += audio_graph(plan, index, music_input)
         maps += ["-map", "[aout]"]
-    return [
-        ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-nostats",
-        "-loglevel",
-        "error",
-        "-progress",
-        "pipe:2",
-        "-y",
+    head = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y"]
+    exact = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"]
+    args = [
+        *head,
         *inputs,
         "-filter_complex",
         ";".join(graph),
@@ -315,13 +325,9 @@ def build_args(plan: RenderPlan, ffmpeg: str, output: Path) -> list[str]:
         "-t",
         _num(plan.duration_s),
         *_codec_args(plan),
-        "-map_metadata",
-        "-1",
-        "-fflags",
-        "+bitexact",
-        "-flags:v",
-        "+bitexact",
-        "-flags:a",
-        "+bitexact",
+        *exact,
         _file(str(output)),
     ]
+    if with_stills and stills is not None:
+        args += poster.inline_outputs(*stills)
+    return args

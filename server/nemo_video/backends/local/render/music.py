@@ -3,12 +3,15 @@
 Each bed is a four-chord loop at the mood's tempo: a soft pad (chord tones with a slow swell), a
 plucked arpeggio whose envelope decays to nothing before each note change (so changes never click),
 and for the livelier moods a pitch-dropping kick. ``random()`` is not used, so the same mood, tempo
-and length always give the same samples.
+and length always give the same samples. Four bars are synthesised once and looped; the loudness
+is a gain measured per mood (ebur128) rather than a loudnorm pass, which costs nothing at render.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .filters import chain, filter_, num
 
 MOODS = ("upbeat", "calm", "cinematic", "lofi")
 
@@ -22,6 +25,7 @@ class Mood:
     pluck_per_beat: int  # arpeggio notes per beat
     kick: float  # gain of the kick on each beat (0: none)
     decay: float  # pluck decay rate (1/s)
+    gain_db: float = 0.0  # measured (ebur128, stereo) so that the bed sits at about -14 LUFS
 
 
 # Progressions: I–V–vi–IV in C (upbeat), Fmaj7-ish (calm), Am–F–C–G low (cinematic), ii–V–I–vi (lofi).
@@ -34,6 +38,7 @@ _MOODS: dict[str, Mood] = {
         2,
         0.55,
         9.0,
+        gain_db=11.5,
     ),
     "calm": Mood(
         72,
@@ -43,6 +48,7 @@ _MOODS: dict[str, Mood] = {
         1,
         0.0,
         3.0,
+        gain_db=11.2,
     ),
     "cinematic": Mood(
         64,
@@ -52,6 +58,7 @@ _MOODS: dict[str, Mood] = {
         1,
         0.35,
         2.0,
+        gain_db=9.0,
     ),
     "lofi": Mood(
         84,
@@ -61,6 +68,7 @@ _MOODS: dict[str, Mood] = {
         2,
         0.30,
         6.0,
+        gain_db=12.6,
     ),
 }
 
@@ -82,6 +90,11 @@ def _pick(index: str, values: tuple[float, ...]) -> str:
     return expr
 
 
+def loop_seconds(mood_name: str | None, bpm: int | None = None) -> float:
+    """The bed repeats every four bars: synthesise that much once and loop it."""
+    return 4 * 4 * 60.0 / float(bpm or mood_of(mood_name).bpm)
+
+
 def expression(mood_name: str | None, bpm: int | None = None) -> str:
     """The ``aevalsrc`` expression (mono, roughly −18 dBFS RMS before loudness normalisation)."""
     mood = mood_of(mood_name)
@@ -98,7 +111,8 @@ def expression(mood_name: str | None, bpm: int | None = None) -> str:
         f"st(3,mod(t,{note:.6f}))",
         f"st(4,mod(floor(t/{note:.6f}),3))",
     ]
-    swell = f"(0.6+0.4*sin(PI*mod(t,{bar:.6f})/{bar:.6f}))"
+    # The pad breathes once per bar and is silent at bar lines, where its chord (and the loop) changes.
+    swell = f"sin(PI*mod(t,{bar:.6f})/{bar:.6f})"
     pad = f"{mood.pad}*{swell}*(sin(2*PI*ld(0)*t)+0.8*sin(2*PI*ld(1)*t)+0.7*sin(2*PI*ld(2)*t))"
     tone = "if(eq(ld(4),0),ld(0),if(eq(ld(4),1),ld(1),ld(2)))*2"
     envelope = f"exp(-{mood.decay}*ld(3))*(1-ld(3)/{note:.6f})"
@@ -109,3 +123,18 @@ def expression(mood_name: str | None, bpm: int | None = None) -> str:
         terms.append(f"{mood.kick}*exp(-18*{k})*(1-{k}/{beat:.6f})*sin(2*PI*(45*{k}+60*(1-exp(-30*{k}))/30))")
     body = "+".join(terms)
     return f"st(5,{chord});" + ";".join(parts) + f";0.5*({body})"
+
+
+def bed_chain(mood_name: str | None, bpm: int | None, duration_s: float) -> str:
+    """A filter chain (source included) producing the stereo bed at about -14 LUFS for ``duration_s``."""
+    mood = mood_of(mood_name)
+    period = min(loop_seconds(mood_name, bpm), duration_s)
+    return chain(
+        filter_("aevalsrc", exprs=expression(mood_name, bpm), s=48000, d=num(period)),
+        filter_("aloop", loop=-1, size=round(period * 48000)),
+        filter_("atrim", duration=num(duration_s)),
+        filter_("aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo"),
+        filter_("volume", f"{mood.gain_db}dB"),
+        # The kick's peaks would clip after the gain; a limiter keeps them under -1 dBFS.
+        filter_("alimiter", limit=0.89, level=0),
+    )

@@ -1,0 +1,142 @@
+"""Render plan → ffmpeg argument list, compared without running ffmpeg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nemo_video.backends.base import RenderRequest
+from nemo_video.backends.local.render import build_args, build_plan
+from nemo_video.backends.local.render.plan import SourceFacts
+
+from .builders import background, draft, image_segment, synth, text_segment
+
+OUT = Path("/out/v.mp4")
+
+
+def _args(d: object, **kw: object) -> list[str]:
+    request = RenderRequest(destination=OUT, **kw)  # type: ignore[arg-type]
+    plan = build_plan(d, request, {"/clips/c.mp4": SourceFacts(640, 360, 5.0, True)})  # type: ignore[arg-type]
+    return build_args(plan, "ffmpeg", Path("/out/.v.partial.mp4"))
+
+
+def _value(args: list[str], flag: str) -> str:
+    return args[args.index(flag) + 1]
+
+
+def _images() -> list[dict[str, object]]:
+    return [image_segment(Path("/m/a.jpg"), 2000, direction="in"),
+            image_segment(Path("/m/b.jpg"), 2000, direction="left", transition="cut"),
+            image_segment(Path("/m/c.jpg"), 2000, direction="out")]
+
+
+def test_mp4_output_options() -> None:
+    args = _args(draft(_images()))
+    assert args[:3] == ["ffmpeg", "-hide_banner", "-nostdin"]
+    assert _value(args, "-progress") == "pipe:2"
+    assert _value(args, "-c:v") == "libx264" and _value(args, "-profile:v") == "high"
+    assert _value(args, "-pix_fmt") == "yuv420p" and _value(args, "-g") == "30" and _value(args, "-r") == "30"
+    assert _value(args, "-movflags") == "+faststart" and _value(args, "-f") == "mp4"
+    assert _value(args, "-colorspace") == "bt709" and _value(args, "-color_range") == "tv"
+    assert _value(args, "-c:a") == "aac" and _value(args, "-ar") == "48000" and _value(args, "-ac") == "2"
+    assert (_value(args, "-preset"), _value(args, "-crf")) == ("medium", "20")
+    assert args[-1] == "file:/out/.v.partial.mp4"
+
+
+def test_quality_presets_and_formats() -> None:
+    d = draft(_images())
+    assert (_value(_args(d, quality="draft"), "-preset"), _value(_args(d, quality="draft"), "-crf")) == (
+        "veryfast", "26")
+    webm = _args(d, format="webm")
+    assert _value(webm, "-c:v") == "libvpx-vp9" and _value(webm, "-c:a") == "libopus" and _value(webm, "-f") == "webm"
+    mov = _args(d, format="mov")
+    assert _value(mov, "-c:v") == "libx264" and _value(mov, "-f") == "mov"
+    gif = _args(d, format="gif")
+    assert "-c:a" not in gif and "[aout]" not in gif and _value(gif, "-f") == "gif"
+    graph = _value(gif, "-filter_complex")
+    assert "palettegen" in graph and "paletteuse" in graph
+
+
+def test_inputs_are_whitelisted_files_decoded_once() -> None:
+    args = _args(draft(_images()))
+    inputs = [args[i + 1] for i, a in enumerate(args) if a == "-i"]
+    assert inputs == ["file:/m/a.jpg", "file:/m/b.jpg", "file:/m/c.jpg"]
+    assert args.count("-protocol_whitelist") == 3 and _value(args, "-protocol_whitelist") == "file,pipe"
+    assert "-loop" not in args  # a still is decoded once and repeated by the loop filter
+
+
+def test_ken_burns_uses_scale_per_frame_and_centred_crop_not_zoompan() -> None:
+    graph = _value(_args(draft(_images(), duration=6000)), "-filter_complex")
+    assert "zoompan" not in graph
+    assert "loop=loop=59:size=1:start=0" in graph
+    assert "eval=frame" in graph and "x=(iw-ow)/2:y=(ih-oh)/2" in graph
+    assert "out_range=tv:out_color_matrix=bt709" in graph
+    assert "x=(iw-ow)*(1-(n/59))" in graph  # "left" pans with a computed offset
+
+
+def test_transitions_use_xfade_offsets_and_concat_for_cuts() -> None:
+    visuals = [image_segment(Path("/m/a.jpg"), 2000, transition="circleopen", t_ms=500),
+               image_segment(Path("/m/b.jpg"), 2000, transition="cut"),
+               image_segment(Path("/m/c.jpg"), 2000)]
+    graph = _value(_args(draft(visuals)), "-filter_complex")
+    assert "[v0][v1]xfade=transition=circleopen:duration=0.5:offset=1.5[x1]" in graph
+    assert "[x1][v2]concat=n=2:v=1:a=0[x2]" in graph
+    assert "trim=duration=5.5" in graph
+
+
+def test_title_is_drawn_with_escaped_text_fades_and_clamped_position() -> None:
+    text = "It's 50%: [new]"
+    graph = _value(_args(draft(_images(), texts=[text_segment(text, 0, 2000, y=0.02)])), "-filter_complex")
+    assert "drawtext=fontfile=" in graph and "expansion=none" in graph
+    assert "text=\\'It\\'\\\\\\'\\'s 50%: \\[new\\]\\'" in graph
+    assert "y=151" in graph  # 14% of 1080, rounded
+    assert "alpha=" in graph and "enable=" in graph
+
+
+def test_music_is_synthesised_normalised_and_faded() -> None:
+    args = _args(draft(_images(), music=synth("calm", 0.5, fade_out=1000)))
+    graph = _value(args, "-filter_complex")
+    assert "aevalsrc=exprs=" in graph and "loudnorm=I=-14" in graph
+    assert "volume=0.5" in graph and "afade=t=out:st=4.7:d=1" in graph
+    assert graph.index("loudnorm") < graph.index("afade=t=out")  # loudnorm never lifts the fade
+    assert "-i" not in args[args.index("-filter_complex"):]
+
+
+def test_silent_track_when_no_music() -> None:
+    graph = _value(_args(draft(_images())), "-filter_complex")
+    assert "anullsrc=r=48000:cl=stereo" in graph and graph.endswith("[aout]")
+
+
+def test_video_clip_is_trimmed_cover_fit_and_its_audio_mixed() -> None:
+    clip = {"type": "video", "src": "/clips/c.mp4", "d": 2000, "source_start": 1500, "volume": 0.5}
+    args = _args(draft([clip, image_segment(Path("/m/a.jpg"), 2000)], music=synth()))
+    assert args[args.index("file:/clips/c.mp4") - 7 : args.index("file:/clips/c.mp4") - 3] == [
+        "-ss", "1.5", "-t", "3"]
+    graph = _value(args, "-filter_complex")
+    assert "force_original_aspect_ratio=increase" in graph and "crop=w=1920:h=1080" in graph
+    assert "[0:a]asetpts=PTS-STARTPTS,atrim=duration=2" in graph and "volume=0.5" in graph
+    assert "amix=inputs=2:normalize=0" in graph
+
+
+def test_muted_clip_adds_no_audio_branch() -> None:
+    clip = {"type": "video", "src": "/clips/c.mp4", "d": 2000, "volume": 0}
+    graph = _value(_args(draft([clip])), "-filter_complex")
+    assert "[0:a]" not in graph
+
+
+def test_background_segments_are_generated_gradients() -> None:
+    graph = _value(_args(draft([background(1500), background(1500)])), "-filter_complex")
+    assert graph.count("gradients=s=1920x1080") == 2 and "-i" not in _args(draft([background(1000)]))
+
+
+def test_same_plan_same_arguments() -> None:
+    d = draft(_images(), texts=[text_segment("Hi", 0, 1000)], music=synth())
+    assert _args(d) == _args(d)
+
+
+@pytest.mark.parametrize("height", [180, 720])
+def test_height_reaches_the_graph(height: int) -> None:
+    graph = _value(_args(draft(_images()), height=height), "-filter_complex")
+    width = round(1920 * height / 1080 / 2) * 2
+    assert f"crop=w={width}:h={height}" in graph

@@ -16,8 +16,12 @@ from tests.double import NemoDouble
 @pytest.fixture
 def cloud_settings(settings: Settings, nemo_double: NemoDouble) -> Settings:
     return settings.with_(
-        api_base=nemo_double.url, backend="cloud", sse_idle_s=5.0, sse_max_s=10.0,
-        skill_platform="unknown", recover_max_unchanged=3,
+        api_base=nemo_double.url,
+        backend="cloud",
+        sse_idle_s=5.0,
+        sse_max_s=10.0,
+        skill_platform="unknown",
+        recover_max_unchanged=3,
     )
 
 

@@ -43,9 +43,15 @@ async def test_token_is_cached_with_expiry_in_a_0600_file_and_reused(
 
 async def test_expired_cached_token_is_replaced(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     cloud_settings.token_file.parent.mkdir(parents=True, exist_ok=True)
-    cloud_settings.token_file.write_text(json.dumps({
-        "token": "nmv_usr_OLDoldOLD", "expires_at": "2020-01-01T00:00:00Z", "api_base": cloud_settings.api_base,
-    }))
+    cloud_settings.token_file.write_text(
+        json.dumps(
+            {
+                "token": "nmv_usr_OLDoldOLD",
+                "expires_at": "2020-01-01T00:00:00Z",
+                "api_base": cloud_settings.api_base,
+            }
+        )
+    )
     cloud = CloudBackend(cloud_settings)
     await cloud.credits()
     await cloud.aclose()
@@ -53,7 +59,9 @@ async def test_expired_cached_token_is_replaced(cloud_settings: Settings, nemo_d
     assert "OLDoldOLD" not in cloud_settings.token_file.read_text()
 
 
-async def test_nemo_token_wins_over_cache_and_anonymous(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
+async def test_nemo_token_wins_over_cache_and_anonymous(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
     mine = "nmv_usr_MINEmineMINE0001"
     nemo_double.add_token(mine)
     cloud = CloudBackend(cloud_settings.with_(token=Secret(mine)))

@@ -10,8 +10,7 @@ from nemo_video.backends.base import RenderRequest
 from nemo_video.backends.cloud import CloudBackend
 from nemo_video.skill.events import Closed, Heartbeat, Text, ToolCall, ToolResult
 from tests.conftest import fixture_json
-from tests.double import NemoDouble
-from tests.double import sse
+from tests.double import NemoDouble, sse
 
 
 def _images(folder: Path) -> list[Path]:
@@ -38,9 +37,14 @@ async def test_token_session_upload_chat_state_export_download(
 
     finished = fixture_json("state_latest.json")["data"]["state"]
     nemo_double.script_sse(
-        [sse.text("Making your slideshow now."), sse.tool_call("edit_multitrack", {"op": "slideshow"}),
-         sse.heartbeat("comment"), sse.heartbeat("empty"),
-         sse.tool_result("edit_multitrack", {"status": "success"}), sse.text("Done: 3 photos, music, title.")],
+        [
+            sse.text("Making your slideshow now."),
+            sse.tool_call("edit_multitrack", {"op": "slideshow"}),
+            sse.heartbeat("comment"),
+            sse.heartbeat("empty"),
+            sse.tool_result("edit_multitrack", {"status": "success"}),
+            sse.text("Done: 3 photos, music, title."),
+        ],
         state_after=finished,
     )
     events = [e async for e in backend.send(session, "Make a 10 second slideshow with a title")]
@@ -57,10 +61,15 @@ async def test_token_session_upload_chat_state_export_download(
     assert 'Title: "Golden Hour" (0-3s)' in state.summary
 
     assert state.draft is not None
-    job = await backend.start_render(session, state.draft, RenderRequest(destination=tmp_path / "out" / "v.mp4"))
+    job = await backend.start_render(
+        session, state.draft, RenderRequest(destination=tmp_path / "out" / "v.mp4")
+    )
     submitted = nemo_double.calls("render_submit")[0].json()
     assert submitted["draft"] == finished["draft"]  # passed through exactly as received
-    assert submitted["sessionId"] == session.id and submitted["output"] == {"format": "mp4", "quality": "high"}
+    assert submitted["sessionId"] == session.id and submitted["output"] == {
+        "format": "mp4",
+        "quality": "high",
+    }
 
     first = await backend.render_status(job.job_id)
     second = await backend.render_status(job.job_id)

@@ -12,8 +12,7 @@ from nemo_video.errors import ErrorCode, NemoVideoError
 from nemo_video.skill.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from tests.cloud.conftest import collect
 from tests.conftest import fixture_json
-from tests.double import NemoDouble
-from tests.double import sse
+from tests.double import NemoDouble, sse
 
 BEFORE = fixture_json("state_latest_before_edit.json")["data"]["state"]
 AFTER = fixture_json("state_latest.json")["data"]["state"]
@@ -120,7 +119,9 @@ async def test_heartbeats_only_times_out(cloud_settings: Settings, nemo_double: 
     assert nemo_double.count("run_sse") == 1
 
 
-async def test_real_events_reset_the_heartbeat_timer(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
+async def test_real_events_reset_the_heartbeat_timer(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
     cloud = CloudBackend(cloud_settings.with_(sse_idle_s=0.5))
     session = await cloud.open_session()
     steps: list[sse.Step] = []
@@ -166,7 +167,9 @@ async def test_run_sse_is_never_retried_on_429(backend: CloudBackend, nemo_doubl
     assert nemo_double.count("run_sse") == 1
 
 
-async def test_token_refused_before_streaming_is_renewed(backend: CloudBackend, nemo_double: NemoDouble) -> None:
+async def test_token_refused_before_streaming_is_renewed(
+    backend: CloudBackend, nemo_double: NemoDouble
+) -> None:
     session = await backend.open_session()
     nemo_double.fail_next("run_sse", 1001)
     events = await collect(backend, session, "hello")

@@ -38,8 +38,11 @@ async def test_urls_are_sent_as_json(backend: CloudBackend, nemo_double: NemoDou
 
 @pytest.mark.parametrize(
     ("name", "size", "code"),
-    [("photo.heic", 10, ErrorCode.UNSUPPORTED_MEDIA), ("notes", 10, ErrorCode.UNSUPPORTED_MEDIA),
-     ("huge.mp4", 200 * 1024 * 1024 + 1, ErrorCode.MEDIA_TOO_LARGE)],
+    [
+        ("photo.heic", 10, ErrorCode.UNSUPPORTED_MEDIA),
+        ("notes", 10, ErrorCode.UNSUPPORTED_MEDIA),
+        ("huge.mp4", 200 * 1024 * 1024 + 1, ErrorCode.MEDIA_TOO_LARGE),
+    ],
 )
 async def test_checks_happen_before_sending(
     backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path, name: str, size: int, code: ErrorCode
@@ -75,7 +78,10 @@ async def test_missing_file(backend: CloudBackend, nemo_double: NemoDouble, tmp_
 
 @pytest.mark.parametrize(
     ("url", "code"),
-    [("ftp://example.com/a.mp4", ErrorCode.URL_NOT_ALLOWED), ("https://example.com/a.heic", ErrorCode.UNSUPPORTED_MEDIA)],
+    [
+        ("ftp://example.com/a.mp4", ErrorCode.URL_NOT_ALLOWED),
+        ("https://example.com/a.heic", ErrorCode.UNSUPPORTED_MEDIA),
+    ],
 )
 async def test_url_checks(backend: CloudBackend, nemo_double: NemoDouble, url: str, code: ErrorCode) -> None:
     session = await backend.open_session()
@@ -86,8 +92,14 @@ async def test_url_checks(backend: CloudBackend, nemo_double: NemoDouble, url: s
 
 @pytest.mark.parametrize(
     ("fault", "code"),
-    [(4001, ErrorCode.UNSUPPORTED_MEDIA), (4002, ErrorCode.MEDIA_TOO_LARGE), (413, ErrorCode.MEDIA_TOO_LARGE),
-     (2001, ErrorCode.OUT_OF_CREDITS), (502, ErrorCode.BACKEND_ERROR), ("reset", ErrorCode.BACKEND_UNREACHABLE)],
+    [
+        (4001, ErrorCode.UNSUPPORTED_MEDIA),
+        (4002, ErrorCode.MEDIA_TOO_LARGE),
+        (413, ErrorCode.MEDIA_TOO_LARGE),
+        (2001, ErrorCode.OUT_OF_CREDITS),
+        (502, ErrorCode.BACKEND_ERROR),
+        ("reset", ErrorCode.BACKEND_UNREACHABLE),
+    ],
 )
 async def test_server_side_refusals_are_mapped(
     backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path, fault: int | str, code: ErrorCode

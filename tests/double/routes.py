@@ -18,9 +18,26 @@ from starlette.routing import Route
 from .server import Fault, Job, NemoDouble, fixture_json
 from .sse import DROP, SetState, text
 
-SUPPORTED = {"mp4", "mov", "avi", "webm", "mkv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac"}
-KINDS = {**dict.fromkeys(("mp4", "mov", "avi", "webm", "mkv"), "video"),
-         **dict.fromkeys(("mp3", "wav", "m4a", "aac"), "audio")}
+SUPPORTED = {
+    "mp4",
+    "mov",
+    "avi",
+    "webm",
+    "mkv",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "mp3",
+    "wav",
+    "m4a",
+    "aac",
+}
+KINDS = {
+    **dict.fromkeys(("mp4", "mov", "avi", "webm", "mkv"), "video"),
+    **dict.fromkeys(("mp3", "wav", "m4a", "aac"), "audio"),
+}
 SKILL_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -35,9 +52,11 @@ def ok(data: Any) -> JSONResponse:
 
 def answer(fault: Fault) -> Response:
     if fault.reset:
+
         async def broken() -> AsyncIterator[bytes]:
             yield b'{"code": 0, "da'
             raise _Dropped
+
         return StreamingResponse(broken(), media_type="application/json")
     if isinstance(fault.body, bytes):
         return Response(fault.body, fault.status, fault.headers, media_type="text/html")
@@ -57,6 +76,7 @@ def build_app(double: NemoDouble) -> Starlette:
                 bad = Fault.for_code(1001)
                 return JSONResponse(bad.body, double.auth_failure_status)
             return await handler(request)
+
         return wrapped
 
     async def token(request: Request) -> Response:
@@ -70,7 +90,9 @@ def build_app(double: NemoDouble) -> Starlette:
 
     async def session(request: Request) -> Response:
         session_id = double.new_session()
-        return ok({"task_id": f"task_{session_id}", "session_id": session_id, "user_id": "anon_0000example0001"})
+        return ok(
+            {"task_id": f"task_{session_id}", "session_id": session_id, "user_id": "anon_0000example0001"}
+        )
 
     async def credits(request: Request) -> Response:
         return ok(double.credits)
@@ -79,8 +101,14 @@ def build_app(double: NemoDouble) -> Starlette:
         session_id = request.path_params["sid"]
         if session_id not in double.sessions:
             return answer(Fault.for_code(1002))
-        return ok({"session_id": session_id, "task_id": f"task_{session_id}", "task_name": "project",
-                   "state": double.sessions[session_id]})
+        return ok(
+            {
+                "session_id": session_id,
+                "task_id": f"task_{session_id}",
+                "task_name": "project",
+                "state": double.sessions[session_id],
+            }
+        )
 
     async def upload(request: Request) -> Response:
         session_id = request.path_params["sid"]
@@ -88,8 +116,11 @@ def build_app(double: NemoDouble) -> Starlette:
             return answer(Fault.for_code(1002))
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             form = await request.form(max_part_size=double.max_upload_bytes + 1)
-            files = [(f.filename or "file", await f.read()) for f in form.getlist("files")
-                     if not isinstance(f, str)]
+            files = [
+                (f.filename or "file", await f.read())
+                for f in form.getlist("files")
+                if not isinstance(f, str)
+            ]
             items = []
             for name, content in files:
                 problem = _upload_problem(double, name, len(content))
@@ -164,8 +195,9 @@ def build_app(double: NemoDouble) -> Starlette:
         Route("/api/state/nemo_agent/me/{sid}/latest", endpoint("state", state), methods=["GET"]),
         Route("/api/render/proxy/lambda", endpoint("render_submit", render_submit), methods=["POST"]),
         Route("/api/render/proxy/lambda/{rid}", endpoint("render_status", render_status), methods=["GET"]),
-        Route("/api/render/proxy/{rid}/download", endpoint("render_download", render_download),
-              methods=["GET"]),
+        Route(
+            "/api/render/proxy/{rid}/download", endpoint("render_download", render_download), methods=["GET"]
+        ),
         Route("/cdn/render-result/{rid}.mp4", endpoint("output", output, auth=False), methods=["GET"]),
     ]
     return Starlette(routes=routes)
@@ -211,7 +243,9 @@ def _item(double: NemoDouble, session_id: str, name: str, content: bytes) -> dic
     return item
 
 
-def _stream(double: NemoDouble, session_id: str, steps: list[Any], state_after: dict[str, Any] | None) -> Response:
+def _stream(
+    double: NemoDouble, session_id: str, steps: list[Any], state_after: dict[str, Any] | None
+) -> Response:
     async def body() -> AsyncIterator[bytes]:
         for step in steps:
             if isinstance(step, str):

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,8 +25,16 @@ def fixture_json(name: str) -> Any:
 
 
 ENDPOINTS = (
-    "token", "session", "run_sse", "upload", "credits", "state",
-    "render_submit", "render_status", "render_download", "output",
+    "token",
+    "session",
+    "run_sse",
+    "upload",
+    "credits",
+    "state",
+    "render_submit",
+    "render_status",
+    "render_download",
+    "output",
 )
 
 
@@ -67,7 +76,7 @@ class Fault:
             return cls(401, {"detail": "Unauthorized"})
         if code == 413:
             return cls(413, b"<html><body><h1>413 Request Entity Too Large</h1></body></html>")
-        if isinstance(code, int) and code >= 500:
+        if isinstance(code, int) and 500 <= code < 600:
             return cls(code, f"<html><body><h1>{code} Bad Gateway</h1></body></html>".encode())
         if isinstance(code, int):
             return cls(200, {"code": code, "message": f"error {code}", "data": None})
@@ -153,7 +162,7 @@ class NemoDouble:
         with self._lock:
             self._faults[endpoint].extend([answer] * times)
 
-    def script_sse(self, steps: list[Step], *, state_after: dict[str, Any] | None = None) -> None:
+    def script_sse(self, steps: Sequence[Step], *, state_after: dict[str, Any] | None = None) -> None:
         """Queue the stream the next ``/run_sse`` call plays. ``state_after`` (a ``data.state``
         object) becomes the session state when the script ends or drops."""
         with self._lock:
@@ -175,7 +184,10 @@ class NemoDouble:
         return session_id
 
     def set_state(self, session_id: str, state: dict[str, Any]) -> None:
-        """Replace a session's ``data.state`` (e.g. ``fixture_json("state_latest.json")["data"]["state"]``)."""
+        """Replace a session's ``data.state``.
+
+        E.g. ``fixture_json("state_latest.json")["data"]["state"]``.
+        """
         self.sessions[session_id] = copy.deepcopy(state)
 
     def drop_session(self, session_id: str) -> None:
@@ -231,8 +243,13 @@ class NemoDouble:
         port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(
-            build_app(self), log_config=None, log_level="critical", lifespan="off",
-            http="h11", ws="none", timeout_graceful_shutdown=1,
+            build_app(self),
+            log_config=None,
+            log_level="critical",
+            lifespan="off",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)

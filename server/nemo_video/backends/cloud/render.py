@@ -106,7 +106,8 @@ class Renders:
             try:
                 data = await self.api.call("GET", path)
             except NemoVideoError as exc:
-                if exc.code == ErrorCode.SESSION_NOT_FOUND:  # a 404 here is the job, not a session
+                if exc.code == ErrorCode.SESSION_NOT_FOUND or exc.details.get("http_status") == 404:
+                    # a 404 here is about the job, not a session
                     raise NemoVideoError(
                         ErrorCode.UNKNOWN_JOB, f"NemoVideo does not know the render {job_id}."
                     ) from None

@@ -1,0 +1,233 @@
+"""LocalBackend end to end: sessions, upload, the agent's events, state, render jobs, restarts."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+
+from nemo_video.backends.base import Backend, RenderRequest, RenderStatus, Session
+from nemo_video.backends.local import LocalBackend
+from nemo_video.backends.local.store import Store
+from nemo_video.config import Settings
+from nemo_video.draft import Draft
+from nemo_video.errors import ErrorCode, NemoVideoError
+from nemo_video.skill.events import Closed, Text, ToolCall, ToolResult
+
+from .conftest import make_image, stored_files
+
+COLORS = ((220, 60, 60), (60, 160, 90), (50, 90, 200))
+
+
+@pytest.fixture
+async def backend(settings: Settings) -> LocalBackend:
+    made = LocalBackend(settings)
+    yield made  # type: ignore[misc]
+    await made.aclose()
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> list[Path]:
+    return [make_image(tmp_path / f"photo{i}.jpg", color, (320, 240)) for i, color in enumerate(COLORS, 1)]
+
+
+async def wait_done(backend: LocalBackend, status: RenderStatus, limit_s: float = 45.0) -> list[RenderStatus]:
+    seen = [status]
+    deadline = time.monotonic() + limit_s
+    while seen[-1].status not in ("completed", "failed"):
+        assert time.monotonic() < deadline, f"render still {seen[-1]} after {limit_s}s"
+        await anyio.sleep(0.1)
+        seen.append(await backend.render_status(status.job_id))
+    return seen
+
+
+def test_is_a_backend(settings: Settings) -> None:
+    backend = LocalBackend(settings)
+    assert isinstance(backend, Backend) and backend.name == "local"
+    assert not settings.data_dir.exists()  # constructing touches nothing
+
+
+async def test_credits_are_free_with_no_made_up_balance(backend: LocalBackend) -> None:
+    credits = await backend.credits()
+    assert credits.unlimited and credits.available is None and credits.total is None
+    assert "free" in credits.note and "no credits" in credits.note
+
+
+async def test_words_and_photos_to_a_video_and_a_restart(
+    backend: LocalBackend, settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    session = await backend.open_session("en")
+    assets = await backend.upload(session, photos)
+    assert [a.kind for a in assets] == ["image"] * 3
+
+    events = [e async for e in backend.send(session, "a 4-second video with the title 'Hi'")]
+    assert isinstance(events[0], ToolCall) and isinstance(events[-1], Closed) and events[-1].reason == "end"
+    assert isinstance(events[-2], Text) and events[-2].text.strip()
+    calls = [e for e in events if isinstance(e, ToolCall)]
+    results = [e for e in events if isinstance(e, ToolResult)]
+    assert len(calls) == len(results) >= 1
+    assert [c.call_id for c in calls] == [r.call_id for r in results]
+
+    state = await backend.state(session)
+    assert state.version == 1 and state.draft is not None and len(state.media) == 3
+    assert state.draft.total_ms() == 4000
+    assert "Hi" in state.summary
+
+    first = tmp_path / "renders" / "hi.mp4"
+    started = await backend.start_render(session, state.draft, RenderRequest(destination=first, height=180))
+    assert started.status in ("pending", "processing") and started.job_id
+    seen = await wait_done(backend, started)
+    assert seen[-1].status == "completed", seen[-1]
+    progress = [s.progress or 0.0 for s in seen]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+
+    moved = tmp_path / "final" / "hi.mp4"
+    output = await backend.fetch_output(seen[-1], moved)
+    assert output.path == moved and moved.stat().st_size > 1000 and not first.exists()
+    assert output.height == 180 and output.poster is not None and output.poster.exists()
+    assert output.duration_s is not None and abs(output.duration_s - 4.0) < 0.1
+
+    again = LocalBackend(settings)  # a restart: same data dir, new process state
+    try:
+        restored = await again.state(session)
+        assert restored.version == 1 and restored.draft is not None
+        assert restored.draft.to_wire() == state.draft.to_wire()
+        assert [a.id for a in restored.media] == [a.id for a in assets]
+        done = await again.render_status(started.job_id)
+        assert done.status == "completed" and done.output_url == moved.as_uri()
+    finally:
+        await again.aclose()
+
+
+async def test_a_render_left_running_by_a_dead_process_reports_interrupted(
+    settings: Settings, tmp_path: Path
+) -> None:
+    first = LocalBackend(settings)
+    session = await first.open_session()
+    await first.aclose()
+    leftover = await Store.open(settings.data_dir / "studio.sqlite3")  # what a killed process leaves
+    await leftover.create_job("render-killed", session.id, "render", status="processing")
+    await leftover.aclose()
+
+    restarted = LocalBackend(settings)
+    try:
+        status = await restarted.render_status("render-killed")
+        assert status.status == "failed" and status.error == ErrorCode.RENDER_INTERRUPTED.value
+        assert "export" in status.message.lower()
+        with pytest.raises(NemoVideoError) as err:
+            await restarted.fetch_output(status, tmp_path / "x.mp4")
+        assert err.value.code == ErrorCode.RENDER_INTERRUPTED
+        assert (await restarted.render_status("render-killed")).status == "failed"  # stays settled
+    finally:
+        await restarted.aclose()
+
+
+async def test_closing_cancels_a_running_render(
+    settings: Settings, backend: LocalBackend, photos: list[Path], tmp_path: Path
+) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos)
+    [_ async for _ in backend.send(session, "a 6-second video")]
+    draft = (await backend.state(session)).draft
+    assert draft is not None
+    target = tmp_path / "out" / "cancelled.mp4"
+    started = await backend.start_render(session, draft, RenderRequest(destination=target, height=180))
+    await anyio.sleep(0.3)
+    await backend.aclose()
+    assert not target.exists()
+    leftovers = list(target.parent.iterdir()) if target.parent.exists() else []
+    assert leftovers == []
+    later = LocalBackend(settings)
+    try:
+        status = await later.render_status(started.job_id)
+        assert status.status == "failed" and status.error == ErrorCode.RENDER_INTERRUPTED.value
+    finally:
+        await later.aclose()
+
+
+async def test_undo_goes_back_a_version_and_undo_again_redoes(
+    backend: LocalBackend, photos: list[Path]
+) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos)
+    [_ async for _ in backend.send(session, "a 10-second video")]
+    [_ async for _ in backend.send(session, "make it 5 seconds")]
+    assert (await backend.state(session)).draft.total_ms() == 5000  # type: ignore[union-attr]
+    [_ async for _ in backend.send(session, "undo")]
+    state = await backend.state(session)
+    assert state.version == 3 and state.draft is not None and state.draft.total_ms() == 10000
+    [_ async for _ in backend.send(session, "undo")]
+    assert (await backend.state(session)).draft.total_ms() == 5000  # type: ignore[union-attr]
+
+
+async def test_undo_with_nothing_to_undo_says_so(backend: LocalBackend) -> None:
+    session = await backend.open_session()
+    events = [e async for e in backend.send(session, "undo")]
+    texts = [e.text for e in events if isinstance(e, Text)]
+    assert texts and "nothing to undo" in texts[0].lower()
+    assert (await backend.state(session)).version == 0
+
+
+async def test_concurrent_messages_to_one_session_do_not_interleave(
+    backend: LocalBackend, settings: Settings, photos: list[Path]
+) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos)
+    finished: list[int] = []
+
+    async def talk(seconds: int) -> None:
+        [_ async for _ in backend.send(session, f"a {seconds}-second video")]
+        finished.append(seconds)
+
+    async with anyio.create_task_group() as tg:
+        for seconds in (5, 6, 7, 8, 9):
+            tg.start_soon(talk, seconds)
+    state = await backend.state(session)
+    assert state.version == 5 and sorted(finished) == [5, 6, 7, 8, 9]
+    history = await backend_history(settings, session.id)
+    assert sorted(history) == [5000, 6000, 7000, 8000, 9000]  # every message saved, none lost
+    assert state.draft is not None and state.draft.total_ms() == history[-1]
+
+
+async def backend_history(settings: Settings, session_id: str) -> list[float]:
+    reader = await Store.open(settings.data_dir / "studio.sqlite3")
+    try:
+        return [v.draft.total_ms() for v in await reader.draft_history(session_id) if v.draft is not None]
+    finally:
+        await reader.aclose()
+
+
+async def test_unknown_session_job_and_nothing_to_export(backend: LocalBackend, tmp_path: Path) -> None:
+    ghost = Session(id="local-ghost", backend="local")
+    for call in (backend.state(ghost), backend.upload(ghost, [tmp_path / "a.jpg"])):
+        with pytest.raises(NemoVideoError) as err:
+            await call
+        assert err.value.code == ErrorCode.UNKNOWN_SESSION
+    with pytest.raises(NemoVideoError) as err:
+        [_ async for _ in backend.send(ghost, "hello")]
+    assert err.value.code == ErrorCode.UNKNOWN_SESSION
+    with pytest.raises(NemoVideoError) as err:
+        await backend.render_status("render-nope")
+    assert err.value.code == ErrorCode.UNKNOWN_JOB
+
+    session = await backend.open_session()
+    request = RenderRequest(destination=tmp_path / "empty.mp4", height=180)
+    with pytest.raises(NemoVideoError) as err:
+        await backend.start_render(session, Draft(), request)
+    assert err.value.code == ErrorCode.NOTHING_TO_EXPORT
+    assert await backend.state(session) is not None and not (tmp_path / "empty.mp4").exists()
+
+
+async def test_upload_refuses_bad_files_and_keeps_the_good_ones(
+    backend: LocalBackend, settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos[:1])
+    before = stored_files(settings)
+    (tmp_path / "fake.mp4").write_text("not a video")
+    with pytest.raises(NemoVideoError) as err:
+        await backend.upload(session, [tmp_path / "fake.mp4"])
+    assert err.value.code == ErrorCode.UNSUPPORTED_MEDIA
+    assert stored_files(settings) == before and len((await backend.state(session)).media) == 1

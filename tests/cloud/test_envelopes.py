@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from nemo_video.backends.base import Backend
 from nemo_video.backends.cloud import CloudBackend
 from nemo_video.backends.cloud.http import Reply, parse_json
 from nemo_video.config import Settings
@@ -73,7 +74,7 @@ async def test_an_injected_transport_is_used(settings: Settings) -> None:
         return httpx.Response(200, json=fixture_json("credits_in_progress.json"))
 
     cloud = CloudBackend(settings.with_(api_base="http://nemo.test"), transport=httpx.MockTransport(handler))
-    assert seen == []
+    assert seen == [] and isinstance(cloud, Backend) and cloud.name == "cloud"
     credits = await cloud.credits()
     await cloud.aclose()
     assert (credits.available, credits.frozen) == (50, 50)

@@ -20,13 +20,13 @@ AFTER = fixture_json("state_latest.json")["data"]["state"]
 
 async def test_events_are_yielded_as_they_arrive(backend: CloudBackend, nemo_double: NemoDouble) -> None:
     session = await backend.open_session()
-    nemo_double.script_sse([sse.text("first"), 0.6, sse.text("second")])
+    nemo_double.script_sse([sse.text("first"), 1.0, sse.text("second")])
     started = time.monotonic()
     arrivals = []
     async for event in backend.send(session, "hi"):
         arrivals.append((event, time.monotonic() - started))
-    assert arrivals[0][0] == Text("first", author="nemo_agent") and arrivals[0][1] < 0.5
-    assert arrivals[1][0] == Text("second", author="nemo_agent") and arrivals[1][1] >= 0.6
+    assert arrivals[0][0] == Text("first", author="nemo_agent") and arrivals[0][1] < 0.8
+    assert arrivals[1][0] == Text("second", author="nemo_agent") and arrivals[1][1] >= 1.0
     assert arrivals[-1][0] == Closed("end")
 
 

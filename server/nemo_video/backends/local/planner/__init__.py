@@ -49,7 +49,9 @@ def plan(message: str, media: Sequence[Asset], current: Draft | None) -> Plan:
     req = parse(message, previous)
     lang = req.language
     if req.undo:
-        return Plan(None, reply.undone(lang), [PlanStep("undo", {}, "previous version")], undo=True, language=lang)
+        return Plan(
+            None, reply.undone(lang), [PlanStep("undo", {}, "previous version")], undo=True, language=lang
+        )
     if current is not None and current.exportable and not req.create:
         return _edit(req, media, current)
     return _create(message, req, media)
@@ -70,7 +72,9 @@ def _create(message: str, req: Request, media: Sequence[Asset]) -> Plan:
         return _cannot(req, [c for c in changes if not c.done], empty=True)
     built = build(spec)
     notes = [c for c in changes if not c.done] + _unsupported_notes(req)
-    media_steps = [_step(c) for c in changes if c.done and c.step in ("remove_media", "reorder_media", "add_media")]
+    media_steps = [
+        _step(c) for c in changes if c.done and c.step in ("remove_media", "reorder_media", "add_media")
+    ]
     steps = media_steps + _build_steps(built)
     return Plan(built.draft, reply.created(built, notes, lang), steps, language=lang)
 
@@ -104,8 +108,16 @@ def _unsupported_notes(req: Request) -> list[Change]:
         return []
     en = " and ".join(u[0] for u in req.unsupported)
     zh = "和".join(u[1] for u in req.unsupported)
-    return [Change("note", {}, en, f"I can't {en} here, so I left that out.", f"这里无法{zh}，这部分没有做。",
-                   done=False)]
+    return [
+        Change(
+            "note",
+            {},
+            en,
+            f"I can't {en} here, so I left that out.",
+            f"这里无法{zh}，这部分没有做。",
+            done=False,
+        )
+    ]
 
 
 def _step(change: Change) -> PlanStep:
@@ -123,17 +135,24 @@ def _build_steps(built: Built) -> list[PlanStep]:
         names = [a.name for a in spec.visuals]
         steps.append(PlanStep("arrange_media", {"media": names, **pace}, f"{len(names)} segments"))
     else:
-        steps.append(PlanStep("make_backgrounds", {"count": built.backgrounds, **pace},
-                              f"{built.backgrounds} backgrounds"))
+        steps.append(
+            PlanStep(
+                "make_backgrounds", {"count": built.backgrounds, **pace}, f"{built.backgrounds} backgrounds"
+            )
+        )
     if spec.title:
         steps.append(PlanStep("add_title", {"text": spec.title}, "shown at the start"))
     if built.captions:
-        steps.append(PlanStep("add_captions", {"lines": list(built.captions)}, f"{len(built.captions)} captions"))
+        steps.append(
+            PlanStep("add_captions", {"lines": list(built.captions)}, f"{len(built.captions)} captions")
+        )
     if spec.cta:
         steps.append(PlanStep("add_cta", {"text": spec.cta}, "closing card"))
     music = spec.music
-    args: dict[str, Any] = ({"audio": music.audio.name} if music.kind == "audio" and music.audio
-                            else {"mood": music.mood or "none"})
+    args: dict[str, Any] = (
+        {"audio": music.audio.name}
+        if music.kind == "audio" and music.audio
+        else {"mood": music.mood or "none"}
+    )
     steps.append(PlanStep("set_music", {**args, "volume": music.volume}, reply.music_phrase(music, "en")))
     return steps
-

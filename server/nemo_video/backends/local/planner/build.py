@@ -47,12 +47,16 @@ def build(spec: VideoSpec) -> Built:
         transition_ms = 0
     lines = caption_lines(spec.captions, CAPTION_UNITS[spec.ratio])
     shown = tuple(lines[: caption_capacity(total, spec.title is not None, spec.cta is not None)])
-    title_span, caption_spans, cta_span = text_spans(total, spec.title is not None, spec.cta is not None, len(shown))
+    title_span, caption_spans, cta_span = text_spans(
+        total, spec.title is not None, spec.cta is not None, len(shown)
+    )
     tail = cta_span.d if cta_span else 0
     if spec.visuals:
         caps = [_clip_cap(a) for a in spec.visuals]
         spans, used = visual_spans(total, caps, transition_ms, tail)
-        visuals = [_visual_segment(i, a, s, spec) for i, (a, s) in enumerate(zip(spec.visuals, spans, strict=True))]
+        visuals = [
+            _visual_segment(i, a, s, spec) for i, (a, s) in enumerate(zip(spec.visuals, spans, strict=True))
+        ]
     else:
         count = max(1, round(total / BACKGROUND_MS[spec.pace]))
         spans, used = visual_spans(total, [None] * count, transition_ms, tail)
@@ -67,11 +71,23 @@ def build(spec: VideoSpec) -> Built:
     meta: dict[str, Any] = {"width": width, "height": height, "fps": FPS, "ratio": spec.ratio}
     if spec.title:
         meta["title"] = spec.title
-    mood = spec.music.mood if spec.music.kind == "mood" else ("audio" if spec.music.kind == "audio" else "none")
+    mood = (
+        spec.music.mood if spec.music.kind == "mood" else ("audio" if spec.music.kind == "audio" else "none")
+    )
     meta.update(pace=spec.pace, mood=mood, language=spec.language)
     draft = Draft.model_validate({"d": total, "m": meta, "t": tracks})
-    return Built(draft, spec, total, width, height, kind, used, shown, len(lines) - len(shown),
-                 0 if spec.visuals else len(visuals))
+    return Built(
+        draft,
+        spec,
+        total,
+        width,
+        height,
+        kind,
+        used,
+        shown,
+        len(lines) - len(shown),
+        0 if spec.visuals else len(visuals),
+    )
 
 
 def _clip_cap(asset: Asset) -> int | None:
@@ -81,8 +97,14 @@ def _clip_cap(asset: Asset) -> int | None:
 
 
 def _visual_segment(index: int, asset: Asset, span: Span, spec: VideoSpec) -> dict[str, Any]:
-    seg: dict[str, Any] = {"id": f"seg_{index + 1}", "type": asset.kind, "start": span.start, "d": span.d,
-                           "src": asset.src, "name": asset.name}
+    seg: dict[str, Any] = {
+        "id": f"seg_{index + 1}",
+        "type": asset.kind,
+        "start": span.start,
+        "d": span.d,
+        "src": asset.src,
+        "name": asset.name,
+    }
     if asset.width and asset.height:
         seg.update(source_width=asset.width, source_height=asset.height)
     seg["fit"] = "cover"
@@ -105,8 +127,13 @@ def _clip_volume(asset: Asset, spec: VideoSpec) -> float:
 def _background_segment(index: int, span: Span, spec: VideoSpec) -> dict[str, Any]:
     palette = PALETTES[spec.music.mood if spec.music.kind == "mood" and spec.music.mood else "none"]
     color, color2 = palette[index % len(palette)]
-    return {"id": f"seg_{index + 1}", "type": "background", "start": span.start, "d": span.d,
-            "style": {"color": color, "color2": color2}}
+    return {
+        "id": f"seg_{index + 1}",
+        "type": "background",
+        "start": span.start,
+        "d": span.d,
+        "style": {"color": color, "color2": color2},
+    }
 
 
 def _music_segment(spec: VideoSpec, total: int) -> dict[str, Any] | None:
@@ -114,17 +141,40 @@ def _music_segment(spec: VideoSpec, total: int) -> dict[str, Any] | None:
     fades = {"fade_in": min(500, total // 4), "fade_out": min(2000, total // 4)}
     volume = round(music.volume, 2)
     if music.kind == "audio" and music.audio is not None:
-        return {"id": "seg_bgm", "type": "audio", "start": 0, "d": total, "src": music.audio.src,
-                "name": music.audio.name, "source_start": 0, "volume": volume, **fades}
+        return {
+            "id": "seg_bgm",
+            "type": "audio",
+            "start": 0,
+            "d": total,
+            "src": music.audio.src,
+            "name": music.audio.name,
+            "source_start": 0,
+            "volume": volume,
+            **fades,
+        }
     if music.kind == "mood" and music.mood in MUSIC_BEDS:
         name, bpm = MUSIC_BEDS[music.mood]
-        return {"id": "seg_bgm", "type": "music", "start": 0, "d": total, "name": name, "mood": music.mood,
-                "bpm": bpm, "volume": volume, **fades}
+        return {
+            "id": "seg_bgm",
+            "type": "music",
+            "start": 0,
+            "d": total,
+            "name": name,
+            "mood": music.mood,
+            "bpm": bpm,
+            "volume": volume,
+            **fades,
+        }
     return None
 
 
-def _text_tracks(spec: VideoSpec, captions: tuple[str, ...], title: Span | None, caption_spans: list[Span],
-                 cta: Span | None) -> list[dict[str, Any]]:
+def _text_tracks(
+    spec: VideoSpec,
+    captions: tuple[str, ...],
+    title: Span | None,
+    caption_spans: list[Span],
+    cta: Span | None,
+) -> list[dict[str, Any]]:
     width, _ = SIZES[spec.ratio]
     title_size, caption_size, cta_size = FONT_SIZES[spec.ratio]
     text_only = not spec.visuals
@@ -137,9 +187,19 @@ def _text_tracks(spec: VideoSpec, captions: tuple[str, ...], title: Span | None,
     if caption_spans:
         size = round(caption_size * 1.4) if text_only else caption_size
         y = 0.5 if text_only else CAPTION_Y.get(spec.ratio, 0.82)
-        segs = [_text(f"seg_caption_{i + 1}", "caption", line, span,
-                      _style(_fit(line, size, width), 700 if text_only else 400, box=not text_only), y, 250, 250)
-                for i, (line, span) in enumerate(zip(captions, caption_spans, strict=False))]
+        segs = [
+            _text(
+                f"seg_caption_{i + 1}",
+                "caption",
+                line,
+                span,
+                _style(_fit(line, size, width), 700 if text_only else 400, box=not text_only),
+                y,
+                250,
+                250,
+            )
+            for i, (line, span) in enumerate(zip(captions, caption_spans, strict=False))
+        ]
         tracks.append(_text_track("track_captions", "Captions", segs))
     if cta and spec.cta:
         style = {**_style(_fit(spec.cta, cta_size, width), 700, box=True), "box_opacity": 0.6}
@@ -161,12 +221,32 @@ def _style(size: int, weight: int, box: bool) -> dict[str, Any]:
     return style
 
 
-def _text(seg_id: str, role: str, text: str, span: Span, style: dict[str, Any], y: float, fade_in: int,
-          fade_out: int) -> dict[str, Any]:
-    return {"id": seg_id, "type": "text", "role": role, "start": span.start, "d": span.d, "text": text,
-            "style": style, "position": {"x": 0.5, "y": y, "anchor": "center"},
-            "animation": {"in": "fade", "in_d": min(fade_in, span.d // 3), "out": "fade",
-                          "out_d": min(fade_out, span.d // 3)}}
+def _text(
+    seg_id: str,
+    role: str,
+    text: str,
+    span: Span,
+    style: dict[str, Any],
+    y: float,
+    fade_in: int,
+    fade_out: int,
+) -> dict[str, Any]:
+    return {
+        "id": seg_id,
+        "type": "text",
+        "role": role,
+        "start": span.start,
+        "d": span.d,
+        "text": text,
+        "style": style,
+        "position": {"x": 0.5, "y": y, "anchor": "center"},
+        "animation": {
+            "in": "fade",
+            "in_d": min(fade_in, span.d // 3),
+            "out": "fade",
+            "out_d": min(fade_out, span.d // 3),
+        },
+    }
 
 
 def _text_track(track_id: str, name: str, segments: list[dict[str, Any]]) -> dict[str, Any]:

@@ -48,10 +48,22 @@ class Request:
     @property
     def has_settings(self) -> bool:
         """True when the message sets anything the planner can act on."""
-        return any((
-            self.duration_ms is not None, self.duration_factor is not None, self.ratio is not None,
-            self.title is not None, self.remove_title, self.captions_on is not None, self.cta is not None,
-            self.remove_cta, self.mood is not None, self.use_audio, self.volume is not None,
-            self.volume_factor is not None, self.pace is not None, self.transition is not None,
-            bool(self.media_ops),
-        ))
+        return any(
+            (
+                self.duration_ms is not None,
+                self.duration_factor is not None,
+                self.ratio is not None,
+                self.title is not None,
+                self.remove_title,
+                self.captions_on is not None,
+                self.cta is not None,
+                self.remove_cta,
+                self.mood is not None,
+                self.use_audio,
+                self.volume is not None,
+                self.volume_factor is not None,
+                self.pace is not None,
+                self.transition is not None,
+                bool(self.media_ops),
+            )
+        )

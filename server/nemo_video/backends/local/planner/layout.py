@@ -39,7 +39,9 @@ def _clip_ms(asset: Asset) -> int | None:
     return min(CLIP_DEFAULT_MS, round(asset.duration_s * 1000))
 
 
-def visual_spans(total: int, caps: Sequence[int | None], transition_ms: int, tail_ms: int) -> tuple[list[Span], int]:
+def visual_spans(
+    total: int, caps: Sequence[int | None], transition_ms: int, tail_ms: int
+) -> tuple[list[Span], int]:
     """Lay out ``len(caps)`` overlapping segments that end exactly at ``total``.
 
     Each segment overlaps the next by the transition; the last one also runs under the closing
@@ -52,8 +54,11 @@ def visual_spans(total: int, caps: Sequence[int | None], transition_ms: int, tai
     tail = tail_ms if tail_ms < total / 2 else 0
     before_tail = total - tail
     transition = min(transition_ms, (before_tail * 2 // (5 * n)) // 10 * 10)
-    shares = _fill(before_tail + (n - 1) * transition, [_cap(c, transition) for c in caps[:-1]]
-                   + [_cap(None if caps[-1] is None else caps[-1] - tail, transition)])
+    shares = _fill(
+        before_tail + (n - 1) * transition,
+        [_cap(c, transition) for c in caps[:-1]]
+        + [_cap(None if caps[-1] is None else caps[-1] - tail, transition)],
+    )
     lengths = [int(s) for s in shares]
     lengths[-1] += before_tail + (n - 1) * transition - sum(lengths) + tail
     spans, start = [], 0
@@ -88,7 +93,9 @@ def _fill(total: float, caps: list[float | None]) -> list[float]:
     return [s + remaining / len(shares) for s in shares]
 
 
-def text_spans(total: int, has_title: bool, has_cta: bool, captions: int) -> tuple[Span | None, list[Span], Span | None]:
+def text_spans(
+    total: int, has_title: bool, has_cta: bool, captions: int
+) -> tuple[Span | None, list[Span], Span | None]:
     """Title near the start, captions spread over the body, CTA over the last ~2.5 s."""
     title = Span(0, min(TITLE_MS, round(total * 0.35))) if has_title else None
     cta = None

@@ -9,18 +9,50 @@ MIN_MS: Final = 2_000
 MAX_MS: Final = 180_000
 
 _WORD_NUMBERS: Final = {
-    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25,
-    "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
 }
-_CN_DIGITS: Final = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS: Final = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUMBER: Final = r"[零一二两三四五六七八九十百\d]+"
 _NUM: Final = r"\d+(?:\.\d+)?"
 _WORDS: Final = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 
 # Each pattern yields (value, unit multiplier in ms) via its groups; order does not matter (position does).
 _DURATION_PATTERNS: Final = (
-    (rf"\b(?:a|one)\s+minute\s+and\s+a\s+half\b|\b(?:1|one)\.5[- ]?minutes?\b|一分半(?:钟)?", 90_000),
+    (r"\b(?:a|one)\s+minute\s+and\s+a\s+half\b|\b(?:1|one)\.5[- ]?minutes?\b|一分半(?:钟)?", 90_000),
     (r"\bhalf\s+(?:a\s+)?minute\b|\bhalf-minute\b|半分钟", 30_000),
     (r"\b(?:a|one)[- ]minute\b|(?<![\d.])1[- ]?min(?:ute)?s?\b", 60_000),
 )
@@ -29,7 +61,9 @@ _NUMBER_UNIT: Final = re.compile(
     r"(?![- ]?(?:style|vibe|look|era|aesthetic))"
     rf"|({_CN_NUMBER})\s*(秒钟?|分钟|分)"
 )
-_TARGET_BEFORE: Final = re.compile(r"(?:\bto|\binto|\bat|改成|改为|调到|调成|变成|缩短到|延长到|缩到|剪到|设为|设置为)\s*$")
+_TARGET_BEFORE: Final = re.compile(
+    r"(?:\bto|\binto|\bat|改成|改为|调到|调成|变成|缩短到|延长到|缩到|剪到|设为|设置为)\s*$"
+)
 
 
 def cn_number(text: str) -> int | None:
@@ -88,10 +122,22 @@ def clamp_duration(ms: int) -> int:
 # ---------------------------------------------------------------- ordinals
 
 ORDINAL_WORDS: Final = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "last": -1, "final": -1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
+    "final": -1,
 }
-EN_ORDINAL: Final = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
+EN_ORDINAL: Final = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
+)
 CN_ORDINAL: Final = rf"(?:第\s*{_CN_NUMBER}|最后一|最后)"
 
 

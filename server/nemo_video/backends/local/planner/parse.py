@@ -21,8 +21,10 @@ from .numbers import find_duration_ms, find_percent, language_of
 from .words import find_captions, find_cta, find_title, quoted_spans
 
 _MUSIC_WORD: Final = r"\b(?:music|bgm|soundtrack|song|track|tune|beat|audio)\b|音乐|配乐|bgm|歌"
-_REMOVE_TITLE: Final = (r"\b(?:remove|drop|delete|hide|no|without|lose|get rid of)\s+(?:the\s+|a\s+)?"
-                        r"(?:title|tagline|headline|slogan)\b|去掉标题|删除标题|不要标题|无标题|去掉标语|删除标语|不要标语")
+_REMOVE_TITLE: Final = (
+    r"\b(?:remove|drop|delete|hide|no|without|lose|get rid of)\s+(?:the\s+|a\s+)?"
+    r"(?:title|tagline|headline|slogan)\b|去掉标题|删除标题|不要标题|无标题|去掉标语|删除标语|不要标语"
+)
 _CAPTIONS_OFF: Final = (
     r"\b(?:remove|drop|delete|hide|no|without|turn off|switch off|disable|lose|get rid of)\s+"
     r"(?:the\s+|all\s+(?:the\s+)?|any\s+)?(?:captions?|subtitles?|text overlays?|on-screen text)\b"
@@ -67,17 +69,20 @@ def parse(message: str, fallback_language: str = "en") -> Request:
     lower = safe_lower(text)
     title, title_spans = find_title(text, lower)
     cta, cta_spans = find_cta(text, lower)
+    captions = find_captions(text, lower, title_spans + cta_spans)
     outside_quotes = _without_quotes(lower)
-    mood, explicit = _mood(outside_quotes)
+    # Mood and pace words are read outside the product description too ("Soft cotton tees" is no mood).
+    instructions = _without(outside_quotes, captions)
+    mood, explicit = _mood(instructions)
     duration = find_duration_ms(outside_quotes)
     return Request(
         language=language_of(_without_quotes(text), fallback_language),
         duration_ms=duration,
         duration_factor=None if duration is not None else _duration_factor(outside_quotes),
-        ratio=_first_match(outside_quotes, FORMAT_PATTERNS),
+        ratio=_ratio(outside_quotes),
         title=title,
         remove_title=bool(re.search(_REMOVE_TITLE, outside_quotes)),
-        captions=find_captions(text, lower, title_spans + cta_spans),
+        captions=captions,
         captions_on=_captions_on(outside_quotes),
         cta=cta,
         remove_cta=bool(re.search(_REMOVE_CTA, outside_quotes)),
@@ -86,7 +91,7 @@ def parse(message: str, fallback_language: str = "en") -> Request:
         use_audio=bool(re.search(_USE_AUDIO, outside_quotes)),
         volume=find_percent(outside_quotes) if re.search(_VOLUME_CONTEXT, outside_quotes) else None,
         volume_factor=_volume_factor(outside_quotes),
-        pace=_pace(outside_quotes),
+        pace=_pace(instructions),
         transition=_transition(outside_quotes),
         media_ops=find_media_ops(outside_quotes),
         undo=bool(re.search(UNDO_PATTERN, outside_quotes)),
@@ -103,9 +108,20 @@ def _without_quotes(text: str) -> str:
     return "".join(chars)
 
 
+def _without(text: str, sentences: tuple[str, ...]) -> str:
+    for sentence in sentences:
+        text = text.replace(safe_lower(sentence), " " * len(sentence))
+    return text
+
+
 def _first_match(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     hits = [(m.start(), value) for pattern, value in table for m in [re.search(pattern, text)] if m]
     return min(hits)[1] if hits else None
+
+
+def _ratio(text: str) -> str | None:
+    # "YouTube Shorts" is vertical: blank "youtube" there so it does not read as 16:9.
+    return _first_match(re.sub(r"youtube(?=\s*shorts)", " " * 7, text), FORMAT_PATTERNS)
 
 
 def _mood(text: str) -> tuple[str | None, bool]:

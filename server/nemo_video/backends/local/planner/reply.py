@@ -51,8 +51,11 @@ def media_phrase(spec: VideoSpec, backgrounds: int, lang: str) -> str:
 
 def music_phrase(music: Music, lang: str) -> str:
     if music.kind == "audio" and music.audio is not None:
-        return (f"你上传的音频「{music.audio.name}」作背景音乐" if lang == "zh"
-                else f"your audio '{music.audio.name}' as music")
+        return (
+            f"你上传的音频「{music.audio.name}」作背景音乐"
+            if lang == "zh"
+            else f"your audio '{music.audio.name}' as music"
+        )
     if music.kind == "mood" and music.mood:
         en, zh = MOOD_NAMES[music.mood]
         return f"{zh}背景音乐" if lang == "zh" else f"{en} music"
@@ -77,8 +80,10 @@ def created(built: Built, notes: Sequence[Change], lang: str) -> str:
     pace = _pace_sentence(built, lang)
     extra = _notes(built, notes, lang)
     if lang == "zh":
-        return (f"已制作一个{seconds}秒、{size}的视频，{media_phrase(spec, built.backgrounds, 'zh')}，"
-                f"含{_join(features_zh, 'zh')}。{pace}{extra}")
+        return (
+            f"已制作一个{seconds}秒、{size}的视频，{media_phrase(spec, built.backgrounds, 'zh')}，"
+            f"含{_join(features_zh, 'zh')}。{pace}{extra}"
+        )
     media = media_phrase(spec, built.backgrounds, "en")
     source = f"({media})" if not spec.visuals else f"from {media}"
     return f"Made a {seconds}-second {size} video {source} with {_join(features_en, 'en')}.{pace}{extra}"
@@ -101,9 +106,12 @@ def _notes(built: Built, notes: Sequence[Change], lang: str) -> str:
     texts = [n.zh if lang == "zh" else n.en for n in notes]
     if built.captions_dropped:
         seconds = _seconds(built.duration_ms)
-        texts.append(f"另有{built.captions_dropped}行字幕在{seconds}秒内放不下，已省略。" if lang == "zh" else
-                     f"{_plural(built.captions_dropped, 'more caption line')} did not fit in {seconds} seconds "
-                     "and were left out.")
+        texts.append(
+            f"另有{built.captions_dropped}行字幕在{seconds}秒内放不下，已省略。"
+            if lang == "zh"
+            else f"{_plural(built.captions_dropped, 'more caption line')} did not fit in {seconds} seconds "
+            "and were left out."
+        )
     if not texts:
         return ""
     return ("" if lang == "zh" else " ") + (("" if lang == "zh" else " ").join(texts))
@@ -120,27 +128,42 @@ def edited(built: Built, changes: Sequence[Change], lang: str) -> str:
     extra = _notes(built, notes, lang)
     if lang == "zh":
         captions_zh = f"{len(built.captions)}条字幕，" if built.captions else ""
-        return (f"已完成：{'；'.join(c.zh for c in done)}。{extra}现在：{seconds}秒，{size}，{media}，"
-                f"{captions_zh}{music}{volume}。")
+        return (
+            f"已完成：{'；'.join(c.zh for c in done)}。{extra}现在：{seconds}秒，{size}，{media}，"
+            f"{captions_zh}{music}{volume}。"
+        )
     captions = f", {_plural(len(built.captions), 'caption')}" if built.captions else ""
-    return (f"Done: {'; '.join(c.en for c in done)}.{extra} Now: {seconds} s, {size}, {media}{captions}, "
-            f"{music}{volume}.")
+    return (
+        f"Done: {'; '.join(c.en for c in done)}.{extra} Now: {seconds} s, {size}, {media}{captions}, "
+        f"{music}{volume}."
+    )
 
 
-def cannot_act(notes: Sequence[Change], unsupported: Sequence[tuple[str, str]], lang: str, empty: bool) -> str:
+def cannot_act(
+    notes: Sequence[Change], unsupported: Sequence[tuple[str, str]], lang: str, empty: bool
+) -> str:
     zh = lang == "zh"
     parts = [n.zh if zh else n.en for n in notes]
     if unsupported:
         names = [u[1] if zh else u[0] for u in unsupported]
         parts.append(f"这里无法{_join(names, 'zh')}。" if zh else f"I can't {_join(names, 'en')} here.")
     if empty:
-        parts.append("还没有视频：请描述视频内容，或先上传照片或视频。" if zh else
-                     "There is no video yet: describe what it should say, or upload photos or clips first.")
+        parts.append(
+            "还没有视频：请描述视频内容，或先上传照片或视频。"
+            if zh
+            else "There is no video yet: describe what it should say, or upload photos or clips first."
+        )
     elif not parts:
-        parts.append("这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message.")
+        parts.append(
+            "这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message."
+        )
     parts.append(CAPABILITIES_ZH if zh else CAPABILITIES_EN)
     return ("" if zh else " ").join(parts)
 
 
 def undone(lang: str) -> str:
-    return "已撤销上一次修改，恢复到上一个版本。" if lang == "zh" else "Undone: the previous version of the video is back."
+    return (
+        "已撤销上一次修改，恢复到上一个版本。"
+        if lang == "zh"
+        else "Undone: the previous version of the video is back."
+    )

@@ -90,11 +90,18 @@ def _visuals(draft: Draft, by_src: dict[str, Asset]) -> list[tuple[Asset, Segmen
 
 def _asset_of(seg: Segment, index: int) -> Asset:
     """A stand-in for a file the session's media list does not hold (e.g. a cloud draft's URL)."""
-    kind: Literal["image", "video", "audio"] = "video" if seg.type == "video" else (
-        "audio" if seg.type == "audio" else "image")
+    kind: Literal["image", "video", "audio"] = (
+        "video" if seg.type == "video" else ("audio" if seg.type == "audio" else "image")
+    )
     src = seg.src or ""
-    return Asset(id=seg.id or f"seg_{index + 1}", name=seg.display_name() or PurePath(src).name or src,
-                 kind=kind, src=src, width=seg.source_width, height=seg.source_height)
+    return Asset(
+        id=seg.id or f"seg_{index + 1}",
+        name=seg.display_name() or PurePath(src).name or src,
+        kind=kind,
+        src=src,
+        width=seg.source_width,
+        height=seg.source_height,
+    )
 
 
 def _texts(draft: Draft) -> dict[str, list[str]]:

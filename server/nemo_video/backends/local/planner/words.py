@@ -12,7 +12,8 @@ _QUOTED: Final = re.compile(
     r"\"([^\"\n]+)\"|“([^”\n]+)”|「([^」\n]+)」|『([^』\n]+)』|‘([^’\n]+)’|《([^》\n]+)》|(?<!\w)'([^'\n]+?)'(?!\w)"
 )
 _TITLE_LABEL: Final = re.compile(
-    r"\b(?:title|tagline|slogan|headline|heading)\b(?:\s+text)?\s*(?:to\s+be|to|is|as|should be|reads?|:|：|=)?\s*"
+    r"\b(?:title|tagline|slogan|headline|heading)\b(?:\s+text)?\s*"
+    r"(?:to\s+be|to|is|as|should be|reads?|:|：|=)?\s*"
     r"|(?:标题|标语|口号|广告语|主题语)\s*(?:改成|改为|换成|设为|设置为|是|为|：|:)?\s*"
 )
 _CTA_LABEL_BEFORE: Final = re.compile(
@@ -24,16 +25,20 @@ _CAPTION_LABEL_BEFORE: Final = re.compile(r"(?:\bcaptions?|\bsubtitles?|字幕)\
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|[;\n。！？；]+")
 _CJK_CLAUSE: Final = re.compile(r"[，、,]\s*")
 _INSTRUCTION: Final = re.compile(
-    r"\b(?:video|videos|clip|reel|reels|tiktok|shorts|youtube|instagram|make|create|generate|produce|render"
+    r"\d+\s*[:：]\s*\d+|\b(?:video|videos|clip|reel|reels|tiktok|shorts|stories|youtube|instagram|promo|ad|advert"
+    r"|slideshow|montage|make|create|generate|produce|render"
     r"|seconds?|secs?|minutes?|music|bgm|soundtrack|song|format|vertical|landscape|portrait|square|horizontal"
     r"|photos?|images?|pictures?|transitions?|captions?|subtitles?|pace|title|tagline|slogan|please|use|add"
     r"|put|set|change|remove|drop|swap|move|mute|undo|i want|i need|can you|could you|let's|\d+s)\b"
     r"|视频|制作|生成|做一|做个|秒|分钟|音乐|配乐|竖屏|横屏|方形|字幕|转场|节奏|抖音|标题|标语|照片|图片|素材|帮我|请|删除|去掉"
-    r"|改成|调到|背景|介绍|展示|宣传|推广"
+    r"|改成|调到|背景|介绍|展示|宣传|推广|交换|调换|撤销|放到|加一个|添加|倒序|顺序|音量"
+    r"|\b(?:reverse|order|undo|lower|louder|shorter|longer|faster|slower|transitions?)\b"
 )
 _SUBJECT: Final = (
-    re.compile(r"\b(?:about|showcasing|featuring|promoting|introducing|advertising|highlighting|presenting"
-               r"|announcing|celebrating)\s+(.+)$"),
+    re.compile(
+        r"\b(?:about|showcasing|featuring|promoting|introducing|advertising|highlighting|presenting"
+        r"|announcing|celebrating)\s+(.+)$"
+    ),
     re.compile(r"\b(?:for|of)\s+(.+)$"),
     re.compile(r"(?:关于|介绍|展示|宣传|推广)(.+?)(?:的视频|的短视频|的广告|视频|$)"),
     re.compile(r"(?:给|为)(.+?)(?:做|制作|生成)"),
@@ -43,7 +48,8 @@ _SUBJECT_CUT: Final = re.compile(
     r"|\bto (?:post|share|upload)\b|\bon (?:tiktok|youtube|instagram)|\bat\b|的视频|视频"
 )
 _NOT_SUBJECTS: Final = re.compile(
-    r"^(?:tiktok|youtube|instagram|reels?|shorts|stories|story|the web|social media|social|my photos|these photos"
+    r"^(?:tiktok|youtube|instagram|reels?|shorts|stories|story|the web|social media|social"
+    r"|my photos|these photos"
     r"|me|us|it|this|that|them|抖音|快手|小红书)$"
 )
 
@@ -66,7 +72,7 @@ def find_title(text: str, lower: str) -> tuple[str | None, list[tuple[int, int]]
         for start, end, inner in quotes:
             if start == after or (start > after and not text[after:start].strip(" :：")):
                 return inner, [(label.start(), end)]
-        if _has_separator(lower[label.start():after]):
+        if _has_separator(lower[label.start() : after]):
             rest = _SENTENCE_END.split(text[after:], maxsplit=1)[0].strip().strip(".,;:。，；：")
             if rest:
                 return rest, [(label.start(), after + len(rest))]
@@ -102,7 +108,7 @@ def find_cta(text: str, lower: str) -> tuple[str | None, list[tuple[int, int]]]:
     url = re.search(URL_PATTERN, lower)
     url_text = None
     if url:
-        url_text = text[url.start():url.end()].rstrip(".,;:!?)")
+        url_text = text[url.start() : url.end()].rstrip(".,;:!?)")
         url_text = re.sub(r"^https?://", "", url_text, flags=re.IGNORECASE).rstrip("/")
         spans.append((url.start(), url.end()))
     if phrase and url_text and url_text.lower() not in phrase.lower():
@@ -162,7 +168,10 @@ def _clean(sentence: str) -> str:
 
 
 _FILLER: Final = frozenset(
-    "at on via to visit go and or the a an in now today here link bio our us www more 访问 点击 链接".split()
+    {
+        *("at", "on", "via", "to", "visit", "go", "and", "or", "the", "a", "an", "in", "now", "today"),
+        *("here", "link", "bio", "our", "us", "www", "more", "访问", "点击", "链接"),
+    }
 )
 
 
@@ -210,8 +219,9 @@ def caption_lines(sentences: tuple[str, ...], max_units: float) -> list[str]:
 def _wrap(line: str, max_units: float) -> list[str]:
     if text_units(line) <= max_units:
         return [line]
-    tokens = re.findall(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+",
-                        line)
+    tokens = re.findall(
+        r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+", line
+    )
     out: list[str] = []
     current = ""
     for token in tokens:

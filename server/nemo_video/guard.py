@@ -12,7 +12,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -149,26 +151,57 @@ def refuse_non_public(url: str, addresses: Iterable[IPAddress]) -> None:
             )
 
 
-async def check_url(url: str, allow_private: bool) -> str:
-    """Validate ``url`` for a download and return it normalised; resolves the host (DNS)."""
+@dataclass(frozen=True)
+class CheckedURL:
+    """A URL whose host was resolved and judged; ``address`` is where to connect (None: a literal)."""
+
+    url: str
+    address: IPAddress | None = None
+
+    def pinned(self) -> tuple[str, dict[str, str], dict[str, Any]]:
+        """URL, headers and request extensions that make httpx connect to the checked address.
+
+        Connecting to the address that was checked (instead of letting httpx resolve the name again)
+        closes the DNS-rebinding gap; the Host header and TLS SNI still carry the name, so virtual
+        hosts and certificate checks work as usual.
+        """
+        if self.address is None:
+            return self.url, {}, {}
+        parsed = httpx.URL(self.url)
+        pinned = parsed.copy_with(host=str(self.address))
+        host = parsed.raw_host.decode("ascii")
+        return str(pinned), {"Host": parsed.netloc.decode("ascii")}, {"sni_hostname": host}
+
+
+async def resolve_url(url: str, allow_private: bool) -> CheckedURL:
+    """Validate ``url`` for a download: http(s), and every address of its host public unless allowed."""
     parsed = parse_url(url)
     normalised = str(parsed)
-    if allow_private:
-        return normalised
-    host = parsed.host
-    literal = literal_address(host)
+    literal = literal_address(parsed.host)
     if literal is not None:
-        refuse_non_public(normalised, [literal])
-        return normalised
+        if not allow_private:
+            refuse_non_public(normalised, [literal])
+        return CheckedURL(normalised)
+    host = parsed.raw_host.decode("ascii")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
         infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise NemoVideoError(
             ErrorCode.MEDIA_NOT_FOUND,
-            f"The host {host!r} of {normalised} could not be resolved ({exc}).",
+            f"The host {parsed.host!r} of {normalised} could not be resolved ({exc}).",
             hint="Check the URL and the network connection.",
         ) from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    refuse_non_public(normalised, addresses)
-    return normalised
+    if not addresses:
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"The host {parsed.host!r} has no address.")
+    if not allow_private:
+        refuse_non_public(normalised, addresses)
+    # Prefer IPv4: a host with both often has IPv6 that this machine cannot route.
+    chosen = next((a for a in addresses if a.version == 4), addresses[0])
+    return CheckedURL(normalised, chosen)
+
+
+async def check_url(url: str, allow_private: bool) -> str:
+    """Validate ``url`` for a download and return it normalised; resolves the host (DNS)."""
+    return (await resolve_url(url, allow_private)).url

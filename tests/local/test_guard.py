@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from nemo_video.errors import ErrorCode, NemoVideoError
-from nemo_video.guard import MAX_BYTES, check_url, is_public, literal_address, resolve_input_path
+from nemo_video.guard import (
+    MAX_BYTES,
+    CheckedURL,
+    check_url,
+    is_public,
+    literal_address,
+    resolve_input_path,
+    resolve_url,
+)
 
 
 @pytest.fixture
@@ -151,3 +159,38 @@ async def test_public_literal_passes_and_private_passes_when_allowed() -> None:
     assert await check_url("https://8.8.8.8/a.jpg", allow_private=False) == "https://8.8.8.8/a.jpg"
     assert await check_url("http://127.0.0.1:9/a.jpg", allow_private=True) == "http://127.0.0.1:9/a.jpg"
 
+
+
+@pytest.mark.parametrize(
+    ("checked", "expected"),
+    [
+        (
+            CheckedURL("https://example.com:8443/a.jpg?x=1", ipaddress.ip_address("93.184.216.34")),
+            (
+                "https://93.184.216.34:8443/a.jpg?x=1",
+                {"Host": "example.com:8443"},
+                {"sni_hostname": "example.com"},
+            ),
+        ),
+        (
+            CheckedURL("http://bücher.de/b.png", ipaddress.ip_address("2a00:1450::1")),
+            (
+                "http://[2a00:1450::1]/b.png",
+                {"Host": "xn--bcher-kva.de"},
+                {"sni_hostname": "xn--bcher-kva.de"},
+            ),
+        ),
+        (CheckedURL("http://8.8.8.8/c.gif"), ("http://8.8.8.8/c.gif", {}, {})),
+    ],
+)
+def test_pinned_request_connects_to_the_checked_address(
+    checked: CheckedURL, expected: tuple[str, dict[str, str], dict[str, str]]
+) -> None:
+    assert checked.pinned() == expected
+
+
+async def test_names_are_resolved_once_and_pinned() -> None:
+    checked = await resolve_url("http://localhost:8080/a.png", allow_private=True)
+    assert checked.address is not None and checked.address.is_loopback
+    url, headers, _ = checked.pinned()
+    assert headers == {"Host": "localhost:8080"} and "localhost" not in url

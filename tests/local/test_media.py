@@ -191,7 +191,8 @@ async def test_url_import_from_loopback_when_private_allowed(
     base, root = http_root
     shutil.copy(samples / "red.png", root / "brand.png")
     importer = MediaImporter(settings.with_(allow_private_urls=True), store)
-    asset = await importer.import_url("s1", f"{base}/redirect-to/brand.png")
+    by_name = base.replace("127.0.0.1", "localhost")  # resolved once, then connected to by address
+    asset = await importer.import_url("s1", f"{by_name}/redirect-to/brand.png")
     assert (asset.kind, asset.name, asset.width) == ("image", "brand.png", 64)
     assert Path(asset.src).read_bytes() == (samples / "red.png").read_bytes()
 

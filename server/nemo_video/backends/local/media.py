@@ -26,7 +26,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ...config import Settings
 from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
-from ...guard import MAX_BYTES, check_url
+from ...guard import MAX_BYTES, check_url, resolve_url
 from ..base import Asset, MediaKind
 from .ffmpeg import locate, probe
 from .store import Store
@@ -176,19 +176,29 @@ class MediaImporter:
         return Inspection(kind, ext, facts)
 
     async def _download(self, url: str, target: Path) -> str:
-        """Stream ``url`` into ``target`` with the size cap; returns the content type."""
+        """Stream ``url`` into ``target`` with the size cap; returns the content type.
+
+        Redirects are followed by hand so that every hop is checked, and each request connects to
+        the address that was checked (see :meth:`CheckedURL.pinned`).
+        """
         client = self._http or httpx.AsyncClient(timeout=self._settings.http_timeout_s)
+        allow = self._settings.allow_private_urls
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                async with client.stream("GET", url, follow_redirects=False) as response:
+                checked = await resolve_url(url, allow)
+                pinned_url, headers, extensions = checked.pinned()
+                request = client.build_request("GET", pinned_url, headers=headers, extensions=extensions)
+                response = await client.send(request, stream=True, follow_redirects=False)
+                try:
                     if response.is_redirect and "location" in response.headers:
-                        next_url = str(response.url.join(response.headers["location"]))
-                        url = await check_url(next_url, self._settings.allow_private_urls)
+                        url = str(httpx.URL(checked.url).join(response.headers["location"]))
                         continue
-                    _check_response(url, response)
-                    await _stream_to(response, target, url)
+                    _check_response(checked.url, response)
+                    await _stream_to(response, target, checked.url)
                     content_type: str = response.headers.get("content-type", "")
                     return content_type.split(";")[0].strip().lower()
+                finally:
+                    await response.aclose()
             raise NemoVideoError(
                 ErrorCode.MEDIA_NOT_FOUND, f"{url} redirected more than {MAX_REDIRECTS} times."
             )

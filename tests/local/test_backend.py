@@ -87,6 +87,9 @@ async def test_words_and_photos_to_a_video_and_a_restart(
     output = await backend.fetch_output(seen[-1], moved)
     assert output.path == moved and moved.stat().st_size > 1000 and not first.exists()
     assert output.height == 180 and output.poster is not None and output.poster.exists()
+    assert output.poster.parent == moved.parent  # the poster travels with the video
+    assert output.contact_sheet is not None and output.contact_sheet.parent == moved.parent
+    assert list(first.parent.iterdir()) == []
     assert output.duration_s is not None and abs(output.duration_s - 4.0) < 0.1
 
     again = LocalBackend(settings)  # a restart: same data dir, new process state
@@ -145,6 +148,29 @@ async def test_closing_cancels_a_running_render(
         assert status.status == "failed" and status.error == ErrorCode.RENDER_INTERRUPTED.value
     finally:
         await later.aclose()
+
+
+async def test_renders_queue_one_at_a_time_and_both_finish(
+    backend: LocalBackend, photos: list[Path], tmp_path: Path
+) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos[:1])
+    [_ async for _ in backend.send(session, "a 2-second video")]
+    draft = (await backend.state(session)).draft
+    assert draft is not None
+    requests = [RenderRequest(destination=tmp_path / f"{n}.mp4", height=120) for n in (1, 2)]
+    jobs = [await backend.start_render(session, draft, request) for request in requests]
+    assert [j.status for j in jobs] == ["pending", "pending"]
+    deadline = time.monotonic() + 45
+    while True:
+        statuses = [await backend.render_status(j.job_id) for j in jobs]
+        assert [s.status for s in statuses].count("processing") <= 1
+        if all(s.status in ("completed", "failed") for s in statuses):
+            break
+        assert time.monotonic() < deadline
+        await anyio.sleep(0.05)
+    assert [s.status for s in statuses] == ["completed", "completed"], statuses
+    assert (tmp_path / "1.mp4").is_file() and (tmp_path / "2.mp4").is_file()
 
 
 async def test_undo_goes_back_a_version_and_undo_again_redoes(

@@ -14,7 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,21 +37,22 @@ from ..base import (
 )
 from .agent import LocalAgent
 from .media import MediaImporter
-from .render import render_draft
+from .render import render_draft, sidecars
 from .store import JobRow, Store
 
 log = logging.getLogger(__name__)
 
 FREE_NOTE = "The local backend is free: rendering runs on this machine and uses no credits."
 _RUNNING = ("pending", "processing")
+MAX_PARALLEL_RENDERS = 1
 
 
 @dataclass
 class _LiveRender:
     task: asyncio.Task[None] | None = None
+    status: Literal["pending", "processing"] = "pending"
     progress: float = 0.0
-    message: str = "Starting the render"
-    cancelled: bool = field(default=False)
+    message: str = "Queued: waiting for the renderer"
 
 
 class LocalBackend:
@@ -67,6 +68,8 @@ class LocalBackend:
         self._media: MediaImporter | None = None
         self._open_lock = anyio.Lock()
         self._live: dict[str, _LiveRender] = {}
+        # One render at a time: each uses every core ffmpeg can get, so parallel renders only thrash.
+        self._render_slots = anyio.Semaphore(MAX_PARALLEL_RENDERS)
 
     async def _ready(self) -> Store:
         """Open the store on first use (nothing touches the disk at construction)."""
@@ -125,13 +128,13 @@ class LocalBackend:
             raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{request.destination} already exists.")
         job_id = f"render-{uuid.uuid4().hex[:16]}"
         await store.create_job(
-            job_id, session.id, "render", status="processing", message="Starting the render",
+            job_id, session.id, "render", status="pending", message=_LiveRender.message,
             request=request.model_dump(mode="json"),
         )
         live = _LiveRender()
         self._live[job_id] = live
         live.task = asyncio.create_task(self._render(store, job_id, draft, request, live), name=job_id)
-        return RenderStatus(job_id=job_id, status="processing", progress=0.0, message=live.message)
+        return RenderStatus(job_id=job_id, status=live.status, progress=0.0, message=live.message)
 
     async def _render(
         self, store: Store, job_id: str, draft: Draft, request: RenderRequest, live: _LiveRender
@@ -141,7 +144,10 @@ class LocalBackend:
             live.message = message
 
         try:
-            output = await render_draft(draft, request, self._settings, on_progress=on_progress)
+            async with self._render_slots:
+                live.status, live.message = "processing", "Starting the render"
+                await store.update_job(job_id, status="processing", message=live.message)
+                output = await render_draft(draft, request, self._settings, on_progress=on_progress)
         except asyncio.CancelledError:
             with anyio.CancelScope(shield=True):
                 await self._fail(store, job_id, _interrupted("The render was stopped before it finished."))
@@ -172,7 +178,7 @@ class LocalBackend:
         live = self._live.get(job_id)
         if live is not None:
             return RenderStatus(
-                job_id=job_id, status="processing", progress=live.progress, message=live.message
+                job_id=job_id, status=live.status, progress=live.progress, message=live.message
             )
         row = await self._settled(store, job_id)
         if row.status == "completed":
@@ -215,8 +221,7 @@ class LocalBackend:
         target = Path(destination).expanduser().absolute()
         if target != output.path.absolute():
             overwrite = bool((row.request or {}).get("overwrite"))
-            await anyio.to_thread.run_sync(_move, output.path, target, overwrite)
-            output = output.model_copy(update={"path": target})
+            output = await anyio.to_thread.run_sync(_move_output, output, target, overwrite)
             await store.update_job(status.job_id, result=output.model_dump(mode="json"))
         if on_progress is not None:
             on_progress(1.0, f"Saved {target}")
@@ -246,6 +251,18 @@ def _error_of(row: JobRow) -> NemoVideoError:
         code = ErrorCode.RENDER_FAILED
     message = str(error.get("message") or row.message or "The render failed.")
     return NemoVideoError(code, message, hint=error.get("hint"), details={"job_id": row.id})
+
+
+def _move_output(output: RenderOutput, target: Path, overwrite: bool) -> RenderOutput:
+    """Move the video to ``target`` and its poster and contact sheet alongside it."""
+    _move(output.path, target, overwrite)
+    moved: dict[str, Any] = {"path": target}
+    for key, current, wanted in zip(("poster", "contact_sheet"), (output.poster, output.contact_sheet),
+                                    sidecars(target), strict=True):
+        if current is not None and current.is_file() and (overwrite or not wanted.exists()):
+            _move(current, wanted, overwrite=True)
+            moved[key] = wanted
+    return output.model_copy(update=moved)
 
 
 def _move(source: Path, target: Path, overwrite: bool) -> None:

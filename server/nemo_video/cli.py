@@ -1,28 +1,181 @@
-"""Command line: thin over the service. Commands arrive with the engine and packaging issues."""
+"""The ``nemo-video`` command: thin over :class:`~nemo_video.service.VideoService`.
+
+Each command parses its flags, calls the service and shapes the answer: text for a person (progress
+on stderr, results on stdout) or one JSON object with ``--json``. Errors become one line on stderr and
+an exit code from :mod:`nemo_video.cli_output`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
 
 from . import __version__
+from .cli_output import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Progress,
+    SilentProgress,
+    emit_error,
+    emit_json,
+)
+from .config import BACKENDS, Settings
+from .errors import ErrorCode, NemoVideoError
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+EXAMPLES = """\
+examples:
+  nemo-video demo                                   render a sample product video, offline
+  nemo-video generate "a 15-second vertical video, tagline 'Smooth. Bold. Yours.'" \\
+      --media a.jpg b.jpg c.jpg                     words + images -> MP4
+  nemo-video chat                                   talk to the studio line by line
+  nemo-video export --format webm                   render the current timeline again
+  nemo-video doctor                                 check ffmpeg, fonts, folders, backend
+  nemo-video mcp                                    serve MCP over stdio (for Claude, Cursor ...)
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--backend", choices=BACKENDS, help="local (offline, free; default) or cloud (NemoVideo)")
+    common.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+
     parser = argparse.ArgumentParser(
         prog="nemo-video",
         description="Turn a few words and a few images into a ready-to-share video.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"nemo-video {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str, func: Command) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        p.set_defaults(func=func)
+        return p
+
+    from . import cli_commands as c
+
+    p = add("generate", "Make a video from words (and optional media) in one go and export it.", c.generate)
+    p.add_argument("words", help="what the video should be, e.g. \"a 15-second vertical video with the title 'Hi'\"")
+    p.add_argument("--media", nargs="*", default=[], metavar="PATH_OR_URL", help="images, clips or music to use")
+    _export_flags(p)
+    p.add_argument("--yes", action="store_true", help="allow spending cloud credits without asking")
+
+    p = add("demo", "Render a sample product video from images nemo-video draws itself.", c.demo)
+    _export_flags(p)
+
+    p = add("chat", "Talk to the studio: each line is routed (generate, upload, state, credits, export).", c.chat)
+    p.add_argument("--yes", action="store_true", help="allow spending cloud credits without asking")
+
+    p = add("upload", "Add images, clips or music (paths or URLs) to the current session.", c.upload)
+    p.add_argument("items", nargs="+", metavar="PATH_OR_URL")
+
+    add("state", "Show the current timeline, media and jobs.", c.state)
+    add("credits", "Show the credit balance (the local backend is free).", c.credits)
+
+    p = add("export", "Render the current timeline to a file.", c.export)
+    _export_flags(p)
+
+    p = add("jobs", "List jobs, or wait for / cancel / re-run one.", c.jobs)
+    p.add_argument("job_id", nargs="?", help="a job id from a previous command")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--wait", action="store_true", help="wait until the job finishes")
+    group.add_argument("--cancel", action="store_true", help="stop the job")
+    group.add_argument("--rerun", action="store_true", help="run a failed or interrupted export again")
+
+    p = add("mcp", "Serve the MCP tools over stdio (default) or streamable HTTP.", c.mcp)
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+
+    add("doctor", "Check ffmpeg, fonts, folders, backend and token (never printed).", c.doctor)
     return parser
+
+
+def _export_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("mp4", "webm", "mov", "gif"), default="mp4", help="file format (default mp4)")
+    p.add_argument("--quality", choices=("draft", "high"), default="high", help="draft renders faster")
+    p.add_argument("--height", type=int, help="output height in pixels, e.g. 720 (default: the timeline's)")
+    p.add_argument("--output", metavar="NAME", help="file name in the output folder")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing file of that name")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help(sys.stderr)
-    return 0
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_OK
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        overrides: dict[str, Any] = {"backend": args.backend} if args.backend else {}
+        settings = Settings.from_env(os.environ, **overrides)
+        code: int = anyio.run(args.func, args, settings)
+        return code
+    except NemoVideoError as exc:
+        return emit_error(exc, as_json=args.json)
+    except BaseExceptionGroup as group:  # a task group may wrap the one error that matters
+        leaf = _single_leaf(group)
+        if isinstance(leaf, NemoVideoError):
+            return emit_error(leaf, as_json=args.json)
+        if isinstance(leaf, KeyboardInterrupt):
+            sys.stderr.write("\ninterrupted\n")
+            return EXIT_INTERRUPTED
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _single_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    leaves: list[BaseException] = []
+    stack: list[BaseException] = [group]
+    while stack:
+        exc = stack.pop()
+        if isinstance(exc, BaseExceptionGroup):
+            stack.extend(exc.exceptions)
+        else:
+            leaves.append(exc)
+    return leaves[0] if len(leaves) == 1 else None
+
+
+def progress_for(args: argparse.Namespace) -> Progress:
+    return SilentProgress() if args.json or not sys.stderr.isatty() else Progress()
+
+
+def confirm_spend(args: argparse.Namespace, backend: str) -> bool:
+    """Cloud generation spends credits: ``--yes``, or ask on a terminal; never silently."""
+    if backend != "cloud" or getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        raise NemoVideoError(
+            ErrorCode.CONSENT_REQUIRED,
+            "This request goes to the NemoVideo cloud agent and spends credits.",
+            hint="Run again with --yes to allow it, or use --backend local (free).",
+        )
+    answer = input("This request spends NemoVideo credits. Continue? [y/N] ")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split command-line media into paths and URLs."""
+    urls = [i for i in items if i.lower().startswith(("http://", "https://"))]
+    paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
+    return paths, urls
 
 
 if __name__ == "__main__":

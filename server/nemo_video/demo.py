@@ -21,7 +21,7 @@ _PALETTES = (
 )
 
 
-def make_sample_media(folder: Path, size: tuple[int, int] = (1600, 1200)) -> list[Path]:
+def make_sample_media(folder: Path, size: tuple[int, int] = (1200, 1500)) -> list[Path]:
     """Write three JPEGs into ``folder`` (created if needed) and return their paths."""
     from PIL import Image, ImageDraw, ImageFilter
 
@@ -41,8 +41,8 @@ def make_sample_media(folder: Path, size: tuple[int, int] = (1600, 1200)) -> lis
         )
         image.paste(light, mask=glow.filter(ImageFilter.GaussianBlur(radius=width // 10)))
         # a bottle: body, shoulder, cap, label — shifted per photo so the shots differ
-        cx = width * (0.38 + 0.12 * (index - 1))
-        bw, bh = width * 0.16, height * 0.5
+        cx = width * (0.44 + 0.06 * (index - 1))
+        bw, bh = width * 0.2, height * 0.5
         body = [cx - bw / 2, height * 0.38, cx + bw / 2, height * 0.38 + bh]
         # shadow on the "table", under the bottle
         draw.ellipse([cx - bw, body[3] - 10, cx + bw, body[3] + 30], fill=_mix(top, (0, 0, 0), 0.5))

@@ -57,7 +57,9 @@ class VideoService:
                         tb: TracebackType | None) -> None:
         assert self._tg is not None
         self._tg.cancel_scope.cancel()  # running jobs stay "running" on disk and resume next start
-        await self._tg.__aexit__(exc_type, exc, tb)
+        # The body's own exception is not the task group's business: keeping it out of the group lets
+        # it propagate as itself instead of wrapped in an ExceptionGroup.
+        await self._tg.__aexit__(None, None, None)
         self._tg = None
         if self._owns_backend and self._backend is not None:
             await self._backend.aclose()

@@ -1,0 +1,217 @@
+"""The CLI's commands: each opens the service, calls it, and prints the answer (see :mod:`nemo_video.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .cli import confirm_spend, progress_for, resolve_media
+from .cli_output import EXIT_MACHINE, EXIT_OK, EXIT_RETRY, Progress, emit_json
+from .config import Settings
+from .errors import ErrorCode, NemoVideoError
+from .service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult, VideoService
+
+WAIT_FOREVER_S = 24 * 3600.0
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+async def follow(svc: VideoService, job_id: str, progress: Progress) -> JobRecord:
+    """Wait for a job, drawing its progress; raises its error if it failed."""
+
+    async def on_update(record: JobRecord, heartbeat: bool) -> None:
+        progress(record.fraction, record.message if not heartbeat else f"{record.message} (still working)")
+
+    try:
+        record = await svc.wait(job_id, WAIT_FOREVER_S, on_update)
+    finally:
+        progress.done()
+    if record.status == "failed" and record.error:
+        err = record.error
+        raise NemoVideoError(err.get("code", ErrorCode.INTERNAL), err.get("message", "The job failed."),
+                             hint=err.get("hint"))
+    if record.status == "cancelled":
+        raise NemoVideoError(ErrorCode.CANCELLED, "The job was cancelled.")
+    return record
+
+
+async def run_generate(svc: VideoService, args: argparse.Namespace, words: str,
+                       paths: list[str], urls: list[str]) -> tuple[GenerateResult, ExportResult]:
+    progress = progress_for(args)
+    roots = sorted({Path(p).parent for p in paths})
+    job = await svc.start_generate(words, paths, urls, confirm_spend=confirm_spend(args, svc.backend.name),
+                                   roots=roots)
+    record = await follow(svc, job.record.id, progress)
+    generated = GenerateResult.model_validate(record.result)
+    if not args.json:
+        out(generated.reply)
+        out(generated.summary)
+    job = await svc.start_export(format=args.format, quality=args.quality, filename=args.output,
+                                 height=args.height, overwrite=args.overwrite)
+    record = await follow(svc, job.record.id, progress_for(args))
+    return generated, ExportResult.model_validate(record.result)
+
+
+def print_export(args: argparse.Namespace, exported: ExportResult, generated: GenerateResult | None = None) -> None:
+    if args.json:
+        payload: dict[str, Any] = {"ok": True, **exported.model_dump()}
+        if generated is not None:
+            payload["reply"] = generated.reply
+            payload["summary"] = generated.summary
+        emit_json(payload)
+        return
+    facts = f"{exported.width}x{exported.height}, {exported.duration_s:.1f} s, {exported.size_bytes / 1e6:.1f} MB"
+    out(f"video:  {exported.path}  ({facts})")
+    if exported.poster:
+        out(f"poster: {exported.poster}")
+
+
+async def generate(args: argparse.Namespace, settings: Settings) -> int:
+    paths, urls = resolve_media(args.media)
+    async with VideoService(settings) as svc:
+        await svc.new_session()
+        generated, exported = await run_generate(svc, args, args.words, paths, urls)
+    print_export(args, exported, generated)
+    return EXIT_OK
+
+
+async def demo(args: argparse.Namespace, settings: Settings) -> int:
+    from .demo import DEMO_REQUEST, make_sample_media
+
+    with tempfile.TemporaryDirectory(prefix="nemo-video-demo-") as folder:
+        media = make_sample_media(Path(folder))
+        if not args.json:
+            out(f"demo request: {DEMO_REQUEST}")
+        settings = settings.with_(media_dirs=(*settings.media_dirs, Path(folder)))
+        async with VideoService(settings) as svc:
+            await svc.new_session()
+            args.yes = False
+            generated, exported = await run_generate(svc, args, DEMO_REQUEST, [str(p) for p in media], [])
+    print_export(args, exported, generated)
+    return EXIT_OK
+
+
+async def upload(args: argparse.Namespace, settings: Settings) -> int:
+    paths, urls = resolve_media(args.items)
+    async with VideoService(settings) as svc:
+        result: UploadResult = await svc.upload(paths, urls, roots=sorted({Path(p).parent for p in paths}))
+    if args.json:
+        emit_json({"ok": True, **result.model_dump(mode="json")})
+        return EXIT_OK
+    for asset in result.assets:
+        facts = ", ".join(
+            f for f in (
+                f"{asset.width}x{asset.height}" if asset.width else "",
+                f"{asset.duration_s:.1f} s" if asset.duration_s else "",
+            ) if f
+        )
+        out(f"{asset.kind:5}  {asset.name}  {facts}".rstrip())
+    if result.notice:
+        out(result.notice)
+    return EXIT_OK
+
+
+async def state(args: argparse.Namespace, settings: Settings) -> int:
+    async with VideoService(settings) as svc:
+        result: StateResult = await svc.state()
+    if args.json:
+        emit_json({"ok": True, **result.model_dump(mode="json")})
+        return EXIT_OK
+    print_state(result)
+    return EXIT_OK
+
+
+def print_state(result: StateResult) -> None:
+    out(f"session {result.session_id} ({result.backend})")
+    out(result.summary)
+    for asset in result.media:
+        out(f"  media: {asset.kind} {asset.name}")
+    for job in result.jobs:
+        out(f"  job {job.job_id}: {job.kind} {job.status} {job.progress * 100:.0f}% — {job.message}")
+    if result.notice:
+        out(result.notice)
+
+
+async def credits(args: argparse.Namespace, settings: Settings) -> int:
+    async with VideoService(settings) as svc:
+        result = await svc.credits()
+    if args.json:
+        emit_json({"ok": True, **result.model_dump(mode="json")})
+    elif result.unlimited:
+        out(result.note or "Free: no credits needed.")
+    else:
+        out(f"available {result.available}, frozen {result.frozen}, total {result.total}")
+    return EXIT_OK
+
+
+async def export(args: argparse.Namespace, settings: Settings) -> int:
+    async with VideoService(settings) as svc:
+        job = await svc.start_export(format=args.format, quality=args.quality, filename=args.output,
+                                     height=args.height, overwrite=args.overwrite)
+        record = await follow(svc, job.record.id, progress_for(args))
+    print_export(args, ExportResult.model_validate(record.result))
+    return EXIT_OK
+
+
+async def jobs(args: argparse.Namespace, settings: Settings) -> int:
+    async with VideoService(settings) as svc:
+        if not args.job_id:
+            listing = (await svc.state()).jobs
+            if args.json:
+                emit_json({"ok": True, "jobs": [j.model_dump(mode="json") for j in listing]})
+            for job in [] if args.json else listing:
+                out(f"{job.job_id}  {job.kind:7} {job.status:9} {job.progress * 100:3.0f}%  {job.message}")
+            return EXIT_OK
+        if args.cancel:
+            record = await svc.cancel(args.job_id)
+        elif args.rerun:
+            record = (await svc.rerun(args.job_id)).record
+            record = await follow(svc, record.id, progress_for(args))
+        elif args.wait:
+            record = await follow(svc, args.job_id, progress_for(args))
+        else:
+            record = svc.job(args.job_id)
+    if args.json:
+        emit_json({"ok": True, **record.model_dump(mode="json")})
+    else:
+        out(f"{record.id}  {record.kind} {record.status} {record.fraction * 100:.0f}% — {record.message}")
+        if record.result and record.kind == "render":
+            out(f"video: {record.result.get('path')}")
+    return EXIT_OK if record.status != "running" or not args.wait else EXIT_RETRY
+
+
+async def chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .cli_chat import run_chat
+
+    return await run_chat(args, settings)
+
+
+async def mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from .mcp import serve_http, serve_stdio
+
+    if args.http:
+        await serve_http(settings, host=args.host, port=args.port, token=os.environ.get("NEMO_MCP_TOKEN"))
+    else:
+        await serve_stdio(settings)
+    return EXIT_OK
+
+
+async def doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from .doctor import run_checks
+
+    checks = await run_checks(settings)
+    failed = [c for c in checks if c.status == "fail"]
+    if args.json:
+        emit_json({"ok": not failed, "checks": [c.as_dict() for c in checks]})
+    else:
+        for check in checks:
+            mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[check.status]
+            out(f"[{mark}] {check.name}: {check.detail}")
+    return EXIT_MACHINE if failed else EXIT_OK

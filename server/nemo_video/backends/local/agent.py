@@ -9,12 +9,14 @@ a plan half-saved.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import anyio
 
 from ...draft import Draft
+from ...errors import ErrorCode, NemoVideoError
 from ...skill.events import AgentEvent, Closed, Text, ToolCall, ToolResult
+from ..base import Asset
 from .planner import Plan, plan
 from .store import Store
 
@@ -45,7 +47,7 @@ class LocalAgent:
         async with self._lock(session_id):
             media = await self._store.list_media(session_id)
             current = await self._store.current_draft(session_id)
-            result = plan(message, media, current.draft)
+            result = _plan(message, media, current.draft)
             reply = await self._apply(session_id, message, result, current.draft)
         return [*_step_events(result), Text(reply, author="local"), Closed("end")]
 
@@ -63,6 +65,19 @@ class LocalAgent:
             saved = await self._store.save_draft(session_id, result.draft, message)
             log.info("session %s: draft version %d", session_id, saved.version)
         return result.reply
+
+
+def _plan(message: str, media: Sequence[Asset], current: Draft | None) -> Plan:
+    try:
+        return plan(message, media, current)
+    except NemoVideoError:
+        raise
+    except Exception as exc:  # a planner bug: say so in our own terms, keep the traceback in the log
+        log.exception("the planner failed on %r", message[:200])
+        raise NemoVideoError(
+            ErrorCode.AGENT_ERROR, f"The local planner could not handle this request ({type(exc).__name__}).",
+            hint="Rephrase the request; the timeline was not changed. Call get_state to see it.",
+        ) from exc
 
 
 def _step_events(result: Plan) -> list[AgentEvent]:

@@ -31,18 +31,16 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
-    """The real path of an existing regular file that lies under one of ``roots``."""
+    """The real path of an existing regular file that lies under one of ``roots``.
+
+    Containment is judged before existence, so the answer for a path outside the roots is the same
+    whether or not something is there (no probing of the rest of the disk).
+    """
     raw = Path(path).expanduser()
     try:
-        real = raw.resolve(strict=True)
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {raw}.") from exc
+        real = raw.absolute().resolve()
     except (OSError, RuntimeError) as exc:  # symlink loops, permissions
         raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"{raw} cannot be read ({exc}).") from exc
-    if not real.is_file():
-        raise NemoVideoError(
-            ErrorCode.MEDIA_NOT_FOUND, f"{raw} is not a regular file.", hint="Pass the path of a media file."
-        )
     real_roots = [_resolve_root(root) for root in roots]
     if not any(real.is_relative_to(root) for root in real_roots):
         allowed = ", ".join(str(r) for r in real_roots) or "(none configured)"
@@ -50,6 +48,12 @@ def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
             ErrorCode.PATH_NOT_ALLOWED,
             f"{raw} is outside the directories nemo-video may read. Allowed: {allowed}.",
             details={"allowed_roots": [str(r) for r in real_roots]},
+        )
+    if not real.exists():
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {raw}.")
+    if not real.is_file():
+        raise NemoVideoError(
+            ErrorCode.MEDIA_NOT_FOUND, f"{raw} is not a regular file.", hint="Pass the path of a media file."
         )
     return real
 

@@ -89,6 +89,25 @@ def test_missing_dangling_or_directory_is_media_not_found(tree: tuple[Path, Path
     assert err.value.code == ErrorCode.MEDIA_NOT_FOUND
 
 
+def test_outside_the_roots_the_answer_does_not_reveal_existence(tree: tuple[Path, Path]) -> None:
+    root, outside = tree
+    codes = []
+    for name in ("secret.jpg", "no-such-file.jpg"):
+        with pytest.raises(NemoVideoError) as err:
+            resolve_input_path(outside / name, [root])
+        codes.append(err.value.code)
+    assert codes == [ErrorCode.PATH_NOT_ALLOWED, ErrorCode.PATH_NOT_ALLOWED]
+
+
+def test_symlink_loop_is_refused_cleanly(tree: tuple[Path, Path]) -> None:
+    root, _ = tree
+    (root / "loop1").symlink_to(root / "loop2")
+    (root / "loop2").symlink_to(root / "loop1")
+    with pytest.raises(NemoVideoError) as err:
+        resolve_input_path(root / "loop1", [root])
+    assert err.value.code == ErrorCode.MEDIA_NOT_FOUND and "loop" in err.value.message.lower()
+
+
 def test_no_roots_refuses_everything(tree: tuple[Path, Path]) -> None:
     root, _ = tree
     with pytest.raises(NemoVideoError) as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import subprocess
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from pathlib import Path
@@ -77,6 +78,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Type", "image/jpeg")
             self.send_header("Content-Length", str(300 * 1024 * 1024))
             self.end_headers()
+            return
+        if self.path == "/slow.jpg":  # starts, then stalls longer than the test's download limit
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"\xff\xd8" + b"\x00" * 100)
+            self.wfile.flush()
+            time.sleep(1.5)
             return
         super().do_GET()
 

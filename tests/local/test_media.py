@@ -231,3 +231,14 @@ async def test_bad_urls_are_refused_and_leave_nothing(
     assert err.value.code == code
     assert stored_files(settings) == []
     assert await store.list_media("s1") == []
+
+
+async def test_a_stalled_download_is_stopped_and_leaves_nothing(
+    settings: Settings, store: Store, http_root: tuple[str, Path]
+) -> None:
+    base, _ = http_root
+    importer = MediaImporter(settings.with_(allow_private_urls=True), store, download_timeout_s=0.3)
+    with pytest.raises(NemoVideoError) as err:
+        await importer.import_url("s1", f"{base}/slow.jpg")
+    assert err.value.code == ErrorCode.MEDIA_NOT_FOUND and "took longer" in err.value.message
+    assert stored_files(settings) == [] and await store.list_media("s1") == []

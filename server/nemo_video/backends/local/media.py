@@ -49,6 +49,7 @@ _CONTENT_TYPES = {
 }
 MAX_REDIRECTS = 5
 DOWNLOAD_TIMEOUT_S = 600.0
+DECODE_TIMEOUT_S = 60.0
 _MB = 1024 * 1024
 
 
@@ -110,8 +111,15 @@ class MediaImporter:
         checked = await check_url(url, self._settings.allow_private_urls)
         name = _name_from_url(checked)
         async with self._staging(name, "bin") as staged:
-            with anyio.fail_after(self._download_timeout_s):
-                content_type = await self._download(checked, staged)
+            try:
+                with anyio.fail_after(self._download_timeout_s):
+                    content_type = await self._download(checked, staged)
+            except TimeoutError as exc:
+                raise NemoVideoError(
+                    ErrorCode.MEDIA_NOT_FOUND,
+                    f"Downloading {checked} took longer than {self._download_timeout_s:g} s and was stopped.",
+                    hint="Try again later, or download the file yourself and upload it by path.",
+                ) from exc
             if Path(name).suffix.lower().lstrip(".") not in (*FAMILY, "jpeg"):
                 ext = _CONTENT_TYPES.get(content_type)
                 name = f"{Path(name).stem or 'download'}.{ext}" if ext else name
@@ -303,11 +311,15 @@ def _inspect_image(name: str, path: Path) -> Inspection:
 async def _decode_start(ffmpeg: str, name: str, path: Path, kind: MediaKind) -> None:
     """Decode the first moments: a header can look fine over data that is not."""
     limit = ["-frames:v", "3"] if kind == "video" else ["-t", "1"]
-    with anyio.fail_after(60):
-        result = await anyio.run_process(
-            [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), *limit, "-f", "null", "-"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-        )
+    command = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), *limit, "-f", "null", "-"]
+    try:
+        with anyio.fail_after(DECODE_TIMEOUT_S):
+            result = await anyio.run_process(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                check=False,
+            )
+    except TimeoutError as exc:
+        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"Decoding {name} took too long.") from exc
     if result.returncode != 0:
         tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["decode failed"]
         raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} could not be decoded ({tail[0]}).")

@@ -20,7 +20,7 @@ from nemo_video.config import Settings
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _ffmpeg(*args: str) -> None:
+def run_ffmpeg(*args: str) -> None:
     subprocess.run(
         [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-y", *args],
         check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -44,11 +44,11 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("samples")
     for name in ("red.jpg", "red.png", "red.webp", "red.gif"):
         make_image(root / name)
-    _ffmpeg(
+    run_ffmpeg(
         "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-f", "lavfi", "-i", "sine=frequency=440",
         "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(root / "clip.mp4"),
     )
-    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=330", "-t", "1", str(root / "tone.wav"))
+    run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=330", "-t", "1", str(root / "tone.wav"))
     return root
 
 

@@ -13,7 +13,7 @@ from nemo_video.backends.local.store import Store
 from nemo_video.config import Settings
 from nemo_video.errors import ErrorCode, NemoVideoError
 
-from .conftest import make_image, stored_files
+from .conftest import make_image, run_ffmpeg, stored_files
 
 
 @pytest.fixture
@@ -139,6 +139,12 @@ BAD = {
     "truncated-mp4": (_truncated("clip.mp4", 0.5), ErrorCode.UNSUPPORTED_MEDIA),
     "text-named-mp4": (_write("notes.mp4", b"hello, this is text\n" * 50), ErrorCode.UNSUPPORTED_MEDIA),
     "text-named-jpg": (_write("notes.jpg", b"hello, this is text\n" * 50), ErrorCode.UNSUPPORTED_MEDIA),
+    "hls-playlist-named-mp4": (
+        _write("playlist.mp4", b"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nhttp://127.0.0.1:9/x.ts\n"),
+        ErrorCode.UNSUPPORTED_MEDIA,
+    ),
+    "concat-list-named-mkv": (_write("list.mkv", b"ffconcat version 1.0\nfile '/etc/hosts'\n"),
+                              ErrorCode.UNSUPPORTED_MEDIA),
     "txt-extension": (_write("notes.txt", b"hello"), ErrorCode.UNSUPPORTED_MEDIA),
     "bmp-extension": (_bmp, ErrorCode.UNSUPPORTED_MEDIA),
     "bmp-named-png": (_bmp_named_png, ErrorCode.UNSUPPORTED_MEDIA),
@@ -242,3 +248,25 @@ async def test_a_stalled_download_is_stopped_and_leaves_nothing(
         await importer.import_url("s1", f"{base}/slow.jpg")
     assert err.value.code == ErrorCode.MEDIA_NOT_FOUND and "took longer" in err.value.message
     assert stored_files(settings) == [] and await store.list_media("s1") == []
+
+
+AV_FORMATS = {
+    "clip.mov": ("video", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+    "clip.mkv": ("video", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+    "clip.webm": ("video", ["-c:v", "libvpx-vp9", "-deadline", "realtime"]),
+    "clip.avi": ("video", ["-c:v", "mpeg4"]),
+    "tone.mp3": ("audio", []),
+    "tone.m4a": ("audio", []),
+    "tone.aac": ("audio", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AV_FORMATS))
+async def test_every_audio_video_format_imports(importer: MediaImporter, tmp_path: Path, name: str) -> None:
+    kind, codec = AV_FORMATS[name]
+    source = "testsrc=size=32x24:rate=5" if kind == "video" else "sine=frequency=440"
+    run_ffmpeg("-f", "lavfi", "-i", source, "-t", "0.6", *codec, str(tmp_path / name))
+    asset = await importer.import_path("s1", tmp_path / name)
+    assert asset.kind == kind and asset.src.endswith(Path(name).suffix)
+    assert asset.duration_s is not None and 0.4 <= asset.duration_s <= 0.8
+    assert (asset.width, asset.height) == ((32, 24) if kind == "video" else (None, None))

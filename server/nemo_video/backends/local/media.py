@@ -157,6 +157,12 @@ class MediaImporter:
         family = FAMILY[ext]
         if family == "image":
             return await anyio.to_thread.run_sync(_inspect_image, name, staged)
+        # Sniff before ffmpeg sees the file: a text "video" may be a playlist that makes ffmpeg fetch
+        # URLs or read other files. Only real containers of the 13 formats go on to be probed.
+        if await anyio.to_thread.run_sync(sniff_container, staged) is None:
+            raise NemoVideoError(
+                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is named .{ext} but its content is not {family}."
+            )
         ffmpeg = locate(self._settings)
         try:
             info = await probe(staged, ffmpeg)
@@ -164,6 +170,10 @@ class MediaImporter:
             raise NemoVideoError(
                 ErrorCode.UNSUPPORTED_MEDIA, f"{name} is not a readable {family} file: {exc.message}"
             ) from exc
+        if info.container not in _PROBED_CONTAINERS:
+            raise NemoVideoError(
+                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is a {info.container or 'unknown'} file, not {family}."
+            )
         is_video = info.has_video and not info.is_still_image
         if family == "video" and is_video:
             kind: MediaKind = "video"
@@ -287,6 +297,25 @@ def _place(staged: Path, final: Path) -> bool:
         return False
     os.replace(staged, final)
     return True
+
+
+_ISO_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+_PROBED_CONTAINERS = {"mov", "matroska", "avi", "mp3", "wav", "aac"}
+
+
+def sniff_container(path: Path) -> str | None:
+    """The audio/video container the first bytes announce, or None (pure apart from reading 12 bytes)."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    if len(head) >= 8 and head[4:8] in _ISO_BOXES:
+        return "isobmff"  # mp4, mov, m4a
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "ebml"  # mkv, webm
+    if head[:4] in (b"RIFF", b"RF64") and head[8:12] in (b"AVI ", b"WAVE"):
+        return "avi" if head[8:12] == b"AVI " else "wav"
+    if head.startswith((b"ID3", b"ADIF")) or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mpeg-audio"  # mp3, or aac in ADTS/ADIF
+    return None
 
 
 def _inspect_image(name: str, path: Path) -> Inspection:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,8 +122,8 @@ async def probe(path: Path, ffmpeg: str) -> MediaInfo:
     try:
         with anyio.fail_after(PROBE_TIMEOUT_S):
             result = await anyio.run_process(
-                [ffmpeg, "-hide_banner", "-nostdin", "-i", str(path)],
-                stdin=None, stdout=None, stderr=-1, check=False,  # -1 == subprocess.PIPE
+                [ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", "-i", str(path)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
             )
     except TimeoutError as exc:
         raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"Reading {path.name} took too long.") from exc

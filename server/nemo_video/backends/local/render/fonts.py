@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,6 +21,8 @@ from pathlib import Path
 from PIL import ImageFont
 
 from ....errors import ErrorCode, NemoVideoError
+
+log = logging.getLogger(__name__)
 
 _PROBE_SIZE = 32
 _MISSING = "\U0010fffd"  # a private-use code point no font draws: its mask is the .notdef box
@@ -125,6 +129,37 @@ def pick_font(text: str, bold: bool, font_dirs: Sequence[Path] = ()) -> Font:
         ErrorCode.FONT_MISSING,
         f"No installed font can draw the text {text[:40]!r}.",
     )
+
+
+def fit_font(text: str, bold: bool, font_dirs: Sequence[Path] = ()) -> tuple[Font, str]:
+    """A font for ``text`` and the part of the text it can draw.
+
+    When no single font covers every character (an emoji next to Arabic and Chinese, say), the font
+    that draws the most of them is used and the characters it cannot draw are left out, so the video
+    still renders instead of failing on one glyph; only text with nothing drawable is an error.
+    """
+    try:
+        return pick_font(text, bold, font_dirs), text
+    except NemoVideoError:
+        pass
+    chars = [ch for ch in set(text) if not ch.isspace()]
+    best, best_count = None, 0
+    for path in candidates(bold, tuple(font_dirs)):
+        if (count := sum(1 for ch in chars if _draws(path, ch))) > best_count:
+            best, best_count = path, count
+    if best is None:
+        raise NemoVideoError(ErrorCode.FONT_MISSING, f"No installed font draws any of {text[:40]!r}.")
+    dropped = "".join(sorted(ch for ch in chars if not _draws(best, ch)))
+    log.warning("No one font draws all of %r: using %s without %r", text[:40], best.name, dropped)
+    kept = "".join(ch for ch in text if ch not in dropped)
+    return Font(path=best, bold=bold and "bold" in best.name.lower()), re.sub(r" {2,}", " ", kept).strip()
+
+
+def _draws(path: Path, char: str) -> bool:
+    try:
+        return covers_char(path, char)
+    except OSError:
+        return False
 
 
 def text_width(font: Font, size: int, text: str) -> float:

@@ -6,16 +6,17 @@ arguments, which the unit tests compare without running ffmpeg.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import poster
+from . import visuals
 from .audio import audio_graph
 from .filters import INPUT_OPTIONS
 from .filters import chain as _chain
 from .filters import file_url as _file
 from .filters import filter_ as _filter
 from .filters import num as _num
-from .plan import RenderPlan, TextBlock, Visual
+from .plan import RenderPlan, TextBlock
 
 PRESETS = {"draft": ("veryfast", 26), "high": ("medium", 20)}
 WEBM = {"draft": ("realtime", 8, 36), "high": ("good", 4, 31)}
@@ -24,148 +25,102 @@ WEBM = {"draft": ("realtime", 8, 36), "high": ("good", 4, 31)}
 # ---------------------------------------------------------------- inputs and visuals
 
 
-def _cover(source: tuple[int, int], width: int, height: int, zoom: float) -> tuple[int, int]:
-    """Even size that covers width x height at ``zoom`` with the source's aspect ratio."""
-    sw, sh = source
-    scale = max(width / sw, height / sh) * zoom
-    return max(width, int(-(-sw * scale // 2)) * 2), max(height, int(-(-sh * scale // 2)) * 2)
+@dataclass
+class _Inputs:
+    args: list[str] = field(default_factory=list)
+    count: int = 0
+    pieces: dict[visuals.Piece, int] = field(default_factory=dict)  # piece → input number
+    clip_audio: dict[int, int] = field(default_factory=dict)  # visual index → input number
+    music: int | None = None
+
+    def add(self, src: str, before: list[str]) -> int:
+        self.args += [*before, *INPUT_OPTIONS, "-i", _file(src)]
+        self.count += 1
+        return self.count - 1
 
 
-_TV = {"out_range": "tv", "out_color_matrix": "bt709"}
+def _inputs(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]]) -> _Inputs:
+    """One input per file-backed piece (a still decodes in milliseconds), one per clip's audio."""
+    inputs = _Inputs()
+    for own in layout:
+        for piece in own:
+            v = plan.visuals[piece.visual]
+            if v.kind == "image" and v.src and piece is not own[0]:
+                inputs.pieces[piece] = inputs.pieces[own[0]]  # a picture is decoded once
+            elif v.src is not None and v.kind != "background":
+                inputs.pieces[piece] = inputs.add(v.src, visuals.input_args(v, piece, plan.fps))
+    for i, v in enumerate(plan.visuals):
+        if v.kind == "video" and v.src and v.has_audio and v.volume > 0 and plan.format != "gif":
+            cut = ["-ss", _num(v.source_start_s), "-t", _num(v.duration_s + 1)]
+            inputs.clip_audio[i] = inputs.add(v.src, cut)
+    if plan.music and plan.music.kind == "file" and plan.music.src and plan.format != "gif":
+        inputs.music = inputs.add(
+            plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)]
+        )
+    return inputs
 
 
-def _image_chain(v: Visual, plan: RenderPlan) -> list[str]:
-    w, h, n = plan.width, plan.height, v.frames
-    motion = v.motion
-    zoom = motion.to_scale if motion else 1.0
-    big_w, big_h = _cover(v.source_size or (w, h), w, h, zoom)
-    head = [
-        _filter("scale", w=big_w, h=big_h, flags="bicubic", **_TV),
-        _filter("format", "yuv420p"),
-        _filter("loop", loop=n - 1, size=1, start=0),
-        _filter("setpts", f"N/({plan.fps}*TB)"),
-    ]
-    last = max(1, n - 1)
-    if motion is None:
-        return [*head, _filter("crop", w=w, h=h)]
-    if motion.direction in ("in", "out"):
-        lo, hi = motion.from_scale / motion.to_scale, 1.0
-        a, b = (lo, hi) if motion.direction == "in" else (hi, lo)
-        # Smoothstep easing; scale re-evaluated every frame, then a centred crop.
-        z = f"({_num(a)}+({_num(b - a)})*(3-2*min(n/{last},1))*pow(min(n/{last},1),2))"
-        return [
-            *head,
-            _filter(
-                "scale",
-                w=f"2*trunc({big_w}*{z}/2)",
-                h=f"2*trunc({big_h}*{z}/2)",
-                eval="frame",
-                flags="bilinear",
-            ),
-            _filter("crop", w=w, h=h, x="(iw-ow)/2", y="(ih-oh)/2"),
-        ]
-    p = f"(n/{last})"
-    x, y = {
-        "left": (f"(iw-ow)*(1-{p})", "(ih-oh)/2"),
-        "right": (f"(iw-ow)*{p}", "(ih-oh)/2"),
-        "up": ("(iw-ow)/2", f"(ih-oh)*(1-{p})"),
-        "down": ("(iw-ow)/2", f"(ih-oh)*{p}"),
-    }[motion.direction]
-    return [*head, _filter("crop", w=w, h=h, x=x, y=y)]
+def _piece_chain(plan: RenderPlan, piece: visuals.Piece, source: str, label: str) -> str:
+    v = plan.visuals[piece.visual]
+    # Pinning yuv420p at each piece's end keeps format negotiation from picking another format for
+    # the whole chain (xfade accepts many): that made the per-frame scale convert every frame.
+    end = [_filter("format", "yuv420p"), _filter("setsar", 1)]
+    if v.kind == "background":
+        return f"{_chain(visuals.background_source(v, plan, piece), *end)}[{label}]"
+    chain = visuals.image_chain(v, plan, piece) if v.kind == "image" else visuals.video_chain(v, plan, piece)
+    return f"[{source}]{_chain(*chain, *end)}[{label}]"
 
 
-def _video_chain(v: Visual, plan: RenderPlan) -> list[str]:
-    w, h = plan.width, plan.height
-    return [
-        _filter("setpts", "PTS-STARTPTS"),
-        _filter("fps", plan.fps),
-        _filter("scale", w=w, h=h, force_original_aspect_ratio="increase", **_TV),
-        _filter("crop", w=w, h=h),
-        _filter("format", "yuv420p"),
-        _filter("tpad", stop_mode="clone", stop_duration=_num(v.duration_s)),
-        _filter("trim", duration=_num(v.duration_s)),
-    ]
-
-
-def _background_source(v: Visual, plan: RenderPlan) -> str:
-    w, h = plan.width, plan.height
-    return _chain(
-        _filter(
-            "gradients",
-            s=f"{w}x{h}",
-            c0=v.colors[0],
-            c1=v.colors[1],
-            nb_colors=2,
-            x0=0,
-            y0=0,
-            x1=0,
-            y1=h,
-            speed=0,
-            r=plan.fps,
-            d=_num(1 / plan.fps),
-        ),
-        _filter("scale", **_TV),
-        _filter("format", "yuv420p"),
-        _filter("loop", loop=v.frames - 1, size=1, start=0),
-        _filter("setpts", f"N/({plan.fps}*TB)"),
+def _sources(
+    plan: RenderPlan, i: int, own: tuple[visuals.Piece, ...], inputs: _Inputs, parts: list[str]
+) -> list[str]:
+    """The stream each piece of visual ``i`` starts from (a picture's one frame is split between them)."""
+    v = plan.visuals[i]
+    if v.kind == "background":
+        return ["" for _ in own]
+    if v.kind == "video":
+        return [f"{inputs.pieces[p]}:v" for p in own]
+    prefix = _chain(*visuals.still_prefix(v, plan))
+    if len(own) == 1:
+        parts.append(f"[{inputs.pieces[own[0]]}:v]{prefix}[s{i}]")
+        return [f"s{i}"]
+    labels = [f"s{i}{p.role[0]}" for p in own]
+    parts.append(
+        f"[{inputs.pieces[own[0]]}:v]{prefix},{_filter('split', len(own))}"
+        + "".join(f"[{x}]" for x in labels)
     )
+    return labels
 
 
-def _inputs(plan: RenderPlan) -> tuple[list[str], dict[int, int], int | None]:
-    """Input arguments, visual index → input number, and the music input number."""
-    args: list[str] = []
-    index: dict[int, int] = {}
-    count = 0
-    for i, v in enumerate(plan.visuals):
-        if v.kind == "background" or v.src is None:
-            continue
-        if v.kind == "video":
-            args += ["-ss", _num(v.source_start_s), "-t", _num(v.duration_s + 1)]
-        args += [*INPUT_OPTIONS, "-i", _file(v.src)]
-        index[i] = count
-        count += 1
-    music_input = None
-    if plan.music and plan.music.kind == "file" and plan.music.src:
-        args += [
-            "-stream_loop",
-            "-1",
-            "-ss",
-            _num(plan.music.source_start_s),
-            *INPUT_OPTIONS,
-            "-i",
-            _file(plan.music.src),
-        ]
-        music_input = count
-    return args, index, music_input
+def _join(
+    plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]], inputs: _Inputs, parts: list[str]
+) -> str:
+    """Chain every piece and join them: bodies as they are, overlapping tail+head through xfade
+    (which then only ever sees the overlapping frames). Returns the joined label."""
+    order: list[str] = []
+    tail = ""
+    for i, own in enumerate(layout):
+        for piece, source in zip(own, _sources(plan, i, own, inputs, parts), strict=True):
+            label = f"p{i}{piece.role[0]}"
+            parts.append(_piece_chain(plan, piece, source, label))
+            if piece.role == "tail":
+                tail = label
+            elif piece.role == "head":
+                into = plan.visuals[i - 1].transition
+                xfade = _filter("xfade", transition=into, duration=_num(piece.count / plan.fps), offset=0)
+                parts.append(f"[{tail}][{label}]{xfade}[x{i}]")
+                order.append(f"x{i}")
+            else:
+                order.append(label)
+    if len(order) == 1:
+        return order[0]
+    parts.append("".join(f"[{p}]" for p in order) + _filter("concat", n=len(order), v=1, a=0) + "[joined]")
+    return "joined"
 
 
-def _visual_graph(plan: RenderPlan, index: dict[int, int], with_stills: bool) -> list[str]:
+def _visual_graph(plan: RenderPlan, inputs: _Inputs, layout: list[tuple[visuals.Piece, ...]]) -> list[str]:
     parts: list[str] = []
-    for i, v in enumerate(plan.visuals):
-        if v.kind == "background":
-            body = _background_source(v, plan)
-            parts.append(f"{body},{_filter('setsar', 1)}[v{i}]")
-            continue
-        chain = _image_chain(v, plan) if v.kind == "image" else _video_chain(v, plan)
-        parts.append(f"[{index[i]}:v]{_chain(*chain, _filter('setsar', 1))}[v{i}]")
-    current = "v0"
-    for i in range(1, len(plan.visuals)):
-        prev, v = plan.visuals[i - 1], plan.visuals[i]
-        out = f"x{i}"
-        if prev.transition:
-            parts.append(
-                f"[{current}][v{i}]"
-                + _filter(
-                    "xfade",
-                    transition=prev.transition,
-                    duration=_num(prev.transition_s),
-                    offset=_num(v.start_s),
-                )
-                + f"[{out}]"
-            )
-        else:
-            parts.append(f"[{current}][v{i}]" + _filter("concat", n=2, v=1, a=0) + f"[{out}]")
-        current = out
+    current = _join(plan, layout, inputs, parts)
     end = plan.visuals[-1].start_s + plan.visuals[-1].duration_s
     tail: list[str] = []
     if plan.duration_s > end + 1e-6:
@@ -181,12 +136,7 @@ def _visual_graph(plan: RenderPlan, index: dict[int, int], with_stills: bool) ->
         tags = _filter(
             "setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709"
         )
-        final = [*tail, _filter("format", "yuv420p"), tags]
-        if with_stills:
-            parts.append(f"[{current}]{_chain(*final, _filter('split', 3))}[vout][ps][cs]")
-            parts += poster.inline_graph(plan, "ps", "cs")
-        else:
-            parts.append(f"[{current}]{_chain(*final)}[vout]")
+        parts.append(f"[{current}]{_chain(*tail, _filter('format', 'yuv420p'), tags)}[vout]")
     return parts
 
 
@@ -297,26 +247,20 @@ def _codec_args(plan: RenderPlan) -> list[str]:
     ]
 
 
-def build_args(
-    plan: RenderPlan, ffmpeg: str, output: Path, stills: tuple[Path, Path] | None = None
-) -> list[str]:
-    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string).
-
-    With ``stills`` = (poster, contact sheet), the same run also writes both JPEGs from the frames
-    it encodes, so they cost no second decode (not for GIF, whose stream ends in a palette).
-    """
-    inputs, index, music_input = _inputs(plan)
-    with_stills = stills is not None and plan.format != "gif"
-    graph = _visual_graph(plan, index, with_stills)
+def build_args(plan: RenderPlan, ffmpeg: str, output: Path) -> list[str]:
+    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string)."""
+    layout = visuals.pieces(plan)
+    inputs = _inputs(plan, layout)
+    graph = _visual_graph(plan, inputs, layout)
     maps = ["-map", "[vout]"]
     if plan.format != "gif":
-        graph += audio_graph(plan, index, music_input)
+        graph += audio_graph(plan, inputs.clip_audio, inputs.music)
         maps += ["-map", "[aout]"]
     head = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y"]
     exact = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"]
-    args = [
+    return [
         *head,
-        *inputs,
+        *inputs.args,
         "-filter_complex",
         ";".join(graph),
         *maps,
@@ -328,6 +272,3 @@ def build_args(
         *exact,
         _file(str(output)),
     ]
-    if with_stills and stills is not None:
-        args += poster.inline_outputs(*stills)
-    return args

@@ -104,15 +104,14 @@ async def _render(
 
     with _temporaries(temp, poster_tmp, sheet_tmp):
         await runner.run_ffmpeg(
-            graph.build_args(plan, ffmpeg, temp, (poster_tmp, sheet_tmp)),
+            graph.build_args(plan, ffmpeg, temp),
             duration_s=plan.duration_s,
             timeout_s=settings.render_timeout_s,
             on_progress=video_progress,
         )
         info = await ff.probe(temp, ffmpeg)
         verify.check(plan, info, temp)
-        if plan.format == "gif" or not _fits(poster_tmp):
-            await _stills(plan, ffmpeg, temp, poster_tmp, sheet_tmp, settings)
+        await _stills(plan, ffmpeg, temp, poster_tmp, sheet_tmp, settings)
         os.replace(temp, destination)
         os.replace(poster_tmp, poster_path)
         os.replace(sheet_tmp, sheet_path)
@@ -130,14 +129,10 @@ async def _render(
     )
 
 
-def _fits(poster_path: Path) -> bool:
-    return poster_path.is_file() and poster_path.stat().st_size < poster.POSTER_MAX_BYTES
-
-
 async def _stills(
     plan: RenderPlan, ffmpeg: str, video: Path, poster_tmp: Path, sheet_tmp: Path, settings: Settings
 ) -> None:
-    for quality in POSTER_QUALITIES if plan.format == "gif" else POSTER_QUALITIES[1:]:
+    for quality in POSTER_QUALITIES:
         args = poster.build_args(plan, ffmpeg, video, poster_tmp, sheet_tmp, quality)
         await runner.run_ffmpeg(
             args, duration_s=plan.duration_s, timeout_s=settings.render_timeout_s, label="Making the poster"

@@ -183,27 +183,31 @@ def _visuals(draft: Draft, facts: Mapping[str, SourceFacts], fps: int) -> tuple[
         if (s.length_ms() or 0) > 0 and s.type in ("image", "video", "background")
     ]
     visuals: list[Visual] = []
-    cursor = 0.0
+    cursor, incoming = 0.0, 0.0
     for index, seg in enumerate(segments):
         frames = max(1, round(_seconds(seg.length_ms()) * fps))
         duration = frames / fps
         is_last = index == len(segments) - 1
-        transition, overlap = _transition(seg, duration, segments, index, fps) if not is_last else (None, 0.0)
+        transition, overlap = (
+            (None, 0.0) if is_last else _transition(seg, duration - incoming, segments, index, fps)
+        )
         visuals.append(_visual(seg, index, cursor, duration, frames, facts, transition, overlap))
         cursor = round((cursor + duration - overlap) * fps) / fps
+        incoming = overlap
     return tuple(visuals)
 
 
 def _transition(
-    seg: Segment, duration: float, segments: list[Segment], index: int, fps: int
+    seg: Segment, free: float, segments: list[Segment], index: int, fps: int
 ) -> tuple[str | None, float]:
+    """(xfade name, overlap s) into the next segment; ``free`` is the time not already overlapped."""
     spec = seg.transition_out or {}
     name = TRANSITIONS.get(str(spec.get("type", "cut")))
     if name is None:
         return None, 0.0
     following = _seconds(segments[index + 1].length_ms())
     # An overlap never eats a whole segment: keep one frame of each side on screen.
-    limit = min(duration, following) - 1.0 / fps
+    limit = min(free, following) - 1.0 / fps
     overlap = round(min(_seconds(spec.get("d"), 0.5), limit) * fps) / fps
     return (name, overlap) if overlap > 0 else (None, 0.0)
 
@@ -273,7 +277,7 @@ def _text_block(
     text = seg.display_text() or ""
     style = seg.style or {}
     bold = int(style.get("font_weight", 700 if _extra(seg, "role") == "title" else 400)) >= 600
-    font = fonts.pick_font(text, bold, tuple(font_dirs))
+    font, text = fonts.fit_font(text, bold, tuple(font_dirs))
     size = max(8, round(float(style.get("font_size", height / 14 / scale)) * scale))
     lines = tuple(fonts.wrap(font, size, text, width * (1 - 2 * SIDE_MARGIN)))
     block_h = len(lines) * size + (len(lines) - 1) * round(size * 0.25)

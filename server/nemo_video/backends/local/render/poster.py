@@ -63,6 +63,8 @@ def build_args(
         "-y",
         "-ss",
         f"{poster_time(plan):.3f}",
+        "-t",
+        "2",  # read past the seek point only as far as the poster frame needs
         *INPUT_OPTIONS,
         "-i",
         str(video),
@@ -87,62 +89,6 @@ def build_args(
         "1",
         "-q:v",
         "5",
-        "-f",
-        "image2",
-        str(sheet),
-    ]
-
-
-def inline_graph(plan: RenderPlan, poster_in: str, sheet_in: str) -> list[str]:
-    """Graph parts that make both stills inside the render itself (no second decode)."""
-    cols, rows = sheet_grid(plan.duration_s)
-    count = cols * rows
-    step = max(1, plan.frames // count)
-    frame = min(plan.frames - 1, round(poster_time(plan) * plan.fps))
-    poster_scale = _filter(
-        "scale",
-        w=f"min(iw,{POSTER_MAX_SIDE})",
-        h=f"min(ih,{POSTER_MAX_SIDE})",
-        force_original_aspect_ratio="decrease",
-    )
-    return [
-        f"[{poster_in}]"
-        + ",".join([_filter("select", f"eq(n,{frame})"), poster_scale, _filter("format", "yuvj420p")])
-        + "[poster]",
-        f"[{sheet_in}]"
-        + ",".join(
-            [
-                _filter("select", f"not(mod(n,{step}))*lt(n,{step * count})"),
-                _filter("scale", w=SHEET_THUMB_WIDTH, h=-2),
-                _filter("tile", f"{cols}x{rows}", padding=4, margin=4),
-                _filter("format", "yuvj420p"),
-            ]
-        )
-        + "[sheet]",
-    ]
-
-
-def inline_outputs(poster: Path, sheet: Path, quality: int = 4) -> list[str]:
-    return [
-        "-map",
-        "[poster]",
-        "-frames:v",
-        "1",
-        "-q:v",
-        str(quality),
-        "-update",
-        "1",
-        "-f",
-        "image2",
-        str(poster),
-        "-map",
-        "[sheet]",
-        "-frames:v",
-        "1",
-        "-q:v",
-        "5",
-        "-update",
-        "1",
         "-f",
         "image2",
         str(sheet),

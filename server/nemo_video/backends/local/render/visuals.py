@@ -1,0 +1,176 @@
+"""Each visual as a stream of frames: pictures with Ken Burns motion, video clips, gradients.
+
+A visual is built as one or more *pieces* (frame ranges): the head and tail that overlap the
+neighbours' transitions, and the body between. Each piece is its own chain from its own input, so
+nothing waits in a queue for a transition far ahead (one shared stream split three ways made
+ffmpeg buffer hundreds of frames and spend seconds shuffling them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .filters import chain as _chain
+from .filters import filter_ as _filter
+from .filters import num as _num
+from .plan import RenderPlan, Visual
+
+_TV = {"out_range": "tv", "out_color_matrix": "bt709"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    visual: int
+    first: int  # first frame, counted within the visual
+    count: int
+    role: Literal["head", "body", "tail"] = "body"
+
+
+def _cover(source: tuple[int, int], width: int, height: int, zoom: float) -> tuple[int, int]:
+    """Even size that covers width x height at ``zoom`` with the source's aspect ratio."""
+    sw, sh = source
+    scale = max(width / sw, height / sh) * zoom
+    return max(width, int(-(-sw * scale // 2)) * 2), max(height, int(-(-sh * scale // 2)) * 2)
+
+
+def _frame_clock(fps: int) -> list[str]:
+    """Timestamps counted in frames, and the link's frame rate said so: an image input's time base
+    and rate are 1/25 and 25, so N/(30*TB) would round pts onto the wrong frames (duplicates and
+    drops) and xfade would see a 25 fps stream."""
+    return [_filter("settb", f"1/{fps}"), _filter("setpts", "N"), _filter("fps", fps)]
+
+
+PAN_TRAVEL = 0.2  # a pan moves at most this fraction of the frame over the segment
+
+
+def _even_up(value: float) -> int:
+    return int(-(-value // 2)) * 2
+
+
+def _window(v: Visual, plan: RenderPlan, big: tuple[int, int]) -> tuple[int, int]:
+    """The part of the cover-scaled picture the motion ever shows: cropped once, before the loop,
+    so the per-frame work touches only those pixels (a wide photo in a tall frame is mostly unseen)."""
+    w, h, motion = plan.width, plan.height, v.motion
+    if motion is None:
+        return w, h
+    if motion.direction in ("in", "out"):
+        ratio = motion.to_scale / motion.from_scale
+        return min(big[0], _even_up(w * ratio)), min(big[1], _even_up(h * ratio))
+    if motion.direction in ("left", "right"):
+        return min(big[0], _even_up(w * (1 + PAN_TRAVEL))), h
+    return w, min(big[1], _even_up(h * (1 + PAN_TRAVEL)))
+
+
+def still_prefix(v: Visual, plan: RenderPlan) -> list[str]:
+    """Once per picture: cover-scale to TV-range BT.709 and keep only the part the motion shows.
+    The result is one frame, so splitting it between pieces queues nothing."""
+    w, h, motion = plan.width, plan.height, v.motion
+    big = _cover(v.source_size or (w, h), w, h, motion.to_scale if motion else 1.0)
+    win_w, win_h = _window(v, plan, big)
+    return [
+        _filter("scale", w=big[0], h=big[1], flags="bicubic", **_TV),
+        _filter("crop", w=win_w, h=win_h),
+        _filter("format", "yuv420p"),
+    ]
+
+
+def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
+    """A piece of a picture: the one decoded frame repeated (a looped JPEG input would decode every
+    frame) and moved: zoom by a per-frame scale and centred crop, or a pan by crop offsets."""
+    w, h, n = plan.width, plan.height, v.frames
+    motion = v.motion
+    win_w, win_h = _window(v, plan, _cover(v.source_size or (w, h), w, h, motion.to_scale if motion else 1.0))
+    head = [
+        _filter("loop", loop=piece.count - 1, size=1, start=0),
+        *_frame_clock(plan.fps),
+    ]
+    last = max(1, n - 1)
+    k = f"(n+{piece.first})" if piece.first else "n"  # frame number within the whole visual
+    if motion is None:
+        return head
+    if motion.direction in ("in", "out"):
+        lo = motion.from_scale / motion.to_scale
+        a, b = (lo, 1.0) if motion.direction == "in" else (1.0, lo)
+        # Smoothstep easing; the size is re-evaluated every frame (rounded up, so never below the
+        # frame), then a centred crop: scale+crop is smooth where zoompan stutters.
+        z = f"({_num(a)}+({_num(b - a)})*(3-2*min({k}/{last},1))*pow(min({k}/{last},1),2))"
+        size = {"w": f"max({w},2*ceil({win_w}*{z}/2))", "h": f"max({h},2*ceil({win_h}*{z}/2))"}
+        return [
+            *head,
+            _filter("scale", **size, eval="frame", flags="bilinear"),
+            _filter("crop", w=w, h=h, x="(iw-ow)/2", y="(ih-oh)/2"),
+        ]
+    p = f"({k}/{last})"
+    x, y = {
+        "left": (f"(iw-ow)*(1-{p})", "0"),
+        "right": (f"(iw-ow)*{p}", "0"),
+        "up": ("0", f"(ih-oh)*(1-{p})"),
+        "down": ("0", f"(ih-oh)*{p}"),
+    }[motion.direction]
+    return [*head, _filter("crop", w=w, h=h, x=x, y=y)]
+
+
+def video_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
+    """A clip piece; its input is already cut with -ss/-t (see ``input_args``)."""
+    w, h = plan.width, plan.height
+    length = _num(piece.count / plan.fps)
+    return [
+        _filter("setpts", "PTS-STARTPTS"),
+        _filter("fps", plan.fps),
+        _filter("scale", w=w, h=h, force_original_aspect_ratio="increase", **_TV),
+        _filter("crop", w=w, h=h),
+        _filter("format", "yuv420p"),
+        _filter("tpad", stop_mode="clone", stop_duration=length),
+        _filter("trim", end_frame=piece.count),
+    ]
+
+
+def background_source(v: Visual, plan: RenderPlan, piece: Piece) -> str:
+    w, h = plan.width, plan.height
+    return _chain(
+        _filter(
+            "gradients",
+            s=f"{w}x{h}",
+            c0=v.colors[0],
+            c1=v.colors[1],
+            nb_colors=2,
+            x0=0,
+            y0=0,
+            x1=0,
+            y1=h,
+            speed=0,
+            r=plan.fps,
+            d=_num(1 / plan.fps),
+        ),
+        _filter("scale", **_TV),
+        _filter("format", "yuv420p"),
+        _filter("loop", loop=piece.count - 1, size=1, start=0),
+        *_frame_clock(plan.fps),
+    )
+
+
+def input_args(v: Visual, piece: Piece, fps: int) -> list[str]:
+    """Options placed before ``-i`` for a piece's input (a clip is cut at the demuxer)."""
+    if v.kind != "video":
+        return []
+    start = v.source_start_s + piece.first / fps
+    return ["-ss", _num(start), "-t", _num(piece.count / fps + 1)]
+
+
+def pieces(plan: RenderPlan) -> list[tuple[Piece, ...]]:
+    """Per visual: its pieces in order (head?, body, tail?) by frame ranges."""
+    fps = plan.fps
+    result: list[tuple[Piece, ...]] = []
+    incoming = 0
+    for i, v in enumerate(plan.visuals):
+        outgoing = round(v.transition_s * fps) if v.transition else 0
+        own: list[Piece] = []
+        if incoming:
+            own.append(Piece(i, 0, incoming, "head"))
+        own.append(Piece(i, incoming, v.frames - incoming - outgoing))
+        if outgoing:
+            own.append(Piece(i, v.frames - outgoing, outgoing, "tail"))
+        result.append(tuple(own))
+        incoming = outgoing
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -173,7 +174,9 @@ def confirm_spend(args: argparse.Namespace, backend: str) -> bool:
 
 def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
     """Split command-line media into paths and URLs."""
-    urls = [i for i in items if i.lower().startswith(("http://", "https://"))]
+    # Anything with a scheme (ftp://, file://, data:) is a URL, so the URL guard refuses it by name
+    # instead of it being looked up as a relative path; a one-letter "scheme" is a Windows drive.
+    urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", i)]
     paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
     return paths, urls
 

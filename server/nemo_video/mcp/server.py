@@ -245,6 +245,7 @@ def _after(route: str) -> str:
 
 def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServer[AppState]:
     """An MCPServer over an open ``service`` (one service, any number of client sessions)."""
+    from .arguments import CheckedMCPServer
     from .prompts import register_prompts
     from .resources import register_resources
 
@@ -252,7 +253,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         yield AppState(service, heartbeat_s)
 
-    server: MCPServer[AppState] = MCPServer(
+    server: MCPServer[AppState] = CheckedMCPServer(
         "nemo-video", title="nemo-video", version=__version__,
         instructions=descriptions.INSTRUCTIONS, lifespan=lifespan, log_level="WARNING",
     )

@@ -17,10 +17,23 @@ from ..config import Settings, read_json, write_private
 from ..errors import ErrorCode, NemoVideoError
 from . import work
 from .jobs import AsyncWatcher, Job, JobManager, JobRecord
-from .outputs import NameReserver
+from .outputs import NameReserver, safe_stem
 from .results import JobView, Route, StateResult, UploadResult
 
 logger = logging.getLogger(__name__)
+
+MIN_HEIGHT, MAX_HEIGHT = 64, 4320  # the export_video schema's bounds, for callers without a schema (CLI)
+MAX_REQUEST_CHARS = 20_000  # far beyond any description of a 3-minute video; a pasted file is a mistake
+
+
+def check_request_length(text: str) -> None:
+    """Refuse a request no person would type (it would cost cloud credits and say nothing more)."""
+    if len(text) > MAX_REQUEST_CHARS:
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"The request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}.",
+            hint=f"Shorten the request to under {MAX_REQUEST_CHARS:,} characters: describe the video and "
+            "quote only the lines it should show.")
 
 
 class VideoService:
@@ -128,6 +141,15 @@ class VideoService:
                 self.adopt_replacement(exc)
             raise
 
+    async def _replace_unknown(self, lost: Session) -> Session:
+        """The saved session is gone from the backend (its data folder was moved or wiped): start a new
+        one and say so, instead of failing every call that the error's hint points to."""
+        fresh = await self.backend.open_session(self.settings.language)
+        notice = f"The saved session {lost.id} no longer exists; a new, empty session was started."
+        async with self._session_lock:
+            self.adopt(fresh.model_copy(update={"notice": notice}))
+        return self._session or fresh
+
     # ------------------------------------------------------------ quick actions
 
     def roots(self, extra: Sequence[Path] = ()) -> list[Path]:
@@ -159,7 +181,13 @@ class VideoService:
 
     async def state(self) -> StateResult:
         session = await self.session()
-        state = await self._state(session)
+        try:
+            state = await self._state(session)
+        except NemoVideoError as exc:
+            if exc.code != ErrorCode.UNKNOWN_SESSION:
+                raise
+            session = await self._replace_unknown(session)
+            state = await self._state(session)
         draft = state.draft
         return StateResult(
             session_id=session.id, backend=self.backend.name, summary=state.summary,
@@ -177,6 +205,7 @@ class VideoService:
         if not text.strip():
             raise NemoVideoError(ErrorCode.INVALID_INPUT, "The request is empty.",
                                  hint="Describe the video, e.g. 'a 15-second vertical video from my photos'.")
+        check_request_length(text)
         if self.spends_credits and not confirm_spend:
             raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
                                  "Sending this to the NemoVideo cloud agent spends credits.")
@@ -191,6 +220,12 @@ class VideoService:
                            filename: str | None = None, height: int | None = None,
                            overwrite: bool = False) -> Job:
         """Check there is something to export, choose a file name, and render in the background."""
+        if height is not None and not MIN_HEIGHT <= height <= MAX_HEIGHT:
+            raise NemoVideoError(ErrorCode.INVALID_INPUT, f"An output height of {height} px is out of range.",
+                                 hint=f"Use a height from {MIN_HEIGHT} to {MAX_HEIGHT}, e.g. 720 or 1080, or "
+                                 "leave it out to keep the timeline's size.")
+        if filename is not None:
+            safe_stem(filename)  # a bad name is the caller's to fix before anything is looked up
         session = await self.session()
         state = await self._state(session)
         if state.draft is None or not state.draft.exportable:
@@ -240,6 +275,7 @@ class VideoService:
         """Route free text to an action; returns (route, reason, result or Job)."""
         from ..skill.intents import route
 
+        check_request_length(text)
         chosen = route(text)
         action: Route = chosen.action
         result: Any

@@ -163,6 +163,10 @@ class MediaImporter:
             raise NemoVideoError(
                 ErrorCode.UNSUPPORTED_MEDIA, f"{name} is named .{ext} but its content is not {family}."
             )
+        if await anyio.to_thread.run_sync(_iso_cut_short, staged):
+            raise NemoVideoError(
+                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is incomplete: the file ends before its data does "
+                "(a cut-off copy or download).", hint="Copy or download the file again, then upload it.")
         ffmpeg = locate(self._settings)
         try:
             info = await probe(staged, ffmpeg)
@@ -316,6 +320,31 @@ def sniff_container(path: Path) -> str | None:
     if head.startswith((b"ID3", b"ADIF")) or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "mpeg-audio"  # mp3, or aac in ADTS/ADIF
     return None
+
+
+def _iso_cut_short(path: Path) -> bool:
+    """True when an MP4/MOV/M4A's top-level boxes claim more bytes than the file holds.
+
+    A truncated file with its index first (``+faststart``) probes fine and decodes its first frames,
+    so only the box sizes tell that the media data stops early.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        if fh.read(8)[4:8] != b"ftyp":
+            return False  # not ISO-BMFF: ffmpeg's probe and decode judge it
+        offset = 0
+        while offset < size:
+            fh.seek(offset)
+            header = fh.read(16)
+            box = int.from_bytes(header[:4], "big") if len(header) >= 8 else -1
+            if box == 1:
+                box = int.from_bytes(header[8:16], "big") if len(header) == 16 else -1
+            if box == 0:
+                return False  # "to the end of the file"
+            if box < 8:
+                return True
+            offset += box
+        return offset > size
 
 
 def _inspect_image(name: str, path: Path) -> Inspection:

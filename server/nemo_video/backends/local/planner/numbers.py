@@ -57,9 +57,10 @@ _DURATION_PATTERNS: Final = (
     (r"\b(?:a|one)[- ]minute\b|(?<![\d.])1[- ]?min(?:ute)?s?\b", 60_000),
 )
 _NUMBER_UNIT: Final = re.compile(
-    rf"(?<![\w.])(?:({_NUM})\s*-?\s*(seconds?|secs?|s|minutes?|mins?)|({_WORDS})[- ](seconds?|minutes?))\b"
+    rf"(?<![\w.])(?:({_NUM})\s*-?\s*(seconds?|secs?|s|minutes?|mins?|hours?|hrs?)|({_WORDS})[- ]"
+    r"(seconds?|minutes?|hours?))\b"
     r"(?![- ]?(?:style|vibe|look|era|aesthetic))"
-    rf"|({_CN_NUMBER})\s*(秒钟?|分钟|分)"
+    rf"|({_CN_NUMBER})\s*(秒钟?|分钟|分|小时|个小时)"
 )
 _TARGET_BEFORE: Final = re.compile(
     r"(?:\bto|\binto|\bat|改成|改为|调到|调成|变成|缩短到|延长到|缩到|剪到|设为|设置为)\s*$"
@@ -105,14 +106,16 @@ def _match_ms(m: re.Match[str]) -> int | None:
     if m.group(1) or m.group(3):
         raw, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         value = float(raw) if raw[0].isdigit() else float(_WORD_NUMBERS[raw])
-        factor = 60_000 if unit.startswith("m") else 1_000
+        factor = 3_600_000 if unit.startswith("h") else 60_000 if unit.startswith("m") else 1_000
     else:
         number = cn_number(m.group(5))
         if number is None:
             return None
         value = float(number)
-        factor = 1_000 if m.group(6).startswith("秒") else 60_000
-    return round(value * factor) if value > 0 else None
+        unit = m.group(6)
+        factor = 1_000 if unit.startswith("秒") else 3_600_000 if unit.endswith("小时") else 60_000
+    # Zero and absurd lengths are still asked-for lengths: the edit clamps them and says so.
+    return round(value * factor)
 
 
 def clamp_duration(ms: int) -> int:

@@ -37,5 +37,6 @@ def settings(tmp_path: Path) -> Settings:
         render_poll_s=0.01,
         recover_first_wait_s=0.01,
         recover_next_wait_s=0.01,
+        read_retry_wait_s=0.01,
         http_timeout_s=5.0,
     )

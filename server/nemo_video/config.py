@@ -79,6 +79,7 @@ class Settings:
     recover_next_wait_s: float = 60.0
     recover_max_unchanged: int = 5
     render_timeout_s: float = 1800.0
+    read_retry_wait_s: float = 1.0  # before a cloud read (GET) is asked again after a 5xx/reset
 
     extra: Mapping[str, Any] = field(default_factory=dict)
 

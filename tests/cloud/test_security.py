@@ -101,7 +101,8 @@ async def test_the_token_never_reaches_logs_or_errors(
         ("credits", echo),
         ("render_submit", 402),
     ):
-        nemo_double.fail_next(endpoint, fault)
+        # reads are retried up to 3 times on 5xx/reset: repeat the fault so it surfaces
+        nemo_double.fail_next(endpoint, fault, times=3 if fault in (502, "reset") else 1)
         try:
             if endpoint == "credits":
                 await cloud.credits()

@@ -45,6 +45,10 @@ async def run_message(service: VideoService, job: Job, session: Session, text: s
                 texts.append(event.text)
             elif isinstance(event, Error):
                 raise NemoVideoError(ErrorCode.AGENT_ERROR, f"The agent reported an error: {event.message}")
+            elif isinstance(event, Closed) and event.reason == "dropped" and texts:
+                # The backend polled the state after the drop and reported the agent's finished
+                # work: that is the answer (the message was still sent only once).
+                break
             elif isinstance(event, Closed) and event.reason != "end":
                 code = ErrorCode.STREAM_TIMEOUT if event.reason == "timeout" else ErrorCode.STREAM_DROPPED
                 raise NemoVideoError(code, f"The agent's answer stopped early ({event.reason}); the request "
@@ -135,7 +139,9 @@ async def _follow_render(service: VideoService, job: Job, status: RenderStatus,
     settings = service.settings
     cloud = service.backend.name == "cloud"
     interval = settings.render_poll_s if cloud else min(0.25, settings.render_poll_s)
-    deadline = time.monotonic() + settings.render_timeout_s
+    # A local render enforces the limit itself (the runner stops ffmpeg and says so); a deadline
+    # here would only stop *following* a render that still writes its file, or one still queued.
+    deadline = time.monotonic() + settings.render_timeout_s if cloud else float("inf")
     while status.status not in ("completed", "failed"):
         job.progress(0.05 + 0.85 * (status.progress or 0.0), status.message or f"rendering ({status.status})")
         if time.monotonic() > deadline:
@@ -173,4 +179,7 @@ def _render_error(status: RenderStatus) -> NemoVideoError:
     detail = status.message or status.error or "no reason given"
     if code == ErrorCode.RENDER_INTERRUPTED:
         return NemoVideoError(code, "The render stopped when nemo-video restarted.")
+    if code == ErrorCode.RENDER_TIMEOUT:  # the render was stopped: "call job_status later" would not help
+        return NemoVideoError(code, f"The render failed: {detail}.", hint="Export a shorter video or a "
+                              "lower height, or raise NEMO_RENDER_TIMEOUT_SECONDS.")
     return NemoVideoError(code, f"The render failed: {detail}.")

@@ -9,7 +9,9 @@ means the client id was refused: a new one is created and the call repeated once
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 
@@ -64,6 +66,7 @@ class TokenSource:
             return self._token
 
     def _cached(self) -> str | None:
+        _make_private(self.settings.token_file)
         cached = read_json(self.settings.token_file)
         if not cached or cached.get("api_base") != self.settings.api_base:
             return None
@@ -109,6 +112,17 @@ class TokenSource:
             "api_base": self.settings.api_base,
         }
         write_private(self.settings.token_file, json.dumps(record))
+
+
+def _make_private(path: Path) -> None:
+    """A cached token file others can read (copied, restored from a backup) is put back to 0600."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o077:
+        log.warning("The cached token file %s was readable by other users; it is now 0600", path)
+        os.chmod(path, 0o600)
 
 
 def _parse_time(value: object) -> datetime | None:

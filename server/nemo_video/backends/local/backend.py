@@ -200,6 +200,9 @@ class LocalBackend:
             raise NemoVideoError(ErrorCode.UNKNOWN_JOB, f"Job {job_id!r} is not a render.")
         if row.status in _RUNNING and job_id not in self._live:
             await self._fail(store, job_id, _interrupted("The render stopped when nemo-video restarted."))
+            destination = (row.request or {}).get("destination")
+            if isinstance(destination, str) and destination:
+                await anyio.to_thread.run_sync(_remove_orphaned_partials, Path(destination))
             row = await store.get_job(job_id)
         return row
 
@@ -241,6 +244,34 @@ class LocalBackend:
 def _interrupted(message: str) -> NemoVideoError:
     code = ErrorCode.RENDER_INTERRUPTED
     return NemoVideoError(code, message, hint=DEFAULT_HINTS[code])
+
+
+def _remove_orphaned_partials(destination: Path) -> None:
+    """Delete the temporaries a killed process left for ``destination`` (``.<stem>.<pid>.partial.*``).
+
+    The renderer removes its own on failure or cancellation; only a process that was killed outright
+    leaves them, and its pid is then gone. Files of a live pid belong to a render still running.
+    """
+    prefix = f".{destination.stem}."
+    try:
+        names = [p for p in destination.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for path in names:
+        pid, _, rest = path.name[len(prefix):].partition(".")
+        if pid.isdigit() and rest.startswith("partial") and not _alive(int(pid)):
+            log.info("Removing %s, left by an interrupted render", path.name)
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _error_of(row: JobRow) -> NemoVideoError:

@@ -56,8 +56,9 @@ def children(pid: int) -> list[tuple[int, str]]:
     return found
 
 
-def ffmpeg_children(pid: int) -> list[int]:
-    return [child for child, cmd in children(pid) if "ffmpeg" in cmd]
+def ffmpeg_children(pid: int, marker: str = ".partial") -> list[int]:
+    """ffmpeg children of ``pid`` writing a render (a temporary ``.partial`` output), not probes."""
+    return [child for child, cmd in children(pid) if "ffmpeg" in cmd and marker in cmd]
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -127,7 +127,7 @@ class Settings:
         values["data_dir"] = data_dir
         values["config_dir"] = config_dir
         values["output_dir"] = output_dir
-        values["media_dirs"] = _paths(env.get("NEMO_MEDIA_DIRS"))
+        values["media_dirs"] = _paths(env.get("NEMO_MEDIA_DIRS")) + _user_media_dirs(home)
         values["font_dirs"] = _paths(env.get("NEMO_FONT_DIRS"))
         values["allow_private_urls"] = _truthy(env.get("NEMO_ALLOW_PRIVATE_URLS"))
         values["ffmpeg"] = env.get("NEMO_FFMPEG") or None
@@ -169,7 +169,8 @@ ENV_VARS: dict[str, str] = {
     "NEMO_DATA_DIR": "Where sessions, media and jobs are stored (default: the user data dir).",
     "NEMO_CONFIG_DIR": "Where the client id and cached token live (default: the user config dir).",
     "NEMO_OUTPUT_DIR": "Where exported videos go (default: Videos/nemo-video).",
-    "NEMO_MEDIA_DIRS": "Extra directories (os.pathsep-separated) that media may be read from.",
+    "NEMO_MEDIA_DIRS": "Extra directories (os.pathsep-separated) that media may be read from, besides the "
+    "working directory and your Pictures, Videos, Music, Downloads, Desktop and Documents folders.",
     "NEMO_FONT_DIRS": "Extra font directories (os.pathsep-separated) searched for title fonts.",
     "NEMO_ALLOW_PRIVATE_URLS": "Set to 1 to allow importing media from private/loopback URLs.",
     "NEMO_FFMPEG": "Path of an ffmpeg binary to use instead of the bundled one.",
@@ -187,6 +188,26 @@ def _default_dirs(env: Mapping[str, str]) -> tuple[Path, Path, Path]:
         env.get("NEMO_OUTPUT_DIR") or Path(platformdirs.user_videos_dir()) / "nemo-video"
     )
     return data.expanduser(), config.expanduser(), output.expanduser()
+
+
+def _user_media_dirs(home: Path) -> tuple[Path, ...]:
+    """The user's own media folders (Pictures, Videos, Music, Downloads, Desktop, Documents).
+
+    Agents may read media from these without configuration; everything else needs NEMO_MEDIA_DIRS
+    or an MCP root. Only folders that lie inside ``home`` count, so a misconfigured desktop entry
+    can never widen the sandbox to the whole disk.
+    """
+    import platformdirs
+
+    found: list[Path] = []
+    for getter in (
+        platformdirs.user_pictures_dir, platformdirs.user_videos_dir, platformdirs.user_music_dir,
+        platformdirs.user_downloads_dir, platformdirs.user_desktop_dir, platformdirs.user_documents_dir,
+    ):
+        path = Path(getter()).expanduser()
+        if path != home and home in path.parents and path not in found:
+            found.append(path)
+    return tuple(found)
 
 
 def _paths(value: str | None) -> tuple[Path, ...]:

@@ -110,3 +110,21 @@ def test_secret_never_prints():
     s = Secret("nmv_usr_abc")
     assert "abc" not in f"{s} {s!r}"
     assert s.reveal() == "nmv_usr_abc"
+
+
+def test_user_media_folders_are_allowed_roots_but_never_home_itself(tmp_path):
+    home = Path.home()
+    dirs = Settings.from_env({"NEMO_MEDIA_DIRS": str(tmp_path)}).media_dirs
+    assert dirs[0] == tmp_path
+    assert home not in dirs
+    assert all(home in d.parents for d in dirs[1:])
+
+
+def test_a_filesystem_root_working_directory_is_not_a_sandbox_root(settings, monkeypatch, tmp_path):
+    from nemo_video.service import VideoService
+
+    monkeypatch.chdir("/")
+    roots = VideoService(settings).roots()
+    assert Path("/") not in roots and tmp_path in roots
+    monkeypatch.chdir(tmp_path)
+    assert VideoService(settings).roots()[0] == tmp_path

@@ -153,8 +153,14 @@ class VideoService:
     # ------------------------------------------------------------ quick actions
 
     def roots(self, extra: Sequence[Path] = ()) -> list[Path]:
-        """Where input files may come from: cwd, configured media dirs, and the client's roots."""
-        return [Path.cwd(), *self.settings.media_dirs, *self.extra_roots, *extra]
+        """Where input files may come from: cwd, configured media dirs, and the client's roots.
+
+        A working directory that is the filesystem root (hosts often start servers in ``/``) is no
+        sandbox at all, so it does not count.
+        """
+        cwd = Path.cwd()
+        here = [] if cwd == Path(cwd.anchor) else [cwd]
+        return [*here, *self.settings.media_dirs, *self.extra_roots, *extra]
 
     async def upload(self, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
                      *, roots: Sequence[Path] = ()) -> UploadResult:

@@ -35,4 +35,4 @@ def mean_volume_db(video: Path, start_s: float, length_s: float) -> float:
 def ink(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int], threshold: int = 40) -> int:
     """How many pixels in ``box`` differ clearly between two frames."""
     diff = ImageChops.difference(a.crop(box), b.crop(box)).convert("L")
-    return sum(1 for value in diff.getdata() if value > threshold)
+    return sum(1 for value in diff.tobytes() if value > threshold)

@@ -69,7 +69,7 @@ def test_inputs_are_whitelisted_files_decoded_once() -> None:
 def test_ken_burns_uses_scale_per_frame_and_centred_crop_not_zoompan() -> None:
     graph = _value(_args(draft(_images(), duration=6000)), "-filter_complex")
     assert "zoompan" not in graph
-    assert "loop=loop=59:size=1:start=0" in graph
+    assert "loop=loop=59:size=1:start=0,settb=1/30,setpts=N,fps=30" in graph
     assert "eval=frame" in graph and "x=(iw-ow)/2:y=(ih-oh)/2" in graph
     assert "out_range=tv:out_color_matrix=bt709" in graph
     assert "x=(iw-ow)*(1-(n/59))" in graph  # "left" pans with a computed offset
@@ -80,8 +80,11 @@ def test_transitions_use_xfade_offsets_and_concat_for_cuts() -> None:
                image_segment(Path("/m/b.jpg"), 2000, transition="cut"),
                image_segment(Path("/m/c.jpg"), 2000)]
     graph = _value(_args(draft(visuals)), "-filter_complex")
-    assert "[v0][v1]xfade=transition=circleopen:duration=0.5:offset=1.5[x1]" in graph
-    assert "[x1][v2]concat=n=2:v=1:a=0[x2]" in graph
+    # xfade sees only the overlapping frames: the outgoing tail and the incoming head (15 each).
+    assert "[p0t][p1h]xfade=transition=circleopen:duration=0.5:offset=0[x1]" in graph
+    assert "[p0b][x1][p1b][p2b]concat=n=4:v=1:a=0[joined]" in graph
+    assert "split=2[s0b][s0t]" in graph and "[s0t]loop=loop=14:size=1" in graph  # decoded once
+    assert "min((n+45)/59" in graph  # the tail continues the motion where the body stopped
     assert "trim=duration=5.5" in graph
 
 
@@ -94,13 +97,25 @@ def test_title_is_drawn_with_escaped_text_fades_and_clamped_position() -> None:
     assert "alpha=" in graph and "enable=" in graph
 
 
-def test_music_is_synthesised_normalised_and_faded() -> None:
+def test_music_bed_is_synthesised_at_a_measured_gain_and_faded() -> None:
     args = _args(draft(_images(), music=synth("calm", 0.5, fade_out=1000)))
     graph = _value(args, "-filter_complex")
-    assert "aevalsrc=exprs=" in graph and "loudnorm=I=-14" in graph
+    assert "aevalsrc=exprs=" in graph and "aloop=loop=-1" in graph and "alimiter" in graph
+    assert "loudnorm" not in graph  # the bed's loudness is known: a gain, not a second analysis
     assert "volume=0.5" in graph and "afade=t=out:st=4.7:d=1" in graph
-    assert graph.index("loudnorm") < graph.index("afade=t=out")  # loudnorm never lifts the fade
-    assert "-i" not in args[args.index("-filter_complex"):]
+    assert "-i" not in args[args.index("-filter_complex") :]
+
+
+def test_users_music_is_looped_normalised_then_faded() -> None:
+    music = {"type": "audio", "src": "/m/song.mp3", "source_start": 2000, "volume": 0.35,
+             "fade_in": 0, "fade_out": 1500}
+    args = _args(draft(_images(), music=music))
+    assert args[args.index("file:/m/song.mp3") - 7 : args.index("file:/m/song.mp3") - 3] == [
+        "-stream_loop", "-1", "-ss", "2"]
+    graph = _value(args, "-filter_complex")
+    assert "[3:a]atrim=duration=5.7" in graph and "loudnorm=I=-14:TP=-1.5:LRA=11" in graph
+    assert graph.index("loudnorm") < graph.index("volume=0.35") < graph.index("afade=t=out:st=4.2:d=1.5")
+    assert "afade=t=in" not in graph
 
 
 def test_silent_track_when_no_music() -> None:
@@ -115,7 +130,7 @@ def test_video_clip_is_trimmed_cover_fit_and_its_audio_mixed() -> None:
         "-ss", "1.5", "-t", "3"]
     graph = _value(args, "-filter_complex")
     assert "force_original_aspect_ratio=increase" in graph and "crop=w=1920:h=1080" in graph
-    assert "[0:a]asetpts=PTS-STARTPTS,atrim=duration=2" in graph and "volume=0.5" in graph
+    assert "[2:a]asetpts=PTS-STARTPTS,atrim=duration=2" in graph and "volume=0.5" in graph
     assert "amix=inputs=2:normalize=0" in graph
 
 
@@ -127,7 +142,7 @@ def test_muted_clip_adds_no_audio_branch() -> None:
 
 def test_background_segments_are_generated_gradients() -> None:
     graph = _value(_args(draft([background(1500), background(1500)])), "-filter_complex")
-    assert graph.count("gradients=s=1920x1080") == 2 and "-i" not in _args(draft([background(1000)]))
+    assert graph.count("gradients=s=1920x1080") == 4 and "-i" not in _args(draft([background(1000)]))
 
 
 def test_same_plan_same_arguments() -> None:

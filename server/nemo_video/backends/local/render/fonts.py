@@ -103,7 +103,7 @@ def _load(path: Path, size: int) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=4096)
 def covers_char(path: Path, char: str) -> bool:
-    if char.isspace() or unicodedata.category(char).startswith("C"):
+    if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):  # controls draw nothing
         return True
     font = _load(path, _PROBE_SIZE)
     mask = font.getmask(char)

@@ -26,9 +26,11 @@ def _value(args: list[str], flag: str) -> str:
 
 
 def _images() -> list[dict[str, object]]:
-    return [image_segment(Path("/m/a.jpg"), 2000, direction="in"),
-            image_segment(Path("/m/b.jpg"), 2000, direction="left", transition="cut"),
-            image_segment(Path("/m/c.jpg"), 2000, direction="out")]
+    return [
+        image_segment(Path("/m/a.jpg"), 2000, direction="in"),
+        image_segment(Path("/m/b.jpg"), 2000, direction="left", transition="cut"),
+        image_segment(Path("/m/c.jpg"), 2000, direction="out"),
+    ]
 
 
 def test_mp4_output_options() -> None:
@@ -47,9 +49,15 @@ def test_mp4_output_options() -> None:
 def test_quality_presets_and_formats() -> None:
     d = draft(_images())
     assert (_value(_args(d, quality="draft"), "-preset"), _value(_args(d, quality="draft"), "-crf")) == (
-        "veryfast", "26")
+        "veryfast",
+        "26",
+    )
     webm = _args(d, format="webm")
-    assert _value(webm, "-c:v") == "libvpx-vp9" and _value(webm, "-c:a") == "libopus" and _value(webm, "-f") == "webm"
+    assert (
+        _value(webm, "-c:v") == "libvpx-vp9"
+        and _value(webm, "-c:a") == "libopus"
+        and _value(webm, "-f") == "webm"
+    )
     mov = _args(d, format="mov")
     assert _value(mov, "-c:v") == "libx264" and _value(mov, "-f") == "mov"
     gif = _args(d, format="gif")
@@ -76,9 +84,11 @@ def test_ken_burns_uses_scale_per_frame_and_centred_crop_not_zoompan() -> None:
 
 
 def test_transitions_use_xfade_offsets_and_concat_for_cuts() -> None:
-    visuals = [image_segment(Path("/m/a.jpg"), 2000, transition="circleopen", t_ms=500),
-               image_segment(Path("/m/b.jpg"), 2000, transition="cut"),
-               image_segment(Path("/m/c.jpg"), 2000)]
+    visuals = [
+        image_segment(Path("/m/a.jpg"), 2000, transition="circleopen", t_ms=500),
+        image_segment(Path("/m/b.jpg"), 2000, transition="cut"),
+        image_segment(Path("/m/c.jpg"), 2000),
+    ]
     graph = _value(_args(draft(visuals)), "-filter_complex")
     # xfade sees only the overlapping frames: the outgoing tail and the incoming head (15 each).
     assert "[p0t][p1h]xfade=transition=circleopen:duration=0.5:offset=0[x1]" in graph
@@ -107,11 +117,21 @@ def test_music_bed_is_synthesised_at_a_measured_gain_and_faded() -> None:
 
 
 def test_users_music_is_looped_normalised_then_faded() -> None:
-    music = {"type": "audio", "src": "/m/song.mp3", "source_start": 2000, "volume": 0.35,
-             "fade_in": 0, "fade_out": 1500}
+    music = {
+        "type": "audio",
+        "src": "/m/song.mp3",
+        "source_start": 2000,
+        "volume": 0.35,
+        "fade_in": 0,
+        "fade_out": 1500,
+    }
     args = _args(draft(_images(), music=music))
     assert args[args.index("file:/m/song.mp3") - 7 : args.index("file:/m/song.mp3") - 3] == [
-        "-stream_loop", "-1", "-ss", "2"]
+        "-stream_loop",
+        "-1",
+        "-ss",
+        "2",
+    ]
     graph = _value(args, "-filter_complex")
     assert "[3:a]atrim=duration=5.7" in graph and "loudnorm=I=-14:TP=-1.5:LRA=11" in graph
     assert graph.index("loudnorm") < graph.index("volume=0.35") < graph.index("afade=t=out:st=4.2:d=1.5")
@@ -127,7 +147,11 @@ def test_video_clip_is_trimmed_cover_fit_and_its_audio_mixed() -> None:
     clip = {"type": "video", "src": "/clips/c.mp4", "d": 2000, "source_start": 1500, "volume": 0.5}
     args = _args(draft([clip, image_segment(Path("/m/a.jpg"), 2000)], music=synth()))
     assert args[args.index("file:/clips/c.mp4") - 7 : args.index("file:/clips/c.mp4") - 3] == [
-        "-ss", "1.5", "-t", "3"]
+        "-ss",
+        "1.5",
+        "-t",
+        "3",
+    ]
     graph = _value(args, "-filter_complex")
     assert "force_original_aspect_ratio=increase" in graph and "crop=w=1920:h=1080" in graph
     assert "[2:a]asetpts=PTS-STARTPTS,atrim=duration=2" in graph and "volume=0.5" in graph

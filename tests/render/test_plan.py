@@ -21,9 +21,11 @@ def _request(**kw: object) -> RenderRequest:
 
 
 def _three(tmp: Path = Path("/x")) -> list[dict[str, object]]:
-    return [image_segment(tmp / "a.jpg", 2000, direction="in"),
-            image_segment(tmp / "b.jpg", 2000, direction="left", transition="wipeleft", t_ms=500),
-            image_segment(tmp / "c.jpg", 2000, direction="out")]
+    return [
+        image_segment(tmp / "a.jpg", 2000, direction="in"),
+        image_segment(tmp / "b.jpg", 2000, direction="left", transition="wipeleft", t_ms=500),
+        image_segment(tmp / "c.jpg", 2000, direction="out"),
+    ]
 
 
 def test_overlaps_follow_the_transitions() -> None:
@@ -36,9 +38,11 @@ def test_overlaps_follow_the_transitions() -> None:
 
 
 def test_cut_has_no_overlap_and_overlap_never_eats_a_segment() -> None:
-    visuals = [image_segment(Path("/a.jpg"), 1000, transition="cut"),
-               image_segment(Path("/b.jpg"), 400, transition="crossfade", t_ms=900),
-               image_segment(Path("/c.jpg"), 1000)]
+    visuals = [
+        image_segment(Path("/a.jpg"), 1000, transition="cut"),
+        image_segment(Path("/b.jpg"), 400, transition="crossfade", t_ms=900),
+        image_segment(Path("/c.jpg"), 1000),
+    ]
     plan = build_plan(draft(visuals, duration=2000), _request(), {})
     assert plan.visuals[0].transition is None and plan.visuals[1].start_s == pytest.approx(1.0)
     assert plan.visuals[1].transition_s == pytest.approx(0.4 - 1 / 30)
@@ -62,7 +66,9 @@ def test_vertical_height_keeps_aspect_and_even_sizes() -> None:
 @pytest.mark.parametrize("y", [0.0, 0.05, 0.5, 0.95, 1.0])
 @pytest.mark.parametrize(("w", "h"), [(1920, 1080), (1080, 1920), (1080, 1080)])
 def test_text_is_clamped_into_the_safe_zone(y: float, w: int, h: int) -> None:
-    d = draft(_three(), width=w, height=h, texts=[text_segment("Summer sale, everything must go", 0, 2000, y=y)])
+    d = draft(
+        _three(), width=w, height=h, texts=[text_segment("Summer sale, everything must go", 0, 2000, y=y)]
+    )
     text = build_plan(d, _request(), {}).texts[0]
     block = len(text.lines) * text.size + (len(text.lines) - 1) * text.line_spacing
     assert text.top_y >= SAFE_TOP * h - 0.5
@@ -84,7 +90,9 @@ def test_long_text_wraps_within_the_frame() -> None:
 
 
 def test_fonts_latin_roboto_and_chinese_cjk() -> None:
-    d = draft(_three(), texts=[text_segment("Hello", 0, 1000), text_segment("新品上市", 0, 1000, role="caption")])
+    d = draft(
+        _three(), texts=[text_segment("Hello", 0, 1000), text_segment("新品上市", 0, 1000, role="caption")]
+    )
     latin, chinese = build_plan(d, _request(), {}).texts
     assert latin.font == roboto(True)
     assert chinese.font == noto_cjk()
@@ -113,7 +121,9 @@ def test_music_synth_and_silence() -> None:
 
 
 def test_background_only_plan() -> None:
-    plan = build_plan(draft([background(1500), background(1500, colors=("#000000", "#ffffff"))]), _request(), {})
+    plan = build_plan(
+        draft([background(1500), background(1500, colors=("#000000", "#ffffff"))]), _request(), {}
+    )
     assert [v.kind for v in plan.visuals] == ["background", "background"]
     assert plan.visuals[1].colors == ("#000000", "#ffffff")
 

@@ -23,14 +23,22 @@ TITLE_BOX = (20, 60, 300, 120)  # where a centred title sits in a 320x180 frame
 
 
 def _pictures(folder: Path) -> list[Path]:
-    return [picture(folder, "a.jpg", (180, 40, 40)), picture(folder, "b.png", (40, 140, 60)),
-            picture(folder, "c.jpg", (30, 60, 190))]
+    return [
+        picture(folder, "a.jpg", (180, 40, 40)),
+        picture(folder, "b.png", (40, 140, 60)),
+        picture(folder, "c.jpg", (30, 60, 190)),
+    ]
 
 
-def _slideshow(folder: Path, *, title: str | None = "Summer Sale", music: bool = True, ms: int = 1000) -> Draft:
+def _slideshow(
+    folder: Path, *, title: str | None = "Summer Sale", music: bool = True, ms: int = 1000
+) -> Draft:
     a, b, c = _pictures(folder)
-    visuals = [image_segment(a, ms, direction="in"), image_segment(b, ms, direction="left", transition="wipeleft"),
-               image_segment(c, ms, direction="out")]
+    visuals = [
+        image_segment(a, ms, direction="in"),
+        image_segment(b, ms, direction="left", transition="wipeleft"),
+        image_segment(c, ms, direction="out"),
+    ]
     texts = [text_segment(title, 0, 3000, y=0.5, size=160)] if title else []
     return draft(visuals, texts=texts, music=synth() if music else None)
 
@@ -44,8 +52,12 @@ async def _render(d: Draft, settings: Settings, name: str, **kw: object) -> tupl
 async def test_mp4_has_the_promised_shape_audio_fade_and_stills(settings: Settings, tmp_path: Path) -> None:
     seen: list[float] = []
     dest = settings.output_dir / "promo.mp4"
-    out = await render_draft(_slideshow(tmp_path), RenderRequest(destination=dest, height=180), settings,
-                             lambda f, _m: seen.append(f))
+    out = await render_draft(
+        _slideshow(tmp_path),
+        RenderRequest(destination=dest, height=180),
+        settings,
+        lambda f, _m: seen.append(f),
+    )
     info = await probe(dest, ffmpeg())
     assert (info.video_codec, info.video_profile, info.pix_fmt) == ("h264", "High", "yuv420p")
     assert (info.color_range, info.color_space) == ("tv", "bt709")
@@ -54,15 +66,22 @@ async def test_mp4_has_the_promised_shape_audio_fade_and_stills(settings: Settin
     assert (info.audio_codec, info.sample_rate, info.channels) == ("aac", 48000, "stereo")
     assert moov_before_mdat(dest)
     assert out.path == dest and out.size_bytes == dest.stat().st_size and out.duration_s == info.duration_s
-    assert out.poster and out.poster.stat().st_size < POSTER_MAX_BYTES and out.poster.name == "promo.poster.jpg"
+    assert (
+        out.poster and out.poster.stat().st_size < POSTER_MAX_BYTES and out.poster.name == "promo.poster.jpg"
+    )
     assert out.contact_sheet and out.contact_sheet.stat().st_size > 1000
     assert seen == sorted(seen) and seen[-1] == 1.0
     assert mean_volume_db(dest, 2.1, 0.3) < mean_volume_db(dest, 0.9, 0.6) - 6  # music fades out
     assert sorted(p.name for p in settings.output_dir.iterdir()) == [
-        "promo.contact.jpg", "promo.mp4", "promo.poster.jpg"]  # no temporaries left
+        "promo.contact.jpg",
+        "promo.mp4",
+        "promo.poster.jpg",
+    ]  # no temporaries left
 
 
-async def test_title_is_visible_and_same_draft_renders_the_same_bytes(settings: Settings, tmp_path: Path) -> None:
+async def test_title_is_visible_and_same_draft_renders_the_same_bytes(
+    settings: Settings, tmp_path: Path
+) -> None:
     with_title, _ = await _render(_slideshow(tmp_path, music=False), settings, "t1.mp4")
     again, _ = await _render(_slideshow(tmp_path, music=False), settings, "t2.mp4")
     without, _ = await _render(_slideshow(tmp_path, title=None, music=False), settings, "n.mp4")
@@ -75,7 +94,9 @@ async def test_title_is_visible_and_same_draft_renders_the_same_bytes(settings: 
 async def test_chinese_title_is_drawn_as_glyphs(settings: Settings, tmp_path: Path) -> None:
     # Missing glyphs are all the same box: two different Chinese titles would then look alike.
     first, _ = await _render(_slideshow(tmp_path, title="新品上市", music=False, ms=500), settings, "zh1.mp4")
-    second, _ = await _render(_slideshow(tmp_path, title="立即购买", music=False, ms=500), settings, "zh2.mp4")
+    second, _ = await _render(
+        _slideshow(tmp_path, title="立即购买", music=False, ms=500), settings, "zh2.mp4"
+    )
     plain, _ = await _render(_slideshow(tmp_path, title=None, music=False, ms=500), settings, "zh0.mp4")
     one, two, none = (frame(p, 0.6, tmp_path / f"{p.stem}.png") for p in (first, second, plain))
     assert ink(one, none, TITLE_BOX) > 200 and ink(two, none, TITLE_BOX) > 200
@@ -83,9 +104,13 @@ async def test_chinese_title_is_drawn_as_glyphs(settings: Settings, tmp_path: Pa
 
 
 async def test_text_only_vertical_video_on_generated_backgrounds(settings: Settings, tmp_path: Path) -> None:
-    d = draft([background(800), background(800, colors=("#000000", "#884400"))], width=1080, height=1920,
-              texts=[text_segment("Words only", 0, 1500, y=0.4, size=120)])
-    dest, out = await _render(d, settings, "words.mp4", height=320)
+    d = draft(
+        [background(800), background(800, colors=("#000000", "#884400"))],
+        width=1080,
+        height=1920,
+        texts=[text_segment("Words only", 0, 1500, y=0.4, size=120)],
+    )
+    dest, _ = await _render(d, settings, "words.mp4", height=320)
     info = await probe(dest, ffmpeg())
     assert (info.width, info.height) == (180, 320) and info.has_audio
     assert info.duration_s == pytest.approx(1.3, abs=1 / 30)
@@ -111,14 +136,21 @@ async def test_existing_output_is_never_overwritten_silently(settings: Settings,
     assert info.value.code is ErrorCode.OUTPUT_EXISTS and dest.read_bytes() == b"precious"
 
 
-async def test_cancellation_kills_ffmpeg_and_leaves_no_temporaries(settings: Settings, tmp_path: Path) -> None:
+async def test_cancellation_kills_ffmpeg_and_leaves_no_temporaries(
+    settings: Settings, tmp_path: Path
+) -> None:
     d = _slideshow(tmp_path, ms=8000)
     started = anyio.Event()
     with anyio.move_on_after(30):
         async with anyio.create_task_group() as group:
+
             async def render() -> None:
-                await render_draft(d, RenderRequest(destination=settings.output_dir / "x.mp4", height=180),
-                                   settings, lambda f, _m: started.set() if f > 0 else None)
+                await render_draft(
+                    d,
+                    RenderRequest(destination=settings.output_dir / "x.mp4", height=180),
+                    settings,
+                    lambda f, _m: started.set() if f > 0 else None,
+                )
 
             group.start_soon(render)
             await started.wait()
@@ -150,8 +182,11 @@ async def test_missing_source_is_media_not_found(settings: Settings, tmp_path: P
 @pytest.mark.slow
 async def test_full_1080p_render(settings: Settings, tmp_path: Path) -> None:
     a, b, _ = _pictures(tmp_path)
-    d = draft([image_segment(a, 1200), image_segment(b, 1200, direction="right")],
-              texts=[text_segment("Full size", 0, 2000)], music=synth("cinematic"))
+    d = draft(
+        [image_segment(a, 1200), image_segment(b, 1200, direction="right")],
+        texts=[text_segment("Full size", 0, 2000)],
+        music=synth("cinematic"),
+    )
     dest, out = await _render(d, settings, "full.mp4", height=None, quality="draft")
     info = await probe(dest, ffmpeg())
     assert (info.width, info.height, info.video_profile, info.pix_fmt) == (1920, 1080, "High", "yuv420p")

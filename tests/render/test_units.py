@@ -54,8 +54,16 @@ def test_music_bed_loops_four_bars() -> None:
 def test_progress_is_monotonic_with_a_message_and_keeps_the_error_tail() -> None:
     seen: list[tuple[float, str]] = []
     parser = ProgressParser(10.0, lambda f, m: seen.append((f, m)))
-    for line in ["frame=1", "out_time_us=N/A", "out_time_us=2500000", "progress=continue",
-                 "[x264 @ 0x1] something odd", "out_time_us=1000000", "out_time_us=12300000", "progress=end"]:
+    for line in [
+        "frame=1",
+        "out_time_us=N/A",
+        "out_time_us=2500000",
+        "progress=continue",
+        "[x264 @ 0x1] something odd",
+        "out_time_us=1000000",
+        "out_time_us=12300000",
+        "progress=end",
+    ]:
         parser.feed(line)
     assert [f for f, _ in seen] == [0.25, 0.99, 1.0]
     assert seen[0][1] == "Rendering 2.5 s of 10 s"

@@ -1,7 +1,8 @@
 """Render plan → ffmpeg argument list (pure; values are escaped in ``filters.escape`` only).
 
-Stream labels are deterministic (``v0``, ``a0``, ``x1`` ...), so the same plan always gives the same
-arguments, which the unit tests compare without running ffmpeg.
+Stream labels are deterministic (``p0b`` for visual 0's body, ``x1`` for the transition into
+visual 1, ``am`` for the music ...), so the same plan always gives the same arguments, which the
+unit tests compare without running ffmpeg.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class _Inputs:
 
 
 def _inputs(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]]) -> _Inputs:
-    """One input per file-backed piece (a still decodes in milliseconds), one per clip's audio."""
+    """One input per picture, one per clip piece (cut at the demuxer), one per clip's audio, music."""
     inputs = _Inputs()
     for own in layout:
         for piece in own:

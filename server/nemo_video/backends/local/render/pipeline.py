@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,7 +93,7 @@ async def render_draft(
 async def _render(
     plan: RenderPlan, destination: Path, ffmpeg: str, settings: Settings, on_progress: ProgressCallback | None
 ) -> RenderOutput:
-    tag = f".{destination.stem}.{os.getpid()}.partial"
+    tag = f".{destination.stem}.{secrets.token_hex(4)}.partial"
     temp = destination.with_name(f"{tag}.{plan.format}")
     poster_tmp = destination.with_name(f"{tag}.poster.jpg")
     sheet_tmp = destination.with_name(f"{tag}.contact.jpg")

@@ -1,9 +1,10 @@
 """Each visual as a stream of frames: pictures with Ken Burns motion, video clips, gradients.
 
 A visual is built as one or more *pieces* (frame ranges): the head and tail that overlap the
-neighbours' transitions, and the body between. Each piece is its own chain from its own input, so
-nothing waits in a queue for a transition far ahead (one shared stream split three ways made
-ffmpeg buffer hundreds of frames and spend seconds shuffling them).
+neighbours' transitions, and the body between. Each piece is its own chain (a picture's single
+decoded frame is split between them; a clip piece has its own cut input), so nothing waits in a
+queue for a transition far ahead: splitting one whole stream three ways made ffmpeg buffer
+hundreds of frames.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ from .cli_output import (
     Progress,
     SilentProgress,
     emit_error,
-    emit_json,
 )
 from .config import BACKENDS, Settings
 from .errors import ErrorCode, NemoVideoError

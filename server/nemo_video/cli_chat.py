@@ -18,8 +18,8 @@ from typing import Any
 import anyio
 
 from .backends.base import Credits
-from .cli_commands import follow, out, print_export, print_state
 from .cli import confirm_spend, progress_for
+from .cli_commands import follow, out, print_export, print_state
 from .cli_output import EXIT_OK, emit_json
 from .config import Settings
 from .errors import NemoVideoError

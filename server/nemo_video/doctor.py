@@ -59,7 +59,8 @@ async def check_ffmpeg(settings: Settings) -> Check:
                      "Reinstall with `pip install --force-reinstall imageio-ffmpeg` or set NEMO_FFMPEG.")
     first = result.stdout.decode("utf-8", "replace").splitlines()[:1] or ["?"]
     if result.returncode != 0:
-        return Check("ffmpeg", "fail", f"{binary} exited with {result.returncode}", "Set NEMO_FFMPEG to a working ffmpeg.")
+        return Check("ffmpeg", "fail", f"{binary} exited with {result.returncode}",
+                     "Set NEMO_FFMPEG to a working ffmpeg.")
     return Check("ffmpeg", "ok", f"{first[0]} ({binary})")
 
 

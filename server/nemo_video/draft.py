@@ -244,9 +244,9 @@ def diff(before: Draft | None, after: Draft | None) -> list[str]:
     changes: list[str] = []
     old_meta = before.meta.to_wire() if before.meta else {}
     new_meta = after.meta.to_wire() if after.meta else {}
-    if (old_meta.get("width"), old_meta.get("height")) != (new_meta.get("width"), new_meta.get("height")):
-        if new_meta.get("width") and new_meta.get("height"):
-            changes.append(f"Format changed to {new_meta['width']}x{new_meta['height']}.")
+    new_size = (new_meta.get("width"), new_meta.get("height"))
+    if (old_meta.get("width"), old_meta.get("height")) != new_size and all(new_size):
+        changes.append(f"Format changed to {new_meta['width']}x{new_meta['height']}.")
     if round(before.total_ms()) != round(after.total_ms()):
         changes.append(f"Duration changed from {_seconds(before.total_ms())}s to {_seconds(after.total_ms())}s.")
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from nemo_video.backends.local.ffmpeg import moov_before_mdat, parse_probe

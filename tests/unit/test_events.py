@@ -46,7 +46,7 @@ def test_heartbeats_in_all_four_forms():
 
 
 def test_partial_chunks_are_not_shown_twice():
-    events, interp = run("sse_partial_chunks.sse")
+    events, _interp = run("sse_partial_chunks.sse")
     texts = [e.text for e in events if isinstance(e, Text)]
     assert len(texts) == 1
     assert texts[0].startswith("With your 3 photos I can make a slideshow")
@@ -75,7 +75,7 @@ def test_simplified_type_events():
     ],
 )
 def test_error_forms(name, kind):
-    events, interp = run(name)
+    events, _interp = run(name)
     errors = [e for e in events if isinstance(e, Error)]
     assert len(errors) == 1 and errors[0].kind == kind
     assert not any(isinstance(e, Text) and e.text.startswith("Error:") for e in events)
@@ -87,7 +87,7 @@ def test_unescaped_adk_error_line_is_still_an_error():
 
 
 def test_trailing_temporary_issue_is_ignored_after_normal_text():
-    events, interp = run("sse_trailing_temporary_issue.sse")
+    _events, interp = run("sse_trailing_temporary_issue.sse")
     assert not any("temporary issue" in t.lower() for t in interp.texts)
     assert interp.texts
 

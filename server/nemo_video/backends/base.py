@@ -114,7 +114,8 @@ class RenderOutput(_Value):
 class Backend(Protocol):
     """What the service needs from a backend. All methods are async; ``send`` is an async iterator."""
 
-    name: Literal["local", "cloud"]
+    @property
+    def name(self) -> Literal["local", "cloud"]: ...
 
     async def open_session(self, language: str = "en") -> Session: ...
 

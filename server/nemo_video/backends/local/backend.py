@@ -247,7 +247,7 @@ def _interrupted(message: str) -> NemoVideoError:
 
 
 def _remove_orphaned_partials(destination: Path) -> None:
-    """Delete the temporaries a killed process left for ``destination`` (``.<stem>.<pid>.partial.*``).
+    """Delete the temporaries a killed process left for ``destination`` (``.<stem>.<pid>.<tag>.partial.*``).
 
     The renderer removes its own on failure or cancellation; only a process that was killed outright
     leaves them, and its pid is then gone. Files of a live pid belong to a render still running.
@@ -259,7 +259,7 @@ def _remove_orphaned_partials(destination: Path) -> None:
         return
     for path in names:
         pid, _, rest = path.name[len(prefix):].partition(".")
-        if pid.isdigit() and rest.startswith("partial") and not _alive(int(pid)):
+        if pid.isdigit() and "partial" in rest.split(".") and not _alive(int(pid)):
             log.info("Removing %s, left by an interrupted render", path.name)
             path.unlink(missing_ok=True)
 

@@ -151,7 +151,7 @@ def moov_before_mdat(path: Path) -> bool:
                 size = struct.unpack(">Q", fh.read(8))[0]
                 skip = size - 16
             elif size == 0:
-                return kind == b"moov"
+                return bool(kind == b"moov")
             else:
                 skip = size - 8
             if kind == b"moov":

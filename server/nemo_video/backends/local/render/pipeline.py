@@ -93,7 +93,8 @@ async def render_draft(
 async def _render(
     plan: RenderPlan, destination: Path, ffmpeg: str, settings: Settings, on_progress: ProgressCallback | None
 ) -> RenderOutput:
-    tag = f".{destination.stem}.{secrets.token_hex(4)}.partial"
+    # the pid lets a later process tell a killed render's leftovers from a live one's
+    tag = f".{destination.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial"
     temp = destination.with_name(f"{tag}.{plan.format}")
     poster_tmp = destination.with_name(f"{tag}.poster.jpg")
     sheet_tmp = destination.with_name(f"{tag}.contact.jpg")

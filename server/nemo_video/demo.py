@@ -54,7 +54,8 @@ def make_sample_media(folder: Path, size: tuple[int, int] = (1200, 1500)) -> lis
         )
         draw.rectangle([cx - bw * 0.2, height * 0.22, cx + bw * 0.2, height * 0.285], fill=accent)
         draw.rectangle([cx - bw / 2, height * 0.5, cx + bw / 2, height * 0.7], fill=accent)
-        draw.ellipse([cx - bw * 0.22, height * 0.55, cx + bw * 0.22, height * 0.65], fill=light)
+        r, cy = bw * 0.22, height * 0.6
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=light)
         path = folder / f"aurora_{index}.jpg"
         image.save(path, "JPEG", quality=88)
         paths.append(path)

@@ -186,7 +186,7 @@ def describe_track(track: Track) -> str:
     spans = segment_spans(track)
     if not spans:
         return f"{label}: (empty)"
-    span = f"{_seconds(min(s for s, _ in spans))}-{_seconds(max(e for _, e in spans))}s"
+    span = f"{format_seconds(min(s for s, _ in spans))}-{format_seconds(max(e for _, e in spans))}s"
     if track.type == TrackType.TEXT:
         texts = [seg.display_text() or seg.display_name() or "?" for seg in track.segments]
         body = ", ".join(f'"{t}"' for t in _clip_list(texts))
@@ -218,7 +218,8 @@ def _clip_list(items: list[str], limit: int = 3) -> list[str]:
     return [*items[:limit], f"+{len(items) - limit} more"]
 
 
-def _seconds(ms: float) -> str:
+def format_seconds(ms: float) -> str:
+    """Milliseconds as the summary writes seconds: ``3000 → "3"``, ``3500 → "3.5"``."""
     value = round(ms / 1000, 1)
     return str(int(value)) if value == int(value) else f"{value:g}"
 
@@ -248,7 +249,8 @@ def diff(before: Draft | None, after: Draft | None) -> list[str]:
     if (old_meta.get("width"), old_meta.get("height")) != new_size and all(new_size):
         changes.append(f"Format changed to {new_meta['width']}x{new_meta['height']}.")
     if round(before.total_ms()) != round(after.total_ms()):
-        changes.append(f"Duration changed from {_seconds(before.total_ms())}s to {_seconds(after.total_ms())}s.")
+        old_s, new_s = format_seconds(before.total_ms()), format_seconds(after.total_ms())
+        changes.append(f"Duration changed from {old_s}s to {new_s}s.")
 
     old_tracks = _by_key(before.tracks)
     new_tracks = _by_key(after.tracks)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ....draft import format_seconds
 from ...base import Asset
 from .intent import MediaOp, Request
 from .lexicon import DEFAULT_MOOD_FOR_PACE, MOOD_NAMES, SIZES, TRANSITION_NAMES
@@ -86,7 +87,7 @@ def _duration(spec: VideoSpec, req: Request, changes: list[Change]) -> VideoSpec
     if asked is None:
         return spec
     ms = clamp_duration(asked)
-    seconds = _seconds(ms)
+    seconds = format_seconds(ms)
     changes.append(
         Change(
             "set_duration",
@@ -100,17 +101,12 @@ def _duration(spec: VideoSpec, req: Request, changes: list[Change]) -> VideoSpec
         changes.append(
             _note(
                 f"Videos can be {MIN_MS // 1000} to {MAX_MS // 1000} seconds long, "
-                f"so I used {seconds} seconds instead of {_seconds(asked)}.",
+                f"so I used {seconds} seconds instead of {format_seconds(asked)}.",
                 f"视频时长须在{MIN_MS // 1000}到{MAX_MS // 1000}秒之间，"
-                f"所以用了{seconds}秒（而不是{_seconds(asked)}秒）。",
+                f"所以用了{seconds}秒（而不是{format_seconds(asked)}秒）。",
             )
         )
     return replace(spec, duration_ms=ms)
-
-
-def _seconds(ms: int) -> str:
-    value = round(ms / 1000, 1)
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def _title(spec: VideoSpec, req: Request, changes: list[Change]) -> VideoSpec:

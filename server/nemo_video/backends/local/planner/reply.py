@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from ....draft import format_seconds
 from .build import Built
-from .edit import Change, _seconds
+from .edit import Change
 from .lexicon import MOOD_NAMES, TRANSITION_NAMES
 from .spec import Music, VideoSpec
 
@@ -63,7 +64,7 @@ def music_phrase(music: Music, lang: str) -> str:
 
 
 def created(built: Built, notes: Sequence[Change], lang: str) -> str:
-    spec, seconds = built.spec, _seconds(built.duration_ms)
+    spec, seconds = built.spec, format_seconds(built.duration_ms)
     size = f"{built.width}x{built.height}"
     features_en, features_zh = [], []
     if spec.title:
@@ -105,7 +106,7 @@ def _pace_sentence(built: Built, lang: str) -> str:
 def _notes(built: Built, notes: Sequence[Change], lang: str) -> str:
     texts = [n.zh if lang == "zh" else n.en for n in notes]
     if built.captions_dropped:
-        seconds = _seconds(built.duration_ms)
+        seconds = format_seconds(built.duration_ms)
         texts.append(
             f"另有{built.captions_dropped}行字幕在{seconds}秒内放不下，已省略。"
             if lang == "zh"
@@ -120,7 +121,7 @@ def _notes(built: Built, notes: Sequence[Change], lang: str) -> str:
 def edited(built: Built, changes: Sequence[Change], lang: str) -> str:
     done = [c for c in changes if c.done]
     notes = [c for c in changes if not c.done]
-    spec, seconds = built.spec, _seconds(built.duration_ms)
+    spec, seconds = built.spec, format_seconds(built.duration_ms)
     size = f"{built.width}x{built.height}"
     media = media_phrase(spec, built.backgrounds, lang)
     music = music_phrase(spec.music, lang)

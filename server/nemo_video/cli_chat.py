@@ -24,6 +24,7 @@ from .cli_output import EXIT_OK, emit_json
 from .config import Settings
 from .errors import NemoVideoError
 from .service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
+from .skill.intents import route as route_of
 
 QUIT = {"exit", "quit", "q", ":q", "退出"}
 WELCOME = (
@@ -92,7 +93,10 @@ async def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 async def handle_line(svc: VideoService, args: argparse.Namespace, line: str) -> None:
     try:
-        route, reason, result = await svc.ask(line, confirm_spend=confirm_spend(args, svc.backend.name))
+        chosen = route_of(line)
+        spends = chosen.action == "generate" or chosen.options.get("then") == "generate"
+        allowed = confirm_spend(args, svc.backend.name) if spends else False
+        route, reason, result = await svc.ask(line, confirm_spend=allowed)
         if isinstance(result, Job):
             record = await follow(svc, result.record.id, progress_for(args))
             result = (GenerateResult if record.kind == "message" else ExportResult).model_validate(record.result)

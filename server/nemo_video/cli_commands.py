@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli import confirm_spend, progress_for, resolve_media
-from .cli_output import EXIT_MACHINE, EXIT_OK, EXIT_RETRY, Progress, emit_json
+from .cli_output import EXIT_MACHINE, EXIT_OK, Progress, emit_json
 from .config import Settings
 from .errors import ErrorCode, NemoVideoError
 from .service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult, VideoService
@@ -184,7 +184,7 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
         out(f"{record.id}  {record.kind} {record.status} {record.fraction * 100:.0f}% — {record.message}")
         if record.result and record.kind == "render":
             out(f"video: {record.result.get('path')}")
-    return EXIT_OK if record.status != "running" or not args.wait else EXIT_RETRY
+    return EXIT_OK
 
 
 async def chat(args: argparse.Namespace, settings: Settings) -> int:

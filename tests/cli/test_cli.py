@@ -143,3 +143,25 @@ def test_chat_routes_each_piped_line(tmp_path):
     assert Path(exported["path"]).is_file() and exported["height"] == 180
     state = replies[2]["result"]
     assert "Chat Test" in state["summary"]
+
+
+def test_cloud_chat_asks_consent_only_for_requests_that_spend(tmp_path, nemo_double):
+    env = {
+        **os.environ,
+        "NEMO_DATA_DIR": str(tmp_path / "data"), "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
+        "NEMO_CONFIG_DIR": str(tmp_path / "config"), "NEMO_BACKEND": "cloud", "NEMO_API_URL": nemo_double.url,
+    }
+    script = "credits\nmake a 10-second video of a sunset\nstatus\nexit\n"
+    result = subprocess.run([str(BIN), "chat", "--json"], cwd=tmp_path, env=env, input=script,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [r["ok"] for r in replies] == [True, False, True]
+    assert replies[0]["route"] == "credits" and replies[0]["result"]["available"] == 100
+    assert replies[1]["error"]["code"] == "consent_required" and "--yes" in replies[1]["error"]["hint"]
+    assert nemo_double.count("run_sse") == 0  # nothing was sent, so nothing was spent
+    with_yes = subprocess.run([str(BIN), "chat", "--json", "--yes"], cwd=tmp_path, env=env,
+                              input="make a 10-second video of a sunset\n", capture_output=True, text=True,
+                              timeout=60, check=False)
+    assert json.loads(with_yes.stdout.splitlines()[0])["route"] == "generate"
+    assert nemo_double.count("run_sse") == 1

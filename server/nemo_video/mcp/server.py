@@ -77,7 +77,8 @@ def spend_consent(confirm_spend: bool, ctx: Context) -> Elicit[SpendConsent] | S
 def ask_consent(text: str, confirm_spend: bool, ctx: Context) -> Elicit[SpendConsent] | SpendConsent:
     from ..skill.intents import route
 
-    if route(text).action not in ("generate",):
+    chosen = route(text)
+    if chosen.action != "generate" and chosen.options.get("then") != "generate":
         return SpendConsent(approve=True)  # only agent messages spend credits
     return spend_consent(confirm_spend, ctx)
 

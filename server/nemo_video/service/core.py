@@ -298,6 +298,10 @@ class VideoService:
             result = await self.state()
         elif action == "upload" and (chosen.paths or chosen.urls):
             result = await self.upload(chosen.paths, chosen.urls, roots=roots)
+            rest = str(chosen.options.get("then_text") or "").strip()
+            if chosen.options.get("then") == "generate" and rest:  # "upload a.jpg and make a video"
+                result = await self.start_generate(rest, confirm_spend=confirm_spend, roots=roots)
+                return "generate", f"{chosen.reason}, uploaded, then the rest of the text", result
         else:
             action = "generate"
             result = await self.start_generate(text, confirm_spend=confirm_spend, roots=roots)

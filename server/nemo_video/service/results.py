@@ -51,6 +51,8 @@ class ExportResult(BaseModel):
     width: int | None = None
     height: int | None = None
     poster: str | None = Field(default=None, description="Absolute path of a JPEG still.")
+    contact_sheet: str | None = Field(default=None, description="Absolute path of a JPEG grid of frames "
+                                      "across the whole video (local backend).")
 
 
 class JobView(BaseModel):

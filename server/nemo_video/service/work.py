@@ -168,6 +168,7 @@ async def _follow_render(service: VideoService, job: Job, status: RenderStatus,
         path=str(path), uri=path.as_uri(), size_bytes=output.size_bytes, format=output.format,
         duration_s=output.duration_s, width=output.width, height=output.height,
         poster=str(poster.resolve()) if poster else None,
+        contact_sheet=str(output.contact_sheet.resolve()) if output.contact_sheet else None,
     ).model_dump(mode="json")
 
 

@@ -258,7 +258,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         "nemo-video", title="nemo-video", version=__version__,
         instructions=descriptions.INSTRUCTIONS, lifespan=lifespan, log_level="WARNING",
     )
-    cloud = service.backend.name == "cloud"
+    cloud = service.backend_name == "cloud"
     for fn, read_only, idempotent, open_world, destructive in (
         (generate_video, False, False, cloud, False),
         (upload_media, False, False, True, False),

@@ -55,10 +55,8 @@ class VideoService:
     # ------------------------------------------------------------ lifecycle
 
     async def __aenter__(self) -> Self:
-        if self._backend is None:
-            from ..backends import create_backend
-
-            self._backend = create_backend(self.settings)
+        # The backend is built on first use (see `backend`): serving tools/list needs no engine, and
+        # importing one costs a host's cold start about a tenth of a second.
         self._tg = anyio.create_task_group()
         await self._tg.__aenter__()
         self.jobs.attach(self._tg)
@@ -79,15 +77,23 @@ class VideoService:
 
     @property
     def backend(self) -> Backend:
-        if self._backend is None:
+        if self._tg is None:
             raise NemoVideoError(ErrorCode.INTERNAL, "The service is not open.",
                                  hint="Use VideoService as an async context manager.")
+        if self._backend is None:
+            from ..backends import create_backend
+
+            self._backend = create_backend(self.settings)
         return self._backend
+
+    @property
+    def backend_name(self) -> str:
+        return self._backend.name if self._backend is not None else self.settings.backend
 
     @property
     def spends_credits(self) -> bool:
         """True when agent messages cost credits (the cloud backend): callers must get consent."""
-        return self.backend.name == "cloud"
+        return self.backend_name == "cloud"
 
     # ------------------------------------------------------------ sessions
 
@@ -96,7 +102,7 @@ class VideoService:
         return self.settings.data_dir / "service" / "sessions.json"
 
     def _session_key(self) -> str:
-        return f"{self.backend.name}:{self.project}"
+        return f"{self.backend_name}:{self.project}"
 
     async def session(self) -> Session:
         """The current session of this project, continued across restarts, opened on first use."""

@@ -109,3 +109,16 @@ def test_durations(text: str, ms: int | None) -> None:
 )
 def test_language(text: str, lang: str) -> None:
     assert language_of(text) == lang
+
+
+def test_a_text_only_video_of_just_a_title_shows_it_throughout() -> None:
+    from nemo_video.backends.local.planner import plan
+
+    result = plan("a 4-second video with the title 'Grand Opening'", [], None)
+    assert result.draft is not None
+    (title,) = [t for t in result.draft.tracks if t.id == "track_title"]
+    assert [(s.start, s.duration_ms) for s in title.segments] == [(0, 4000)]
+    with_cta = plan("a 6-second video with the title 'Grand Opening'. Shop now at example.com", [], None)
+    assert with_cta.draft is not None
+    (short,) = [t for t in with_cta.draft.tracks if t.id == "track_title"]
+    assert short.segments[0].duration_ms < 6000  # a closing card follows it, so the title makes way

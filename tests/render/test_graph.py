@@ -166,7 +166,8 @@ def test_muted_clip_adds_no_audio_branch() -> None:
 
 def test_background_segments_are_generated_gradients() -> None:
     graph = _value(_args(draft([background(1500), background(1500)])), "-filter_complex")
-    assert graph.count("gradients=s=1920x1080") == 4 and "-i" not in _args(draft([background(1000)]))
+    assert graph.count("color=c=black:s=1920x1080") == 4 and "-i" not in _args(draft([background(1000)]))
+    assert graph.count("geq=r=") == 4
 
 
 def test_same_plan_same_arguments() -> None:

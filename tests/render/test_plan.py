@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.backends.local.render.fonts import noto_cjk, roboto
+from nemo_video.backends.local.render.fonts import noto_cjk, regional_face, roboto
 from nemo_video.backends.local.render.plan import SAFE_BOTTOM, SAFE_TOP, build_plan, clamp_top
 from nemo_video.errors import ErrorCode, NemoVideoError
 
@@ -95,7 +95,7 @@ def test_fonts_latin_roboto_and_chinese_cjk() -> None:
     )
     latin, chinese = build_plan(d, _request(), {}).texts
     assert latin.font == roboto(True)
-    assert chinese.font == noto_cjk()
+    assert chinese.font == regional_face(noto_cjk(), "SC")  # type: ignore[arg-type]
 
 
 def test_fades_and_timing_of_text() -> None:

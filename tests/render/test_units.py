@@ -14,7 +14,7 @@ from nemo_video.errors import ErrorCode, NemoVideoError
 def test_latin_text_gets_roboto_and_chinese_gets_a_cjk_font() -> None:
     assert fonts.pick_font("Summer sale", bold=True).path == fonts.roboto(True)
     cjk = fonts.pick_font("夏季促销", bold=True)
-    assert cjk.path == fonts.noto_cjk()
+    assert cjk.path == fonts.regional_face(fonts.noto_cjk(), "SC")  # type: ignore[arg-type]
     assert not fonts.covers(fonts.roboto(False), "夏")  # type: ignore[arg-type]
     assert fonts.covers(cjk.path, "夏季促销 Sale!")
 

@@ -50,6 +50,8 @@ def build(spec: VideoSpec) -> Built:
     title_span, caption_spans, cta_span = text_spans(
         total, spec.title is not None, spec.cta is not None, len(shown)
     )
+    if title_span is not None and not spec.visuals and not shown and cta_span is None:
+        title_span = Span(0, total)  # a text-only video of just its title shows it throughout
     tail = cta_span.d if cta_span else 0
     if spec.visuals:
         caps = [_clip_cap(a) for a in spec.visuals]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import os
 import re
 import sys
 import unicodedata
@@ -79,6 +80,52 @@ def noto_cjk() -> Path | None:
     return path if path.is_file() else None
 
 
+# Faces of the Noto Sans CJK collection: one per region, each with that region's glyph forms.
+_FACE_INDEX = {"JP": 0, "KR": 1, "SC": 2, "TC": 3}
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def cjk_region(text: str) -> str:
+    """Which regional glyph forms ``text`` wants: kana → JP, hangul → KR, other Han → SC."""
+    if _KANA.search(text):
+        return "JP"
+    if _HANGUL.search(text):
+        return "KR"
+    return "SC"
+
+
+@functools.lru_cache(maxsize=8)
+def regional_face(collection: Path, region: str) -> Path:
+    """The collection's face for ``region`` as a file of its own (ffmpeg's drawtext always opens
+    face 0 of a collection, which is the Japanese one: Chinese would get Japanese glyph forms).
+
+    Extracted once into the user's cache folder with fontTools; without it, the collection is used.
+    """
+    index = _FACE_INDEX.get(region, 0)
+    if index == 0:
+        return collection
+    import platformdirs
+
+    target = Path(platformdirs.user_cache_dir("nemo-video", appauthor=False)) / "fonts" / (
+        f"{collection.stem}-{region}-{collection.stat().st_size}.otf"
+    )
+    if target.is_file():
+        return target
+    try:
+        from fontTools.ttLib import TTCollection
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        with TTCollection(str(collection), lazy=True) as fonts:
+            fonts[index].save(str(partial))
+        os.replace(partial, target)
+    except Exception as exc:
+        log.warning("Using %s as is (could not extract its %s face: %s)", collection.name, region, exc)
+        return collection
+    return target
+
+
 def _files_under(dirs: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for folder in dirs:
@@ -124,6 +171,8 @@ def pick_font(text: str, bold: bool, font_dirs: Sequence[Path] = ()) -> Font:
     """The first font (Roboto, then CJK fonts) that draws every character of ``text``."""
     for path in candidates(bold, tuple(font_dirs)):
         if covers(path, text):
+            if path == noto_cjk():
+                path = regional_face(path, cjk_region(text))
             return Font(path=path, bold=bold and "bold" in path.name.lower())
     raise NemoVideoError(
         ErrorCode.FONT_MISSING,

@@ -28,6 +28,16 @@ class Piece:
     role: Literal["head", "body", "tail"] = "body"
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` (or ``rrggbb``) as integers; anything else is mid grey."""
+    text = color.strip().lstrip("#")
+    try:
+        value = int(text, 16) if len(text) == 6 else 0x808080
+    except ValueError:
+        value = 0x808080
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
 def _cover(source: tuple[int, int], width: int, height: int, zoom: float) -> tuple[int, int]:
     """Even size that covers width x height at ``zoom`` with the source's aspect ratio."""
     sw, sh = source
@@ -128,22 +138,20 @@ def video_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
 
 
 def background_source(v: Visual, plan: RenderPlan, piece: Piece) -> str:
+    """One frame of a top-to-bottom gradient, computed per pixel row, then looped.
+
+    (ffmpeg's ``gradients`` source spreads its colours over part of the frame only: measured, a
+    320-row gradient reached its end colour by row 160, or by row 40 with the default type.)
+    """
     w, h = plan.width, plan.height
+    top, bottom = _rgb(v.colors[0]), _rgb(v.colors[1])
+    channels = {
+        name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)
+    }
     return _chain(
-        _filter(
-            "gradients",
-            s=f"{w}x{h}",
-            c0=v.colors[0],
-            c1=v.colors[1],
-            nb_colors=2,
-            x0=0,
-            y0=0,
-            x1=0,
-            y1=h,
-            speed=0,
-            r=plan.fps,
-            d=_num(1 / plan.fps),
-        ),
+        _filter("color", c="black", s=f"{w}x{h}", r=plan.fps, d=_num(1 / plan.fps)),
+        _filter("format", "rgb24"),
+        _filter("geq", **channels),
         _filter("scale", **_TV),
         _filter("format", "yuv420p"),
         _filter("loop", loop=piece.count - 1, size=1, start=0),

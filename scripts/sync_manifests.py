@@ -30,7 +30,7 @@ MANIFEST = ROOT / "manifest" / "manifest.json"
 SERVER_JSON = ROOT / "manifest" / "server.json"
 
 PYPI_PACKAGE = "nemo-video-mcp"
-SECRET_VARS = frozenset({"NEMO_TOKEN"})
+SECRET_VARS = frozenset({"NEMO_TOKEN", "NEMO_MCP_TOKEN"})
 # Fixed choices a registry client can offer as a picker; everything else is free text.
 CHOICES: Mapping[str, tuple[str, ...]] = {"NEMO_BACKEND": ("local", "cloud")}
 DEFAULTS: Mapping[str, str] = {"NEMO_BACKEND": "local"}

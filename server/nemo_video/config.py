@@ -174,6 +174,7 @@ ENV_VARS: dict[str, str] = {
     "NEMO_FONT_DIRS": "Extra font directories (os.pathsep-separated) searched for title fonts.",
     "NEMO_ALLOW_PRIVATE_URLS": "Set to 1 to allow importing media from private/loopback URLs.",
     "NEMO_FFMPEG": "Path of an ffmpeg binary to use instead of the bundled one.",
+    "NEMO_MCP_TOKEN": "Bearer token for `nemo-video mcp --http`; required when binding a non-loopback address.",
     "SKILL_SOURCE": "Overrides the detected install platform sent as X-Skill-Platform.",
     **{key: f"Override `{name}` (seconds or count)." for name, key, _ in _TIMING_ENV},
 }

@@ -153,7 +153,7 @@ def test_server_json_env_vars_match_the_settings():
     env = {e["name"]: e for e in package["environmentVariables"]}
     assert list(env) == list(ENV_VARS)
     assert env["NEMO_TOKEN"]["isSecret"] is True
-    assert [n for n, e in env.items() if e["isSecret"]] == ["NEMO_TOKEN"]
+    assert [n for n, e in env.items() if e["isSecret"]] == ["NEMO_TOKEN", "NEMO_MCP_TOKEN"]  # tokens only
     assert all(e["isRequired"] is False for e in env.values())
     assert env["NEMO_BACKEND"]["default"] == "local"
     assert env["NEMO_BACKEND"]["choices"] == ["local", "cloud"]

@@ -259,3 +259,21 @@ async def test_upload_refuses_bad_files_and_keeps_the_good_ones(
         await backend.upload(session, [tmp_path / "fake.mp4"])
     assert err.value.code == ErrorCode.UNSUPPORTED_MEDIA
     assert stored_files(settings) == before and len((await backend.state(session)).media) == 1
+
+
+async def test_a_batch_with_one_bad_file_stores_none_of_its_new_files(
+    backend: LocalBackend, photos: list[Path], tmp_path: Path, settings: Settings
+) -> None:
+    session = await backend.open_session()
+    kept = await backend.upload(session, photos[:1])  # already there before the failing batch
+    fake = tmp_path / "fake.jpg"
+    fake.write_text("not a picture")
+    media_dir = settings.data_dir / "media"
+    before = sorted(p.name for p in media_dir.iterdir())
+    with pytest.raises(NemoVideoError) as info:
+        await backend.upload(session, [photos[1], photos[0], fake, photos[2]])
+    assert info.value.code == ErrorCode.UNSUPPORTED_MEDIA
+    assert (await backend.state(session)).media == kept
+    assert sorted(p.name for p in media_dir.iterdir()) == before
+    again = await backend.upload(session, photos[1:])
+    assert [a.name for a in (await backend.state(session)).media] == [kept[0].name, *(a.name for a in again)]

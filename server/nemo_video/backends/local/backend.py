@@ -101,9 +101,7 @@ class LocalBackend:
         store = await self._ready()
         assert self._media is not None
         await store.get_session(session.id)
-        assets = [await self._media.import_path(session.id, Path(path)) for path in paths]
-        assets += [await self._media.import_url(session.id, url) for url in urls]
-        return assets
+        return await self._media.import_batch(session.id, [Path(p) for p in paths], urls)
 
     async def credits(self) -> Credits:
         return Credits(unlimited=True, note=FREE_NOTE)

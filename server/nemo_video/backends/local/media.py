@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class MediaImporter:
         self._download_timeout_s = download_timeout_s
         self.media_dir = settings.data_dir / "media"
 
-    async def import_path(self, session_id: str, path: Path) -> Asset:
+    async def import_path(self, session_id: str, path: Path, *, added: list[Asset] | None = None) -> Asset:
         source = Path(path).expanduser()
         if not source.is_file():
             raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.")
@@ -105,9 +106,9 @@ class MediaImporter:
         check_size(name, source.stat().st_size)
         async with self._staging(name, ext) as staged:
             await anyio.to_thread.run_sync(_link_or_copy, source, staged)
-            return await self._accept(session_id, name, staged)
+            return await self._accept(session_id, name, staged, added)
 
-    async def import_url(self, session_id: str, url: str) -> Asset:
+    async def import_url(self, session_id: str, url: str, *, added: list[Asset] | None = None) -> Asset:
         checked = await check_url(url, self._settings.allow_private_urls)
         name = _name_from_url(checked)
         async with self._staging(name, "bin") as staged:
@@ -124,15 +125,15 @@ class MediaImporter:
                 ext = _CONTENT_TYPES.get(content_type)
                 name = f"{Path(name).stem or 'download'}.{ext}" if ext else name
             normalise_extension(name)
-            return await self._accept(session_id, name, staged)
+            return await self._accept(session_id, name, staged, added)
 
     # ------------------------------------------------------------ shared steps
 
     def _staging(self, name: str, ext: str) -> _Staging:
         return _Staging(self.media_dir, name, ext)
 
-    async def _accept(self, session_id: str, name: str, staged: Path) -> Asset:
-        """Check the staged bytes, then move them into the store and record them."""
+    async def _accept(self, session_id: str, name: str, staged: Path, added: list[Asset] | None) -> Asset:
+        """Check the staged bytes, then move them into the store and record them (new ones in ``added``)."""
         await self._store.get_session(session_id)
         check_size(name, staged.stat().st_size)
         found = await self._inspect(name, staged)
@@ -150,7 +151,24 @@ class MediaImporter:
             raise
         verb = "imported" if created else "already had"
         log.info("media %s %s as %s (%s)", verb, name, asset.id, found.kind)
+        if created and added is not None:
+            added.append(asset)
         return asset
+
+    async def import_batch(self, session_id: str, paths: Sequence[Path], urls: Sequence[str]) -> list[Asset]:
+        """Import several files all-or-nothing: when one is refused, the ones this call added go too."""
+        added: list[Asset] = []
+        try:
+            assets = [await self.import_path(session_id, Path(p), added=added) for p in paths]
+            assets += [await self.import_url(session_id, u, added=added) for u in urls]
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                for asset in added:
+                    await self._store.remove_media(session_id, asset.id)
+                    if not await self._store.media_path_used(Path(asset.src)):
+                        Path(asset.src).unlink(missing_ok=True)
+            raise
+        return assets
 
     async def _inspect(self, name: str, staged: Path) -> Inspection:
         ext = normalise_extension(name)

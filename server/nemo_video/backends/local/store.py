@@ -212,6 +212,14 @@ class Store:
         )
         return [_asset(row) for row in rows]
 
+    async def remove_media(self, session_id: str, media_id: str) -> None:
+        """Forget one asset of a session (the content file is the caller's to clean up)."""
+        await self._run(self._remove_media_sync, session_id, media_id)
+
+    def _remove_media_sync(self, session_id: str, media_id: str) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM media WHERE session_id = ? AND id = ?", (session_id, media_id))
+
     async def media_path_used(self, path: Path) -> bool:
         """Whether any session still refers to a stored file (content files are shared by hash)."""
         row = await self._run(self._fetchone, "SELECT 1 FROM media WHERE path = ? LIMIT 1", (str(path),))

@@ -101,11 +101,27 @@ async def handle_line(svc: VideoService, args: argparse.Namespace, line: str) ->
             record = await follow(svc, result.record.id, progress_for(args))
             result = (GenerateResult if record.kind == "message" else ExportResult).model_validate(record.result)
         show(args, route, reason, result)
+        if route == "generate" and chosen.options.get("then") == "export":  # "… and export it"
+            job = await svc.start_export(**export_options(chosen.options))
+            record = await follow(svc, job.record.id, progress_for(args))
+            show(args, "export", "the request also asked for the file", ExportResult.model_validate(record.result))
     except NemoVideoError as exc:
         if args.json:
             emit_json({"ok": False, "line": line, "error": exc.to_dict()})
         else:
             out(f"error [{exc.code}]: {exc.message} — {exc.hint}")
+
+
+def export_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The export settings a sentence named ("… as a 720p webm"), as start_export takes them."""
+    chosen: dict[str, Any] = {}
+    if options.get("format") in ("mp4", "webm", "mov", "gif"):
+        chosen["format"] = options["format"]
+    if options.get("quality") in ("draft", "high"):
+        chosen["quality"] = options["quality"]
+    if isinstance(options.get("height"), int):
+        chosen["height"] = options["height"]
+    return chosen
 
 
 def show(args: argparse.Namespace, route: str, reason: str, result: Any) -> None:

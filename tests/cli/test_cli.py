@@ -165,3 +165,12 @@ def test_cloud_chat_asks_consent_only_for_requests_that_spend(tmp_path, nemo_dou
                               timeout=60, check=False)
     assert json.loads(with_yes.stdout.splitlines()[0])["route"] == "generate"
     assert nemo_double.count("run_sse") == 1
+
+
+def test_chat_makes_and_exports_when_one_line_asks_for_both(tmp_path):
+    result = run(tmp_path, "chat", "--json", stdin="make a 2-second video with the title 'Both' and export it as 180p\n")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [r["route"] for r in replies] == ["generate", "export"]
+    exported = replies[1]["result"]
+    assert Path(exported["path"]).is_file() and exported["height"] == 180

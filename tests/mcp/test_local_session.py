@@ -118,3 +118,14 @@ async def test_interrupted_local_render_is_reported_and_rerun_in_one_call(settin
         done = await again.wait(rerun.id, 60)
     assert done.status == "completed", done.error
     assert done.result is not None and Path(done.result["path"]).is_file()
+
+
+async def test_ask_that_also_wants_the_file_points_at_export_video(settings: Settings) -> None:
+    async with serving(settings) as (_, server), Client(server, mode="legacy") as client:
+        both = await client.call_tool("ask", {"text": "make a 2-second video with the title 'Hi' and export it"})
+        plain = await client.call_tool("ask", {"text": "make it 3 seconds"})
+    out, other = both.structured_content, plain.structured_content
+    assert out is not None and other is not None
+    assert out["route"] == "generate" and out["job"]["status"] == "completed"
+    assert out["next_step"].startswith("call export_video")
+    assert "export_video" in other["next_step"] and "also asked" not in other["next_step"]

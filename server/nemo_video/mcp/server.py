@@ -222,13 +222,23 @@ async def ask(
             if inner.is_error:
                 return inner
             job = JobOutput.model_validate(inner.structured_content)
-            out = AskOutput(route=route, reason=reason, next_step=job.next_step, job=job)
+            next_step = job.next_step
+            if route == "generate" and job.status == "completed" and _asks_for_file(text):
+                next_step = "call export_video: the request also asked for the video file"
+            out = AskOutput(route=route, reason=reason, next_step=next_step, job=job)
             return content.ok(out, f"Routed to {route} ({reason}).\n{_text(inner)}")
         fields: dict[str, Any] = {route: result}
         out = AskOutput(route=route, reason=reason, next_step=_after(route), **fields)
         return content.ok(out, f"Routed to {route} ({reason}).")
     except NemoVideoError as exc:
         return content.error(exc)
+
+
+def _asks_for_file(text: str) -> bool:
+    """'make a video … and export it': the routing table marks the export that creation words outrank."""
+    from ..skill.intents import route
+
+    return route(text).options.get("then") == "export"
 
 
 def _text(result: CallToolResult) -> str:

@@ -168,7 +168,8 @@ def test_cloud_chat_asks_consent_only_for_requests_that_spend(tmp_path, nemo_dou
 
 
 def test_chat_makes_and_exports_when_one_line_asks_for_both(tmp_path):
-    result = run(tmp_path, "chat", "--json", stdin="make a 2-second video with the title 'Both' and export it as 180p\n")
+    line = "make a 2-second video with the title 'Both' and export it as 180p\n"
+    result = run(tmp_path, "chat", "--json", stdin=line)
     assert result.returncode == 0, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [r["route"] for r in replies] == ["generate", "export"]

@@ -35,9 +35,10 @@ On the cloud backend this spends credits: the user is asked first, or pass confi
 asking them yourself. Next: get_state to inspect, generate_video for changes, export_video for the file.""",
     "upload_media": """\
 Add the user's media (images, video clips, audio) to the current session, by local path and/or public
-URL. Paths must be inside the working directory, a configured media directory or a root the client
-shared. Returns each asset with its probed facts (kind, size, resolution, duration). Next:
-generate_video, describing the video to make from them.""",
+URL. Paths must be inside the working directory, the user's Pictures/Videos/Music/Downloads/Desktop/
+Documents folders, a configured media directory or a root the client shared. Several files are
+all-or-nothing: if one is refused, none is added. Returns each asset with its probed facts (kind,
+size, resolution, duration). Next: generate_video, describing the video to make from them.""",
     "get_credits": """\
 Show the account's credit balance (cloud backend); the local backend is free and reports unlimited.
 Call it when the user asks about credits or balance, or before a long cloud job.""",

@@ -128,29 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except NemoVideoError as exc:
         return emit_error(exc, as_json=args.json)
-    except BaseExceptionGroup as group:  # a task group may wrap the one error that matters
-        leaf = _single_leaf(group)
-        if isinstance(leaf, NemoVideoError):
-            return emit_error(leaf, as_json=args.json)
-        if isinstance(leaf, KeyboardInterrupt):
-            sys.stderr.write("\ninterrupted\n")
-            return EXIT_INTERRUPTED
-        raise
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return EXIT_INTERRUPTED
-
-
-def _single_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
-    leaves: list[BaseException] = []
-    stack: list[BaseException] = [group]
-    while stack:
-        exc = stack.pop()
-        if isinstance(exc, BaseExceptionGroup):
-            stack.extend(exc.exceptions)
-        else:
-            leaves.append(exc)
-    return leaves[0] if len(leaves) == 1 else None
 
 
 def progress_for(args: argparse.Namespace) -> Progress:

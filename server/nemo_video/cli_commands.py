@@ -67,7 +67,11 @@ def print_export(args: argparse.Namespace, exported: ExportResult, generated: Ge
             payload["summary"] = generated.summary
         emit_json(payload)
         return
-    facts = f"{exported.width}x{exported.height}, {exported.duration_s:.1f} s, {exported.size_bytes / 1e6:.1f} MB"
+    facts = ", ".join(part for part in (
+        f"{exported.width}x{exported.height}" if exported.width and exported.height else "",
+        f"{exported.duration_s:.1f} s" if exported.duration_s is not None else "",
+        f"{exported.size_bytes / 1e6:.1f} MB",
+    ) if part)
     out(f"video:  {exported.path}  ({facts})")
     if exported.poster:
         out(f"poster: {exported.poster}")

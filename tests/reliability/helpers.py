@@ -61,8 +61,3 @@ def ffmpeg_children(pid: int, marker: str = ".partial") -> list[int]:
     return [child for child, cmd in children(pid) if "ffmpeg" in cmd and marker in cmd]
 
 
-def leftovers(folder: Path) -> list[str]:
-    """Temporary or partial files in ``folder`` (names starting with a dot or holding 'partial')."""
-    if not folder.exists():
-        return []
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") or "partial" in p.name)

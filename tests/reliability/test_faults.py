@@ -28,10 +28,10 @@ from tests.reliability.helpers import (
     children,
     env_for,
     ffmpeg_children,
-    leftovers,
     stdio_server,
     until,
 )
+from tests.reliability.inputs import temporaries
 
 FINISHED = fixture_json("state_latest.json")["data"]["state"]
 LOCAL_REQUEST = "a 6-second video with the title 'Fault test'"
@@ -194,7 +194,7 @@ async def test_cloud_render_resumes_from_its_persisted_id_after_sigkill(
     assert Path(out["export"]["path"]).name == "killed.mp4" and Path(out["export"]["path"]).is_file()
     assert nemo_double.count("render_submit") == 1  # polled again under the same id, not re-submitted
     assert nemo_double.count("render_status") > polls_before
-    assert leftovers(settings.output_dir) == []
+    assert temporaries(settings.output_dir) == []
 
 
 async def _local_draft(settings: Settings) -> None:
@@ -225,7 +225,7 @@ async def test_local_render_killed_with_its_server_is_reported_and_rerun_in_one_
     rerun = again.structured_content
     assert rerun is not None and rerun["status"] == "completed", rerun
     assert Path(rerun["export"]["path"]).name == "killed.mp4"
-    assert leftovers(settings.output_dir) == []
+    assert temporaries(settings.output_dir) == []
 
 
 # ---------------------------------------------------------------- local engine faults
@@ -242,7 +242,7 @@ async def test_ffmpeg_killed_mid_render_leaves_no_finished_looking_file(settings
     assert record.status == "failed" and record.error is not None
     assert record.error["code"] == ErrorCode.RENDER_FAILED
     assert not (settings.output_dir / "half.mp4").exists()
-    assert leftovers(settings.output_dir) == []
+    assert temporaries(settings.output_dir) == []
     assert list(settings.output_dir.glob("*.mp4")) == []
 
 

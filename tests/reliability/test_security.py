@@ -34,7 +34,8 @@ from nemo_video.service import VideoService
 from tests.conftest import fixture_json
 from tests.double import Fault, NemoDouble, sse
 from tests.mcp.conftest import serving
-from tests.reliability.helpers import PYTHON, env_for, leftovers
+from tests.reliability.helpers import PYTHON, env_for
+from tests.reliability.inputs import temporaries
 from tests.render.builders import draft, image_segment, picture, text_segment
 
 FINISHED = fixture_json("state_latest.json")["data"]["state"]
@@ -327,4 +328,4 @@ async def test_two_local_exports_to_one_name_make_two_complete_files(settings: S
     for out in outs:
         info = await probe(Path(out["path"]), ffmpeg)
         assert info.height == 180 and info.duration_s is not None and abs(info.duration_s - 2.0) < 0.2
-    assert leftovers(settings.output_dir) == []
+    assert temporaries(settings.output_dir) == []

@@ -55,6 +55,9 @@ class Asset(_Value):
     fps: float | None = None
     has_audio: bool | None = None
     sha256: str | None = None
+    orientation: Literal["portrait", "landscape", "square"] | None = None
+    colors: tuple[str, ...] = ()
+    palette: tuple[str, ...] = ()
 
 
 class Credits(_Value):

@@ -77,14 +77,29 @@ async def test_draft_round_trips_wire_exactly(store: Store) -> None:
     assert loaded is not None and loaded.to_wire() == draft.to_wire()
 
 
-async def test_undo_restores_previous_as_new_version_and_undo_of_undo_redoes(store: Store) -> None:
+async def test_undo_restores_previous_as_new_version_and_redo_brings_it_back(store: Store) -> None:
     await store.save_draft("s1", draft_titled("A"), "a")
     await store.save_draft("s1", draft_titled("B"), "b")
     undone = await store.undo("s1")
     assert undone is not None and undone.version == 3 and title_of(undone.draft) == "A"
-    redone = await store.undo("s1")
-    assert redone is not None and redone.version == 4 and title_of(redone.draft) == "B"
+    assert await store.redo("s1", "again") is not None
+    redone = await store.current_draft("s1")
+    assert redone.version == 4 and title_of(redone.draft) == "B"
     assert [title_of(v.draft) for v in await store.draft_history("s1")] == ["A", "B", "A", "B"]
+    assert await store.redo("s1") is None  # nothing undone any more
+
+
+async def test_undo_walks_back_step_by_step_and_an_edit_clears_redo(store: Store) -> None:
+    for title in ("A", "B", "C"):
+        await store.save_draft("s1", draft_titled(title), title)
+    await store.undo("s1")
+    second = await store.undo("s1")
+    assert second is not None and title_of(second.draft) == "A"
+    assert title_of((await store.redo("s1") or second).draft) == "B"
+    await store.save_draft("s1", draft_titled("D"), "d")
+    assert await store.redo("s1") is None
+    back = await store.undo("s1")
+    assert back is not None and title_of(back.draft) == "B"
 
 
 async def test_undo_of_first_version_empties_and_nothing_before_that(store: Store) -> None:

@@ -1,9 +1,10 @@
 """The local backend's memory: sessions, media, draft versions and jobs in one SQLite file.
 
 Every edit of a draft is a new version, so undo restores the previous version *as a new version*
-(and undoing an undo brings the edit back). One connection per store, used from worker threads
-under one lock: SQLite serialises writers anyway, and the lock keeps concurrent tool calls on the
-same session from interleaving half-done statements. WAL lets other processes read meanwhile.
+(marked, so that undo walks back step by step and redo walks forward again). One connection per
+store, used from worker threads under one lock: SQLite serialises writers anyway, and the lock keeps
+concurrent tool calls on the same session from interleaving half-done statements.
+WAL lets other processes read meanwhile.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ..base import Asset, MediaKind, utcnow
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
+UNDO_MARK = "[undo] "  # a version's message starts with this when it was made by undo (or redo)
+REDO_MARK = "[redo] "
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -258,18 +261,27 @@ class Store:
         return DraftVersion(version, Draft.from_wire(wire), message)
 
     async def undo(self, session_id: str, message: str = "undo") -> DraftVersion | None:
-        """Restore the version before the current one as a new version; None if there is nothing to undo."""
-        return await self._run(self._undo_sync, session_id, message)
+        """Restore the version before the current edit as a new version; None if there is nothing to undo."""
+        return await self._run(self._move_sync, session_id, message, UNDO_MARK)
 
-    def _undo_sync(self, session_id: str, message: str) -> DraftVersion | None:
-        current = self._current_sync(session_id)
-        if current.version == 0:
-            return None
-        previous = self._fetchone(
-            "SELECT draft FROM drafts WHERE session_id = ? AND version = ?", (session_id, current.version - 1)
+    async def redo(self, session_id: str, message: str = "redo") -> DraftVersion | None:
+        """Bring back what the last undo took away, as a new version; None if there is nothing to redo."""
+        return await self._run(self._move_sync, session_id, message, REDO_MARK)
+
+    def _move_sync(self, session_id: str, message: str, mark: str) -> DraftVersion | None:
+        rows = self._fetchall(
+            "SELECT version, draft, message FROM drafts WHERE session_id = ? ORDER BY version", (session_id,)
         )
-        wire = previous["draft"] if previous is not None else None
-        return self._append_sync(session_id, wire, message)
+        done, undone = _replay([(row["draft"], row["message"] or "") for row in rows])
+        if mark == UNDO_MARK:
+            if not done:
+                return None
+            wire = done[-2] if len(done) > 1 else None
+        else:
+            if not undone:
+                return None
+            wire = undone[-1]
+        return self._append_sync(session_id, wire, f"{mark}{message}")
 
     async def draft_history(self, session_id: str) -> list[DraftVersion]:
         rows = await self._run(
@@ -314,6 +326,22 @@ class Store:
             self._fetchall, "SELECT * FROM jobs WHERE session_id = ? ORDER BY created_at", (session_id,)
         )
         return [_job(row) for row in rows]
+
+
+def _replay(history: Sequence[tuple[str | None, str]]) -> tuple[list[str | None], list[str | None]]:
+    """(states done, states undone) after a session's history: undo pops, redo pushes back, an edit
+    clears what could be redone. Older databases' undo rows have no mark and count as edits."""
+    done: list[str | None] = []
+    undone: list[str | None] = []
+    for wire, message in history:
+        if message.startswith(UNDO_MARK) and done:
+            undone.append(done.pop())
+        elif message.startswith(REDO_MARK) and undone:
+            done.append(undone.pop())
+        else:
+            done.append(wire)
+            undone.clear()
+    return done, undone
 
 
 def _dumps(value: dict[str, Any] | None) -> str | None:

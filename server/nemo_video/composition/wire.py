@@ -10,6 +10,7 @@ defaults), so :func:`from_draft` gives back the same composition. A draft writte
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -80,6 +81,14 @@ _MUSIC_KEYS = {
     "beat_sync",
 }
 _META_KEYS = {"width", "height", "fps", "ratio", "platform", "title", "pace", "mood", "language", "spec"}
+# Sub-keys we write inside nested objects; any other sub-key is kept as it came.
+_NESTED = {
+    "style": {"font_size", "color", "font_weight", "box", "backdrop", "font", "box_color", "box_opacity", "color2"},
+    "position": {"x", "y", "anchor"},
+    "animation": {"in", "in_d", "out", "out_d"},
+    "motion": {"type", "from_scale", "to_scale", "direction"},
+    "transition_out": {"type", "d"},
+}
 TEXT_TRACKS = {"title": ("track_title", "Title"), "caption": ("track_captions", "Captions"),
                "cta": ("track_cta", "Call to action"), "custom": ("track_text", "Text")}  # fmt: skip
 
@@ -94,11 +103,14 @@ def to_draft(comp: Composition, media: Sequence[MediaInfo] = ()) -> Draft:
     clips = [_clip_ms(by_id.get(s.media or "")) for s in comp.scenes]
     total, slots = scene_slots(comp, clips)
     kind, overlap = transition_ms(comp, slots)
+    heads = comp.extra.get("track_heads", {})
     tracks: list[dict[str, Any]] = [_video_track(comp, slots, kind, overlap, total, by_id)]
     music = _music_segment(comp, total, by_id)
     if music is not None:
         tracks.append({"id": "track_bgm", "tt": 1, "m": {"name": "BGM", "role": "bgm"}, "sg": [music]})
     tracks.extend(_text_tracks(comp, slots, total))
+    for track in tracks:  # a draft read from elsewhere keeps its own track ids and names
+        track.update(heads.get(_head_key(track), {}))
     tracks.extend(comp.extra.get("tracks", []))
     meta: dict[str, Any] = {
         **comp.extra.get("meta", {}),
@@ -150,20 +162,22 @@ def _video_track(
         segments = [_background(comp, i, span) for i, span in enumerate(segment_spans(slots, overlap))]
     for segment in segments[:-1]:
         segment["transition_out"] = {"type": kind, "d": overlap}
+    if comp.scenes:
+        segments = [_merged(seg, scene.extra) for seg, scene in zip(segments, comp.scenes, strict=True)]
     return {"id": "track_video", "tt": 0, "m": {"name": "Video"}, "sg": segments}
 
 
 def _scene_segment(
     comp: Composition, index: int, scene: Scene, span: Span, by_id: Mapping[str, MediaInfo]
 ) -> dict[str, Any]:
-    seg: dict[str, Any] = {**scene.extra, "id": scene.id, "start": span.start, "d": span.d}
+    seg: dict[str, Any] = {"id": scene.id, "start": span.start, "d": span.d}
     seg["spec"] = _spec_of(scene, exclude={"texts", "id"})
     if scene.kind != "media":
         colors = scene.colors or (D.BACKGROUND_COLORS if scene.kind == "background" else (D.CARD_COLOR, D.CARD_COLOR))
         seg.update(type=scene.kind, style={"color": colors[0], "color2": colors[1]})
         return seg
     asset = by_id.get(scene.media or "")
-    seg.update(type=asset.kind if asset else seg.get("type", "image"), media_id=scene.media, fit=scene.fit)
+    seg.update(type=asset.kind if asset else scene.extra.get("type", "image"), media_id=scene.media, fit=scene.fit)
     if asset is not None:
         seg.update(src=asset.src, name=asset.name)
         if asset.width and asset.height:
@@ -171,7 +185,7 @@ def _scene_segment(
     if scene.focal is not None:
         seg["focal"] = {"x": scene.focal[0], "y": scene.focal[1]}
     if seg["type"] == "video":
-        seg.setdefault("source_start", 0)
+        seg["source_start"] = scene.extra.get("source_start", 0)
         seg["volume"] = _clip_volume(comp, asset)
     elif scene.motion.kind == "ken_burns":
         zoom = scene.motion.zoom or D.PACE_STYLE[comp.pace][3]
@@ -223,8 +237,8 @@ def _music_segment(comp: Composition, total: int, by_id: Mapping[str, MediaInfo]
     }
     if music.kind == "asset":
         asset = by_id.get(music.asset or "")
-        if asset is None:
-            return None
+        if asset is None:  # a file this session does not hold (a cloud draft's URL): keep it where it is
+            return {**common, "type": "audio", "source_start": 0} if "src" in music.extra else None
         return {
             **common,
             "type": "audio",
@@ -318,7 +332,6 @@ def _text_segment(comp: Composition, layer: TextLayer, span: Span, scene_id: str
     enter, enter_ms, exit_, exit_ms = D.ROLE_ANIMATION[layer.role]
     anim = layer.animation
     seg: dict[str, Any] = {
-        **layer.extra,
         "id": layer.id,
         "type": "text",
         "role": layer.role,
@@ -338,7 +351,7 @@ def _text_segment(comp: Composition, layer: TextLayer, span: Span, scene_id: str
     if scene_id is not None:
         seg["scene"] = scene_id
     seg["spec"] = _spec_of(layer, exclude={"id", "role", "text"})
-    return seg
+    return _merged(seg, layer.extra)
 
 
 # ---------------------------------------------------------------- draft → composition
@@ -355,13 +368,25 @@ def from_draft(draft: Draft, media: Sequence[MediaInfo] = ()) -> Composition:
     texts: list[tuple[int, TextLayer, str | None]] = []
     music: Music | None = None
     unknown: list[dict[str, Any]] = []
+    heads: dict[str, Any] = {}
+    seen_video = False
+    text_roles: set[str] = set()
     for track in draft.tracks:
-        if track.type == TrackType.VIDEO and _ours(track, "track_video"):
-            scenes.extend(_scene(seg, i, by_src) for i, seg in enumerate(track.segments) if not _auto(seg))
-        elif track.type == TrackType.AUDIO and _ours(track, "track_bgm") and music is None and track.segments:
+        if track.type == TrackType.VIDEO and not seen_video:
+            seen_video = True
+            shown = [seg for seg in track.segments if not _auto(seg)]
+            scenes.extend(
+                _scene(seg, i, by_src, slot) for i, (seg, slot) in enumerate(zip(shown, _slots(shown), strict=True))
+            )
+            _keep_head(heads, "video", track, {"id": "track_video", "m": {"name": "Video"}})
+        elif track.type == TrackType.AUDIO and music is None and len(track.segments) == 1:
             music = _music(track.segments[0], by_src)
-        elif track.type == TrackType.TEXT and _ours(track, *(t[0] for t in TEXT_TRACKS.values())):
+            _keep_head(heads, "bgm", track, {"id": "track_bgm", "m": {"name": "BGM", "role": "bgm"}})
+        elif track.type == TrackType.TEXT and _text_role(track) not in text_roles and _one_role(track):
+            role = _text_role(track)
+            text_roles.add(role)
             texts.extend(_text(seg, track, len(texts)) for seg in track.segments if seg.display_text())
+            _keep_head(heads, f"text:{role}", track, {"id": TEXT_TRACKS[role][0], "m": {"name": TEXT_TRACKS[role][1]}})
         else:
             unknown.append(track.to_wire())
     by_scene = {s.id: s for s in scenes}
@@ -385,12 +410,38 @@ def from_draft(draft: Draft, media: Sequence[MediaInfo] = ()) -> Composition:
         extra["meta"] = rest
     if unknown:
         extra["tracks"] = unknown
+    if heads:
+        extra["track_heads"] = heads
     comp.extra = extra
     return comp
 
 
-def _ours(track: Track, *ids: str) -> bool:
-    return track.id is None or track.id in ids
+def _head_key(track: dict[str, Any]) -> str:
+    """Which of our tracks this is: video, bgm, or text:<role>."""
+    if track["tt"] == TrackType.TEXT:
+        role = next((r for r, (tid, _) in TEXT_TRACKS.items() if tid == track.get("id")), None)
+        if role is None and track.get("sg"):
+            role = track["sg"][0].get("role")
+        return f"text:{role}"
+    return "video" if track["tt"] == TrackType.VIDEO else "bgm"
+
+
+def _keep_head(heads: dict[str, Any], key: str, track: Track, ours: dict[str, Any]) -> None:
+    """Remember the track's own id and metadata when they differ from what we would write."""
+    head = {k: v for k, v in track.to_wire().items() if k not in ("tt", "sg")}
+    if head != ours:
+        heads[key] = head
+
+
+def _text_role(track: Track) -> str:
+    roles = {str((s.model_extra or {}).get("role")) for s in track.segments}
+    return _role(roles.pop() if len(roles) == 1 else None, track)
+
+
+def _one_role(track: Track) -> bool:
+    """A text track we can own: its segments all have the track's role (or none)."""
+    role = _text_role(track)
+    return all((s.model_extra or {}).get("role") in (None, role) for s in track.segments)
 
 
 def _auto(seg: Segment) -> bool:
@@ -417,33 +468,69 @@ def _nearest_aspect(meta: dict[str, Any]) -> str:
 
 
 def _rest(seg: Segment, known: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in seg.to_wire().items() if k not in known}
+    """The segment's keys we do not write, and the sub-keys of nested objects we do not write."""
+    wire = seg.to_wire()
+    rest = {k: v for k, v in wire.items() if k not in known}
+    for key, ours in _NESTED.items():
+        value = wire.get(key)
+        if key in known and isinstance(value, dict):
+            kept = {k: v for k, v in value.items() if k not in ours}
+            if kept:
+                rest[key] = kept
+    return rest
 
 
-def _scene(seg: Segment, index: int, by_src: Mapping[str, MediaInfo]) -> Scene:
+def _merged(seg: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``seg`` over ``extra``, nested objects merged one level deep (our sub-keys win)."""
+    out = {**extra, **seg}
+    for key in _NESTED:
+        if isinstance(extra.get(key), dict) and isinstance(seg.get(key), dict):
+            out[key] = {**extra[key], **seg[key]}
+    return out
+
+
+def _slots(segments: Sequence[Segment]) -> list[int]:
+    """Each segment's slot (cut to cut, a cut being the middle of its transition) in a draft read as is."""
+    cuts = [0.0]
+    for seg, following in itertools.pairwise(segments):
+        overlap = (seg.transition_out or {}).get("d")
+        half = float(overlap) / 2 if isinstance(overlap, int | float) else 0.0
+        cuts.append(max(cuts[-1], (following.start_ms() or cuts[-1]) + half))
+    if segments:
+        last = segments[-1]
+        cuts.append(max(cuts[-1], (last.start_ms() or cuts[-1]) + (last.length_ms() or 0)))
+    return [round(b - a) for a, b in itertools.pairwise(cuts)]
+
+
+def _scene(seg: Segment, index: int, by_src: Mapping[str, MediaInfo], slot: int) -> Scene:
     wire = seg.to_wire()
     spec = wire.get("spec")
     extra = _rest(seg, _SCENE_KEYS)
+    asset = by_src.get(seg.src or "")
+    if seg.type in ("image", "video") and seg.src and asset is None:  # a file this session does not hold
+        extra.update({k: wire[k] for k in ("src", "type", "name", "source_width", "source_height") if k in wire})
     if isinstance(spec, dict):
         return Scene.model_validate({**spec, "id": seg.id or f"s{index + 1}", "extra": extra})
     kind = "media" if seg.type in ("image", "video") else ("card" if seg.type == "card" else "background")
     style = seg.style or {}
-    asset = by_src.get(seg.src or "")
     media_id = wire.get("media_id") or (asset.id if asset else None) or (PurePath(seg.src).name if seg.src else None)
-    if kind == "media" and seg.src and asset is None:
-        extra.update(src=seg.src, type=seg.type)  # a file this session does not hold: keep where it is
-        extra.update({k: v for k, v in (("name", seg.name),) if v})
     motion = seg.motion or {}
     scene: dict[str, Any] = {
         "id": seg.id or f"s{index + 1}",
         "kind": kind,
         "media": media_id if kind == "media" else None,
-        "duration_ms": max(D.MIN_SCENE_MS, round(seg.length_ms() or D.MIN_SCENE_MS)),
+        "duration_ms": max(D.MIN_SCENE_MS, min(D.MAX_TOTAL_MS, slot)),
         "fit": seg.fit if seg.fit in ("cover", "contain") else "cover",
         "extra": extra,
     }
     if motion.get("type") == "none":
         scene["motion"] = Motion(kind="none")
+    elif motion.get("type") == "ken_burns":
+        zoom, direction = motion.get("to_scale"), motion.get("direction")
+        scene["motion"] = Motion(
+            zoom=float(zoom) if isinstance(zoom, int | float) and 1.0 <= zoom <= 1.5 else None,
+            direction=direction if direction in D.KEN_BURNS_DIRECTIONS else None,
+        )
     if kind != "media" and "color" in style:
         scene["colors"] = (str(style["color"]), str(style.get("color2", style["color"])))
     return Scene.model_validate(scene)
@@ -462,6 +549,8 @@ def _music(seg: Segment, by_src: Mapping[str, MediaInfo]) -> Music:
     }
     if seg.type == "audio" and seg.src:
         asset = by_src.get(seg.src)
+        if asset is None:
+            extra.update({k: wire[k] for k in ("src", "name") if k in wire})
         return Music.model_validate({**common, "kind": "asset", "asset": asset.id if asset else wire.get("media_id")})
     mood = wire.get("mood")
     return Music.model_validate({**common, "kind": "mood", "mood": mood if mood in D.MOODS else None})
@@ -496,8 +585,19 @@ def _text(seg: Segment, track: Track, order: int) -> tuple[int, TextLayer, str |
         "position": {
             k: float(v) for k, v in position.items() if k in ("x", "y") and isinstance(v, int | float) and 0 <= v <= 1
         },
+        "animation": _animation(seg.animation or {}),
     }
     return z, TextLayer.model_validate(layer), scene_id
+
+
+def _animation(anim: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for ours, kind_key, ms_key in (("enter", "in", "in_d"), ("exit", "out", "out_d")):
+        if anim.get(kind_key) in ("none", "fade", "slide_up", "pop", "typewriter", "word_by_word"):
+            out[ours] = anim[kind_key]
+        if isinstance(anim.get(ms_key), int | float) and 0 <= anim[ms_key] <= D.MAX_TOTAL_MS:
+            out[f"{ours}_ms"] = round(anim[ms_key])
+    return out
 
 
 def _role(value: Any, track: Track) -> str:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..backends.base import RenderRequest, RenderStatus, Session
-from ..backends.local.ffmpeg import locate
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
+from ..media import locate
 from ..skill.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from .jobs import Job
 from .outputs import describe, make_poster

@@ -27,12 +27,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.backends.local.ffmpeg import locate
 from nemo_video.backends.local.render import render_draft
 from nemo_video.backends.local.render.graph import PRESETS, X264_PARAMS
 from nemo_video.backends.local.render.music import bed_chain
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
+from nemo_video.media import locate
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".moviepy-venv"

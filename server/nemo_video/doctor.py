@@ -48,7 +48,7 @@ async def run_checks(settings: Settings) -> list[Check]:
 
 
 async def check_ffmpeg(settings: Settings) -> Check:
-    from .backends.local.ffmpeg import locate
+    from .media import locate
 
     try:
         binary = locate(settings)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from nemo_video.backends.local.ffmpeg import moov_before_mdat, parse_probe
+from nemo_video.media import moov_before_mdat, parse_probe
 
 BIN = Path(sys.executable).parent / "nemo-video"
 
@@ -40,8 +40,8 @@ def photos(folder: Path, n: int = 3) -> list[str]:
 
 
 def ffmpeg_facts(path: Path):
-    from nemo_video.backends.local.ffmpeg import locate
     from nemo_video.config import Settings
+    from nemo_video.media import locate
 
     out = subprocess.run([locate(Settings()), "-hide_banner", "-i", str(path)], capture_output=True, text=True)
     return parse_probe(out.stderr)

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from nemo_video.backends.local.ffmpeg import moov_before_mdat
+from nemo_video.media import moov_before_mdat
 from tests.cli.test_cli import ffmpeg_facts, run
 
 ROOT = Path(__file__).resolve().parents[2]

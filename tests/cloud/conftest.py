@@ -8,8 +8,8 @@ import pytest
 
 from nemo_video.backends.base import Session
 from nemo_video.backends.cloud import CloudBackend
+from nemo_video.backends.events import AgentEvent
 from nemo_video.config import Settings
-from nemo_video.skill.events import AgentEvent
 from tests.double import NemoDouble
 
 

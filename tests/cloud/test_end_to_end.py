@@ -8,7 +8,7 @@ from PIL import Image
 
 from nemo_video.backends.base import RenderRequest
 from nemo_video.backends.cloud import CloudBackend
-from nemo_video.skill.events import Closed, Heartbeat, Text, ToolCall, ToolResult
+from nemo_video.backends.events import Closed, Heartbeat, Text, ToolCall, ToolResult
 from tests.conftest import fixture_json
 from tests.double import NemoDouble, sse
 

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from nemo_video.backends.cloud import CloudBackend
+from nemo_video.backends.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from nemo_video.config import Settings
 from nemo_video.errors import ErrorCode, NemoVideoError
-from nemo_video.skill.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from tests.cloud.conftest import collect
 from tests.conftest import fixture_json
 from tests.double import NemoDouble, sse

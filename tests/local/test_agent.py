@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from nemo_video.backends.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local.agent import LocalAgent
 from nemo_video.backends.local.store import Store
-from nemo_video.skill.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 
 
 async def talk(agent: LocalAgent, message: str) -> list[AgentEvent]:

@@ -9,12 +9,12 @@ import anyio
 import pytest
 
 from nemo_video.backends.base import Backend, RenderRequest, RenderStatus, Session
+from nemo_video.backends.events import Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local import LocalBackend
 from nemo_video.backends.local.store import Store
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
 from nemo_video.errors import ErrorCode, NemoVideoError
-from nemo_video.skill.events import Closed, Text, ToolCall, ToolResult
 
 from .conftest import make_image, stored_files
 

@@ -8,8 +8,8 @@ from typing import Any
 import anyio
 
 from mcp import Client
-from nemo_video.backends.local.ffmpeg import locate, probe
 from nemo_video.config import Settings
+from nemo_video.media import locate, probe
 from nemo_video.service import VideoService
 from tests.mcp.conftest import serving
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from mcp import Client
-from nemo_video.backends.local.ffmpeg import locate, probe
 from nemo_video.config import Settings
+from nemo_video.media import locate, probe
 from tests.conftest import fixture_json
 from tests.double import NemoDouble
 from tests.mcp.conftest import serving

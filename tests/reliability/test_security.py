@@ -22,7 +22,6 @@ import uvicorn
 from mcp import Client
 from nemo_video.backends.base import RenderRequest
 from nemo_video.backends.cloud import CloudBackend
-from nemo_video.backends.local.ffmpeg import locate, probe
 from nemo_video.backends.local.render import graph
 from nemo_video.backends.local.render.filters import INPUT_OPTIONS
 from nemo_video.backends.local.render.plan import SourceFacts, build_plan
@@ -30,6 +29,7 @@ from nemo_video.backends.local.store import Store
 from nemo_video.config import Secret, Settings
 from nemo_video.demo import make_sample_media
 from nemo_video.mcp.http import build_http_app
+from nemo_video.media import locate, probe
 from nemo_video.service import VideoService
 from tests.conftest import fixture_json
 from tests.double import Fault, NemoDouble, sse

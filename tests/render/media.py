@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from nemo_video.backends.local.ffmpeg import locate
 from nemo_video.config import Settings
+from nemo_video.media import locate
 
 
 def ffmpeg() -> str:

@@ -9,12 +9,12 @@ import anyio
 import pytest
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.backends.local.ffmpeg import moov_before_mdat, probe
 from nemo_video.backends.local.render import render_draft
 from nemo_video.backends.local.render.poster import POSTER_MAX_BYTES
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
 from nemo_video.errors import ErrorCode, NemoVideoError
+from nemo_video.media import moov_before_mdat, probe
 
 from .builders import background, draft, image_segment, picture, synth, text_segment
 from .media import ffmpeg, frame, ink, mean_volume_db

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nemo_video.backends.cloud.adk import EventInterpreter, iter_sse
 from nemo_video.draft import Draft
-from nemo_video.skill.events import EventInterpreter, iter_sse
 from nemo_video.skill.gui import GuiAction, summarize_silent_edit, translate
 from tests.conftest import fixture_json, fixture_text
 

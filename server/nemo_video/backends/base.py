@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..draft import Draft
-from ..skill.events import AgentEvent
+from .events import AgentEvent
 
 MediaKind = Literal["image", "video", "audio"]
 RenderState = Literal["pending", "processing", "completed", "failed"]

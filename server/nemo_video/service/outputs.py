@@ -11,8 +11,8 @@ from pathlib import Path
 import anyio
 
 from ..backends.base import OutputFormat, RenderOutput
-from ..backends.local.ffmpeg import MediaInfo, probe
 from ..errors import ErrorCode, NemoVideoError
+from ..media import MediaInfo, probe
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..backends.base import RenderRequest, RenderStatus, Session
-from ..backends.local.ffmpeg import locate
+from ..backends.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
-from ..skill.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
+from ..media import locate
 from .jobs import Job
 from .outputs import describe, make_poster
 from .results import ExportResult, GenerateResult, OfferedAction

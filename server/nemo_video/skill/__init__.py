@@ -1,1 +1,1 @@
-"""The skill's behaviour as tables plus small pure functions: intents, GUI phrases, agent events."""
+"""The skill's behaviour as tables plus small pure functions: intent routing and GUI phrases."""

@@ -18,7 +18,6 @@ import httpx
 from ...config import Settings
 from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
-from ...skill.events import AgentEvent
 from ..base import (
     Asset,
     Credits,
@@ -29,6 +28,7 @@ from ..base import (
     Session,
     SessionState,
 )
+from ..events import AgentEvent
 from .api import Api
 from .download import fetch_output
 from .http import HttpClient

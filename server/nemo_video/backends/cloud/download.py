@@ -19,8 +19,8 @@ import httpx
 
 from ...config import Settings
 from ...errors import ErrorCode, NemoVideoError
+from ...media import locate, probe
 from ..base import OutputFormat, ProgressCallback, RenderOutput, RenderStatus
-from ..local import ffmpeg
 from .api import Api
 from .http import read_reply, unreachable
 from .redact import log
@@ -125,7 +125,7 @@ async def _describe(settings: Settings, path: Path) -> RenderOutput:
     fmt: OutputFormat = suffix if suffix in get_args(OutputFormat) else "mp4"  # type: ignore[assignment]
     duration = width = height = None
     try:
-        info = await ffmpeg.probe(path, ffmpeg.locate(settings))
+        info = await probe(path, locate(settings))
     except NemoVideoError:
         info = None  # not a video we can read: report the file without facts
     if info is not None and info.has_video:

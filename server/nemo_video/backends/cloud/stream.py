@@ -25,7 +25,8 @@ from httpx_sse import EventSource
 from ...config import Settings
 from ...draft import Draft, diff, summarize
 from ...errors import NemoVideoError
-from ...skill.events import AgentEvent, Closed, Error, EventInterpreter, Heartbeat, Text
+from ..events import AgentEvent, Closed, Error, Heartbeat, Text
+from .adk import EventInterpreter
 from .api import Api, is_auth_error
 from .http import read_reply, unreachable
 from .redact import log

@@ -15,8 +15,8 @@ import anyio
 
 from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
-from ...skill.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 from ..base import Asset
+from ..events import AgentEvent, Closed, Text, ToolCall, ToolResult
 from .planner import Plan, plan
 from .store import Store
 

@@ -24,7 +24,6 @@ import httpx
 from ...config import Settings
 from ...draft import Draft, TrackType
 from ...errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
-from ...skill.events import AgentEvent
 from ..base import (
     Asset,
     Credits,
@@ -35,6 +34,7 @@ from ..base import (
     Session,
     SessionState,
 )
+from ..events import AgentEvent
 from .agent import LocalAgent
 from .media import MediaImporter
 from .render import render_draft, sidecars

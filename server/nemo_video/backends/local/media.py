@@ -28,8 +28,8 @@ from PIL import Image, UnidentifiedImageError
 from ...config import Settings
 from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
 from ...guard import MAX_BYTES, check_url, resolve_url
+from ...media import locate, probe
 from ..base import Asset, MediaKind
-from .ffmpeg import locate, probe
 from .store import Store
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .... import media as ff
 from ....config import Settings
 from ....draft import Draft, TrackType
 from ....errors import ErrorCode, NemoVideoError
 from ...base import ProgressCallback, RenderOutput, RenderRequest
-from .. import ffmpeg as ff
 from . import graph, poster, runner, verify
 from .plan import RenderPlan, SourceFacts, build_plan
 

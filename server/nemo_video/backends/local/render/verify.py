@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ....errors import ErrorCode, NemoVideoError
-from ..ffmpeg import MediaInfo, moov_before_mdat
+from ....media import MediaInfo, moov_before_mdat
 from .plan import RenderPlan
 
 _CODECS = {"mp4": "h264", "mov": "h264", "webm": "vp9", "gif": "gif"}

@@ -2,16 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from nemo_video.skill.events import (
-    Error,
-    EventInterpreter,
-    Heartbeat,
-    Text,
-    ToolCall,
-    ToolResult,
-    classify,
-    iter_sse,
-)
+from nemo_video.backends.cloud.adk import EventInterpreter, classify, iter_sse
+from nemo_video.backends.events import Error, Heartbeat, Text, ToolCall, ToolResult
 from tests.conftest import fixture_text
 
 

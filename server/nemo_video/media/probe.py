@@ -1,13 +1,11 @@
-"""The ffmpeg binary and what it tells about a file.
+"""What ffmpeg tells about a file: its streams (parsed from ``ffmpeg -i``) and its MP4 layout.
 
-The wheel ``imageio-ffmpeg`` brings an ffmpeg binary but no ffprobe, so probing parses the stream
-description ffmpeg prints for ``-i``. ffmpeg never inherits stdout (it belongs to MCP in stdio mode).
+ffmpeg never inherits stdout (it belongs to MCP in stdio mode).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 from dataclasses import dataclass, field
@@ -15,27 +13,9 @@ from pathlib import Path
 
 import anyio
 
-from ...config import Settings
-from ...errors import ErrorCode, NemoVideoError
+from ..errors import ErrorCode, NemoVideoError
 
 PROBE_TIMEOUT_S = 30.0
-
-
-def locate(settings: Settings) -> str:
-    """Path of the ffmpeg to run: ``NEMO_FFMPEG`` if set, else the one in the imageio-ffmpeg wheel."""
-    if settings.ffmpeg:
-        found = shutil.which(settings.ffmpeg) or (settings.ffmpeg if Path(settings.ffmpeg).is_file() else None)
-        if not found:
-            raise NemoVideoError(
-                ErrorCode.FFMPEG_MISSING, f"NEMO_FFMPEG points at {settings.ffmpeg!r}, which is not an ffmpeg binary."
-            )
-        return found
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except (ImportError, RuntimeError) as exc:
-        raise NemoVideoError(ErrorCode.FFMPEG_MISSING, "No ffmpeg binary was found.") from exc
 
 
 @dataclass(frozen=True)

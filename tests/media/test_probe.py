@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nemo_video.backends.local.ffmpeg import moov_before_mdat, parse_probe
+from nemo_video.media import moov_before_mdat, parse_probe
 
 MP4 = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 't.mp4':
   Duration: 00:00:01.50, start: 0.000000, bitrate: 344 kb/s

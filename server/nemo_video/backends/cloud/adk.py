@@ -1,57 +1,20 @@
-"""What the service sees of an agent conversation: a stream of :data:`AgentEvent` values.
+"""Reading the cloud agent's ``/run_sse`` frames into :data:`AgentEvent` values.
 
-The cloud backend turns ``/run_sse`` payloads (ADK ``Event`` JSON, camelCase; or the simplified
-``{"type": ...}`` form) into these with :class:`EventInterpreter`; the local agent emits them
-directly. Classification follows CONTRACT §5.3–5.4.
+The payloads are ADK ``Event`` JSON (camelCase) or the simplified ``{"type": ...}`` form;
+:class:`EventInterpreter` reads one stream. Classification follows CONTRACT §5.3–5.4. This lives
+with the cloud backend because only it reads ADK frames; the local agent emits events directly.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
+
+from ..events import AgentEvent, Error, Heartbeat, Text, ToolCall, ToolResult
 
 TEMPORARY_ISSUE = "i encountered a temporary issue"
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    text: str
-    author: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    name: str
-    args: dict[str, Any] = field(default_factory=dict)
-    call_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ToolResult:
-    name: str
-    response: Any = None
-    call_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Heartbeat:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Error:
-    message: str
-    kind: Literal["model_error", "stream_error", "timeout", "dropped"] = "stream_error"
-
-
-@dataclass(frozen=True, slots=True)
-class Closed:
-    reason: Literal["end", "dropped", "timeout", "error"] = "end"
-
-
-AgentEvent = Text | ToolCall | ToolResult | Heartbeat | Error | Closed
 
 
 def classify(data: str, event: str | None = None) -> list[AgentEvent]:

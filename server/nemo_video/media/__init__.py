@@ -1,0 +1,10 @@
+"""ffmpeg location and probing, shared by the service and both backends.
+
+``ffmpeg`` finds the binary; ``probe`` reads what ffmpeg says about a file. Both are re-exported here so
+callers can write ``from nemo_video import media`` and use ``media.locate`` / ``media.probe``.
+"""
+
+from .ffmpeg import locate
+from .probe import PROBE_TIMEOUT_S, MediaInfo, moov_before_mdat, parse_probe, probe
+
+__all__ = ["PROBE_TIMEOUT_S", "MediaInfo", "locate", "moov_before_mdat", "parse_probe", "probe"]

@@ -98,7 +98,7 @@ def test_manifest_runs_the_stdio_server():
     assert (ROOT / server["entry_point"]).is_file()
     config = server["mcp_config"]
     assert config["args"] == ["-m", "nemo_video.cli", "mcp"]
-    module = server["entry_point"].removeprefix("server/").removesuffix(".py").replace("/", ".")
+    module = server["entry_point"].removeprefix("server/").removesuffix("/__main__.py").replace("/", ".")
     assert module == config["args"][1]
 
 

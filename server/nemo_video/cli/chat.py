@@ -17,14 +17,14 @@ from typing import Any
 
 import anyio
 
-from .backends.base import Credits
-from .cli import confirm_spend, progress_for
-from .cli_commands import follow, out, print_export, print_state
-from .cli_output import EXIT_OK, emit_json
-from .config import Settings
-from .errors import NemoVideoError
-from .service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
-from .skill.intents import route as route_of
+from ..backends.base import Credits
+from ..config import Settings
+from ..errors import NemoVideoError
+from ..service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
+from ..skill.intents import route as route_of
+from .commands import follow, out, print_export, print_state
+from .common import confirm_spend, progress_for
+from .output import EXIT_OK, emit_json
 
 QUIT = {"exit", "quit", "q", ":q", "退出"}
 WELCOME = (
@@ -46,6 +46,10 @@ class _Lines:
             loop.call_soon_threadsafe(self.queue.put_nowait, None)
 
         threading.Thread(target=reader, name="nemo-video-stdin", daemon=True).start()
+
+
+async def chat(args: argparse.Namespace, settings: Settings) -> int:
+    return await run_chat(args, settings)
 
 
 async def run_chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,7 +2,7 @@
 
 Each command parses its flags, calls the service and shapes the answer: text for a person (progress
 on stderr, results on stdout) or one JSON object with ``--json``. Errors become one line on stderr and
-an exit code from :mod:`nemo_video.cli_output`.
+an exit code from :mod:`nemo_video.cli.output`.
 """
 
 from __future__ import annotations
@@ -10,24 +10,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import anyio
 
-from . import __version__
-from .cli_output import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    Progress,
-    SilentProgress,
-    emit_error,
-)
-from .config import BACKENDS, Settings
-from .errors import ErrorCode, NemoVideoError
+from .. import __version__
+from ..config import BACKENDS, Settings
+from ..errors import NemoVideoError
+from .output import EXIT_INTERRUPTED, EXIT_OK, emit_error
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 
@@ -63,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    from . import cli_commands as c
+    from . import chat
+    from . import commands as c
 
     p = add("generate", "Make a video from words (and optional media) in one go and export it.", c.generate)
     p.add_argument("words", help="what the video should be, e.g. \"a 15-second vertical video with the title 'Hi'\"")
@@ -74,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", "Render a sample product video from images nemo-video draws itself.", c.demo)
     _export_flags(p)
 
-    p = add("chat", "Talk to the studio: each line is routed (generate, upload, state, credits, export).", c.chat)
+    p = add("chat", "Talk to the studio: each line is routed (generate, upload, state, credits, export).", chat.chat)
     p.add_argument("--yes", action="store_true", help="allow spending cloud credits without asking")
 
     p = add("upload", "Add images, clips or music (paths or URLs) to the current session.", c.upload)
@@ -131,34 +124,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return EXIT_INTERRUPTED
-
-
-def progress_for(args: argparse.Namespace) -> Progress:
-    return SilentProgress() if args.json or not sys.stderr.isatty() else Progress()
-
-
-def confirm_spend(args: argparse.Namespace, backend: str) -> bool:
-    """Cloud generation spends credits: ``--yes``, or ask on a terminal; never silently."""
-    if backend != "cloud" or getattr(args, "yes", False):
-        return True
-    if not sys.stdin.isatty():
-        raise NemoVideoError(
-            ErrorCode.CONSENT_REQUIRED,
-            "This request goes to the NemoVideo cloud agent and spends credits.",
-            hint="Run again with --yes to allow it, or use --backend local (free).",
-        )
-    answer = input("This request spends NemoVideo credits. Continue? [y/N] ")
-    return answer.strip().lower() in {"y", "yes"}
-
-
-def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Split command-line media into paths and URLs."""
-    # Anything with a scheme (ftp://, file://, data:) is a URL, so the URL guard refuses it by name
-    # instead of it being looked up as a relative path; a one-letter "scheme" is a Windows drive.
-    urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", i)]
-    paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
-    return paths, urls
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import IO, Any
 
-from .errors import ErrorCode, NemoVideoError
+from ..errors import ErrorCode, NemoVideoError
 
 EXIT_OK = 0
 EXIT_USAGE = 2

@@ -9,11 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .cli import confirm_spend, progress_for, resolve_media
-from .cli_output import EXIT_MACHINE, EXIT_OK, Progress, emit_json
-from .config import Settings
-from .errors import ErrorCode, NemoVideoError
-from .service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult, VideoService
+from ..config import Settings
+from ..errors import ErrorCode, NemoVideoError
+from ..service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult, VideoService
+from .common import confirm_spend, progress_for, resolve_media
+from .output import EXIT_MACHINE, EXIT_OK, Progress, emit_json
 
 WAIT_FOREVER_S = 24 * 3600.0
 
@@ -87,7 +87,7 @@ async def generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def demo(args: argparse.Namespace, settings: Settings) -> int:
-    from .demo import DEMO_REQUEST, make_sample_media
+    from ..demo import DEMO_REQUEST, make_sample_media
 
     with tempfile.TemporaryDirectory(prefix="nemo-video-demo-") as folder:
         media = make_sample_media(Path(folder))
@@ -191,14 +191,8 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def chat(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli_chat import run_chat
-
-    return await run_chat(args, settings)
-
-
 async def mcp(args: argparse.Namespace, settings: Settings) -> int:
-    from .mcp import serve_http, serve_stdio
+    from ..mcp import serve_http, serve_stdio
 
     if args.http:
         await serve_http(settings, host=args.host, port=args.port, token=os.environ.get("NEMO_MCP_TOKEN"))
@@ -208,7 +202,7 @@ async def mcp(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from .doctor import run_checks
+    from ..doctor import run_checks
 
     checks = await run_checks(settings)
     failed = [c for c in checks if c.status == "fail"]

@@ -1,0 +1,39 @@
+"""Helpers the CLI's commands and its chat share: progress display, spend consent, media arguments."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import ErrorCode, NemoVideoError
+from .output import Progress, SilentProgress
+
+
+def progress_for(args: argparse.Namespace) -> Progress:
+    return SilentProgress() if args.json or not sys.stderr.isatty() else Progress()
+
+
+def confirm_spend(args: argparse.Namespace, backend: str) -> bool:
+    """Cloud generation spends credits: ``--yes``, or ask on a terminal; never silently."""
+    if backend != "cloud" or getattr(args, "yes", False):
+        return True
+    if not sys.stdin.isatty():
+        raise NemoVideoError(
+            ErrorCode.CONSENT_REQUIRED,
+            "This request goes to the NemoVideo cloud agent and spends credits.",
+            hint="Run again with --yes to allow it, or use --backend local (free).",
+        )
+    answer = input("This request spends NemoVideo credits. Continue? [y/N] ")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split command-line media into paths and URLs."""
+    # Anything with a scheme (ftp://, file://, data:) is a URL, so the URL guard refuses it by name
+    # instead of it being looked up as a relative path; a one-letter "scheme" is a Windows drive.
+    urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", i)]
+    paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
+    return paths, urls

@@ -12,7 +12,7 @@ import anyio
 from mcp import Client, StdioServerParameters
 from nemo_video.config import Settings
 
-TOOLS = {"generate_video", "upload_media", "get_credits", "get_state", "export_video", "job_status",
+TOOLS = {"generate_video", "upload_media", "get_credits", "get_state", "edit_video", "export_video", "job_status",
          "cancel_job", "ask"}
 
 

@@ -23,8 +23,8 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
         prompts = (await client.list_prompts()).prompts
         templates = (await client.list_resource_templates()).resource_templates
         resources = (await client.list_resources()).resources
-    assert set(tools) == {"generate_video", "upload_media", "get_credits", "get_state", "export_video",
-                          "job_status", "cancel_job", "ask"}
+    assert set(tools) == {"generate_video", "upload_media", "get_credits", "get_state", "edit_video",
+                          "export_video", "job_status", "cancel_job", "ask"}
     for name, tool in tools.items():
         ann = tool.annotations
         assert ann is not None and ann.read_only_hint == (name in READ_ONLY), name
@@ -40,6 +40,10 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
     assert tools["generate_video"].annotations.open_world_hint is True  # type: ignore[union-attr]
     assert tools["job_status"].annotations.idempotent_hint is True  # type: ignore[union-attr]
     assert tools["generate_video"].input_schema["required"] == ["request"]
+    ops = tools["edit_video"].input_schema["properties"]["operations"]
+    kinds = {d["properties"]["op"]["const"] for d in tools["edit_video"].input_schema["$defs"].values()
+             if "op" in d.get("properties", {})}
+    assert ops["minItems"] == 1 and {"set_text", "move_scene", "set_music", "undo", "redo"} <= kinds
     assert "confirm_spend" in tools["generate_video"].input_schema["properties"]
     assert set(tools["export_video"].input_schema["properties"]["format"]["enum"]) == {"mp4", "webm", "mov",
                                                                                        "gif"}

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..composition.ops import Operation
 from ..draft import Draft
 from .events import AgentEvent
 
@@ -82,6 +83,23 @@ class SessionState(_Value):
         return summarize(self.draft)
 
 
+class Unapplied(_Value):
+    """An operation the backend did not carry out, and what the timeline shows instead."""
+
+    index: int
+    op: str
+    reason: str
+
+
+class EditOutcome(_Value):
+    """What an ``edit`` left behind: the timeline, its version, and any operation that did not take."""
+
+    draft: Draft | None = None
+    version: int | None = None
+    not_applied: list[Unapplied] = Field(default_factory=list)
+    reply: str = Field(default="", description="The agent's words, when an agent made the edit (cloud).")
+
+
 class RenderRequest(_Value):
     format: OutputFormat = "mp4"
     quality: Quality = "high"
@@ -133,6 +151,10 @@ class Backend(Protocol):
     async def credits(self) -> Credits: ...
 
     async def state(self, session: Session) -> SessionState: ...
+
+    async def edit(self, session: Session, operations: Sequence[Operation]) -> EditOutcome:
+        """Apply typed operations to the session's video, all or none (undo/redo alone)."""
+        ...
 
     async def start_render(self, session: Session, draft: Draft, request: RenderRequest) -> RenderStatus: ...
 

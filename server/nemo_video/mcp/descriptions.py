@@ -4,8 +4,9 @@ from __future__ import annotations
 
 INSTRUCTIONS = """\
 nemo-video turns a few words and a few images or clips into a ready-to-share MP4.
-Typical flow: upload_media (the user's files) → generate_video (describe the video) → get_state (check
-the timeline) → generate_video again for changes ("make it 15 seconds") → export_video (the MP4 file).
+Typical flow: upload_media (the user's files) → generate_video (describe the video) → get_state (the
+video as data: scenes, texts and media with ids) → edit_video for precise changes (typed operations:
+"title 120 px, orange, bottom") or generate_video for changes in words → export_video (the MP4 file).
 Long work runs as a job: when a call returns status "running", call job_status with its job_id.
 Exported files are saved on the user's machine; results carry the absolute path and a file:// link.
 Use ask when you only have the user's free text and are unsure which tool fits.
@@ -16,6 +17,7 @@ TITLES = {
     "upload_media": "Add images, clips or audio",
     "get_credits": "Show the credit balance",
     "get_state": "Show the timeline",
+    "edit_video": "Edit the video precisely",
     "export_video": "Render the video file",
     "job_status": "Follow a running job",
     "cancel_job": "Stop a running job",
@@ -43,9 +45,22 @@ size, resolution, duration). Next: generate_video, describing the video to make 
 Show the account's credit balance (cloud backend); the local backend is free and reports unlimited.
 Call it when the user asks about credits or balance, or before a long cloud job.""",
     "get_state": """\
-Show the current timeline: a one-line summary of every track, the structured draft (durations in ms),
-the uploaded media and the recent jobs with their status. Read-only and cheap: call it to check what
-the agent did, after a silent edit, or before exporting.""",
+Show the current video: a one-line summary of every track, the composition (scenes, texts, music,
+with the ids edit_video takes), the laid-out draft (durations in ms, text sizes in px), the uploaded
+media with their ids and facts (kind, size, orientation, dominant colours) and the recent jobs.
+Read-only and cheap: call it to check what the agent did, after a silent edit, or before exporting.""",
+    "edit_video": """\
+Change the current video with typed operations, applied in order, all or none: set_format (aspect,
+platform), set_duration (whole video, one scene, or "each"), set_pace, add_scene / remove_scene /
+move_scene / replace_scene / set_scene, set_text (title, caption, cta or custom: text verbatim, style
+size/color/weight/backdrop, position slot or x/y, animation, scene anchor, timing), remove_text,
+set_music (mood, an uploaded audio id, off, volume, fades), set_transition, set_brand, undo, redo.
+Call get_state first for the scene, text and media ids (media carry kind, orientation and dominant
+colours, so "the blue one" can be found). Prefer edit_video when you know exactly what to change;
+use generate_video to create a video or to pass the user's own words. A bad operation is refused with
+its index, field and the valid values, and nothing changes. Returns what was applied, the new
+composition and version. On the cloud backend the operations go to the NemoVideo agent as one precise
+instruction (spends credits) and not_applied lists any operation the timeline does not show.""",
     "export_video": """\
 Render the current timeline to a video file in the user's output folder (never overwrites: a new
 name is chosen if the file exists). Returns the absolute path, a file:// link, size, duration,

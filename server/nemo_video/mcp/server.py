@@ -28,8 +28,9 @@ from pydantic import Field
 
 from .. import __version__
 from ..backends.base import OutputFormat, Quality
+from ..composition import Operation
 from ..errors import ErrorCode, NemoVideoError
-from ..service import Job, StateResult, UploadResult, VideoService
+from ..service import EditResult, Job, StateResult, UploadResult, VideoService
 from . import content, descriptions
 from .models import AskOutput, CreditsOutput, JobOutput, SpendConsent
 from .progress import ProgressReporter
@@ -166,6 +167,21 @@ async def get_state(ctx: Context) -> Annotated[CallToolResult, StateResult]:
         return content.error(exc)
 
 
+async def edit_video(
+    operations: Annotated[list[Operation], Field(min_length=1, max_length=200, description=(
+        "Typed edits applied in order, all or none. Ids come from get_state: scenes 's1'..., texts 't1'..., "
+        "media by their id. undo or redo must be alone in the list."))],
+    ctx: Context,
+) -> Annotated[CallToolResult, EditResult]:
+    try:
+        result = await _app(ctx).service.edit(operations)
+        done = "\n".join(f"- {line}" for line in result.applied)
+        missed = "".join(f"\nNot applied: {line}" for line in result.not_applied)
+        return content.ok(result, f"Edited the video (version {result.version}):\n{done}{missed}\n{result.summary}")
+    except NemoVideoError as exc:
+        return content.error(exc)
+
+
 async def export_video(
     ctx: Context,
     format: Annotated[OutputFormat, Field(description="mp4 (default), webm, mov or gif.")] = "mp4",
@@ -274,6 +290,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         (upload_media, False, False, True, False),
         (get_credits, True, True, cloud, False),
         (get_state, True, True, cloud, False),
+        (edit_video, False, False, cloud, False),
         (export_video, False, False, cloud, False),
         (job_status, True, True, False, False),
         (cancel_job, False, True, False, True),

@@ -31,9 +31,10 @@ Errors are :class:`~nemo_video.errors.NemoVideoError`: ``consent_required`` (clo
 
 from .core import VideoService
 from .jobs import Job, JobRecord
-from .results import ExportResult, GenerateResult, JobView, OfferedAction, StateResult, UploadResult
+from .results import EditResult, ExportResult, GenerateResult, JobView, OfferedAction, StateResult, UploadResult
 
 __all__ = [
+    "EditResult",
     "ExportResult",
     "GenerateResult",
     "Job",

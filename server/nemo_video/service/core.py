@@ -13,12 +13,14 @@ import anyio
 from anyio.abc import TaskGroup
 
 from ..backends.base import Backend, Credits, OutputFormat, Quality, RenderRequest, Session, SessionState
+from ..composition import Composition, Operation, apply, from_draft, history_op
+from ..composition.describe import describe
 from ..config import Settings, read_json, write_private
 from ..errors import ErrorCode, NemoVideoError
 from . import work
 from .jobs import AsyncWatcher, Job, JobManager, JobRecord
 from .outputs import NameReserver, safe_stem
-from .results import JobView, Route, StateResult, UploadResult
+from .results import EditResult, JobView, Route, StateResult, UploadResult
 
 logger = logging.getLogger(__name__)
 
@@ -204,9 +206,32 @@ class VideoService:
         return StateResult(
             session_id=session.id, backend=self.backend.name, summary=state.summary,
             exportable=bool(draft and draft.exportable),
-            duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
+            duration_s=round(draft.total_ms() / 1000, 3) if draft else None, version=state.version,
+            composition=from_draft(draft, state.media) if draft else None,
             draft=draft.to_wire() if draft else None, media=state.media,
             jobs=[JobView.of(r) for r in self.jobs.records(session.id)][-10:], notice=session.notice,
+        )
+
+    async def edit(self, operations: Sequence[Operation]) -> EditResult:
+        """Apply typed operations to the current video (all or none); undo/redo go alone."""
+        session = await self.session()
+        before = await self._state(session)
+        names = {a.id: a.name for a in before.media}
+        base = from_draft(before.draft, before.media) if before.draft else Composition()
+        if history_op(operations) is None:
+            apply(base, operations, before.media)  # a bad list is refused here, before the backend sees it
+        outcome = await self.backend.edit(session, operations)
+        state = await self._state(session)
+        draft = state.draft
+        skipped = {u.index for u in outcome.not_applied}
+        applied = [describe(op, base, names) for i, op in enumerate(operations) if i not in skipped]
+        return EditResult(
+            session_id=session.id, version=outcome.version or state.version, applied=applied,
+            not_applied=[f"operation {u.index} ({u.op}): {u.reason}" for u in outcome.not_applied],
+            reply=outcome.reply, summary=state.summary,
+            exportable=bool(draft and draft.exportable),
+            duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
+            composition=from_draft(draft, state.media) if draft else None,
         )
 
     # ------------------------------------------------------------ long work

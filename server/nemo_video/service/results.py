@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..backends.base import Asset, Credits
+from ..composition import Composition
 from .jobs import JobRecord
 
 Route = Literal["export", "credits", "state", "upload", "generate"]
@@ -78,10 +79,27 @@ class StateResult(BaseModel):
     summary: str
     exportable: bool
     duration_s: float | None = None
-    draft: dict[str, Any] | None = None
-    media: list[Asset] = Field(default_factory=list)
+    version: int | None = Field(default=None, description="The timeline's version (local backend).")
+    composition: Composition | None = Field(
+        default=None, description="The video as data, with the scene and text ids edit_video takes."
+    )
+    draft: dict[str, Any] | None = Field(default=None, description="The timeline as laid out (wire JSON).")
+    media: list[Asset] = Field(default_factory=list, description="Media with their ids, kind, size, "
+                               "orientation and dominant colours, for add_scene/replace_scene/set_music.")
     jobs: list[JobView] = Field(default_factory=list)
     notice: str | None = None
+
+
+class EditResult(BaseModel):
+    session_id: str
+    version: int | None = None
+    applied: list[str] = Field(default_factory=list, description="What was done, one line per operation.")
+    not_applied: list[str] = Field(default_factory=list, description="Operations that did not take (cloud).")
+    reply: str = Field(default="", description="The cloud agent's words, when it made the edit.")
+    summary: str
+    exportable: bool = False
+    duration_s: float | None = None
+    composition: Composition | None = None
 
 
 def next_step(record: JobRecord) -> str:

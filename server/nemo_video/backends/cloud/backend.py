@@ -15,12 +15,14 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 import httpx
 
+from ...composition import Composition, Operation, apply, from_draft, history_op
 from ...config import Settings
 from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
 from ..base import (
     Asset,
     Credits,
+    EditOutcome,
     ProgressCallback,
     RenderOutput,
     RenderRequest,
@@ -28,7 +30,8 @@ from ..base import (
     Session,
     SessionState,
 )
-from ..events import AgentEvent
+from ..events import AgentEvent, Text
+from . import edits
 from .api import Api
 from .download import fetch_output
 from .http import HttpClient
@@ -84,6 +87,27 @@ class CloudBackend:
             if not _is_lost(exc):
                 raise
         await self._replace_lost(session)
+
+    async def edit(self, session: Session, operations: Sequence[Operation]) -> EditOutcome:
+        """The operations as one instruction to the agent; then the state is read back and checked."""
+        if history_op(operations) is not None:  # the agent's own words for it (skill intent table)
+            message = "undo the last change" if operations[0].op == "undo" else "redo the last undone change"
+            reply = await self._reply(session, message)
+            return EditOutcome(draft=(await self.state(session)).draft, reply=reply)
+        before_state = await self.state(session)
+        media = before_state.media
+        names = {a.id: a.name for a in media}
+        before = from_draft(before_state.draft, media) if before_state.draft else Composition()
+        expected = apply(before, operations, media)  # refuses a bad list before anything is spent
+        reply = await self._reply(session, edits.instruction(operations, before, names))
+        after_draft = (await self.state(session)).draft
+        after = from_draft(after_draft, media) if after_draft else Composition()
+        return EditOutcome(draft=after_draft, reply=reply,
+                           not_applied=edits.not_applied(operations, expected, after, names))
+
+    async def _reply(self, session: Session, message: str) -> str:
+        texts = [e.text async for e in self.send(session, message) if isinstance(e, Text)]
+        return "".join(texts).strip()
 
     # ------------------------------------------------------------ media, credits, state
 

@@ -33,7 +33,8 @@ class LocalAgent:
         self._store = store
         self._locks: dict[str, anyio.Lock] = {}
 
-    def _lock(self, session_id: str) -> anyio.Lock:
+    def lock(self, session_id: str) -> anyio.Lock:
+        """The session's lock: one message or edit at a time."""
         return self._locks.setdefault(session_id, anyio.Lock())
 
     async def send(self, session_id: str, message: str) -> AsyncIterator[AgentEvent]:
@@ -44,7 +45,7 @@ class LocalAgent:
 
     async def handle(self, session_id: str, message: str) -> list[AgentEvent]:
         await self._store.get_session(session_id)  # unknown_session before anything else
-        async with self._lock(session_id):
+        async with self.lock(session_id):
             media = await self._store.list_media(session_id)
             current = await self._store.current_draft(session_id)
             result = _plan(message, media, current.draft)

@@ -21,12 +21,14 @@ from typing import Any, Literal
 import anyio
 import httpx
 
+from ...composition import Operation
 from ...config import Settings
 from ...draft import Draft, TrackType
 from ...errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
 from ..base import (
     Asset,
     Credits,
+    EditOutcome,
     ProgressCallback,
     RenderOutput,
     RenderRequest,
@@ -35,6 +37,7 @@ from ..base import (
     SessionState,
 )
 from ..events import AgentEvent
+from . import editor
 from .agent import LocalAgent
 from .media import MediaImporter
 from .render import render_draft, sidecars
@@ -112,6 +115,13 @@ class LocalBackend:
         current = await store.current_draft(session.id)
         media = await store.list_media(session.id)
         return SessionState(session_id=session.id, draft=current.draft, media=media, version=current.version)
+
+    async def edit(self, session: Session, operations: Sequence[Operation]) -> EditOutcome:
+        store = await self._ready()
+        assert self._agent is not None
+        row = await store.get_session(session.id)
+        async with self._agent.lock(session.id):
+            return await editor.edit(store, session.id, operations, row.language)
 
     # ------------------------------------------------------------ rendering
 

@@ -357,10 +357,10 @@ def _loads(value: str | None) -> dict[str, Any] | None:
 
 def _asset(row: sqlite3.Row) -> Asset:
     facts = _loads(row["facts"]) or {}
-    return Asset(
-        id=row["id"], name=row["name"], kind=row["kind"], src=row["path"], size_bytes=row["size"],
-        sha256=row["sha256"], **{k: facts.get(k) for k in _FACTS},
-    )
+    return Asset.model_validate({
+        "id": row["id"], "name": row["name"], "kind": row["kind"], "src": row["path"], "size_bytes": row["size"],
+        "sha256": row["sha256"], **{k: facts.get(k) for k in _FACTS},
+    })
 
 
 def _version(row: sqlite3.Row) -> DraftVersion:

@@ -20,8 +20,8 @@ from tests.mcp.test_stdio import server_env
 async def edit(client: Client, *ops: dict[str, Any]) -> dict[str, Any]:
     result = await client.call_tool("edit_video", {"operations": list(ops)})
     assert not result.is_error, result.content
-    assert result.structured_content is not None
-    return dict(result.structured_content)
+    assert result.structured_content is not None and result.structured_content["status"] == "completed"
+    return dict(result.structured_content["edit"])
 
 
 async def state(client: Client) -> dict[str, Any]:

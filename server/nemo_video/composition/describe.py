@@ -93,7 +93,8 @@ def _scene(comp: Composition, ref: str | int, names: dict[str, str]) -> str:
 def _text_target(text_id: str | None, role: str | None, comp: Composition) -> str:
     if text_id is not None:
         layer = comp.text(text_id)
-        return f"the {layer.role} text '{layer.text}'" if layer else f"text {text_id}"
+        role = {"cta": "call to action", "custom": "text"}.get(layer.role, layer.role) if layer else ""
+        return f"the {role} '{layer.text}'" if layer else f"text {text_id}"
     plural = {"caption": "captions", "title": "title", "cta": "call to action", "custom": "texts"}
     return f"the {plural.get(role or 'custom', 'texts')}"
 
@@ -101,10 +102,11 @@ def _text_target(text_id: str | None, role: str | None, comp: Composition) -> st
 def _text(op: SetText, comp: Composition, names: dict[str, str]) -> str:
     target = _text_target(op.id, op.role, comp) if (op.id or op.text is None) else None
     role = {"cta": "call to action", None: "text"}.get(op.role, op.role)
-    head = f"Set {target}" if target else f"Show the {role} '{op.text}'"
-    details: list[str] = []
     if target and op.text is not None:
-        details.append(f"to the words '{op.text}' (verbatim)")
+        head = f"Change {target} to the words '{op.text}' (verbatim)"
+    else:
+        head = f"Change {target}" if target else f"Show the {role} '{op.text}'"
+    details: list[str] = []
     if op.style is not None:
         details.extend(_style(op.style.model_dump(exclude_none=True)))
     if op.position is not None:
@@ -130,7 +132,7 @@ def _text(op: SetText, comp: Composition, names: dict[str, str]) -> str:
         details.append(f"starting at {op.start_s:g} s")
     if op.seconds is not None:
         details.append(f"for {op.seconds:g} s")
-    return head + (": " + ", ".join(details) if details else "") + "."
+    return head + (": " + ", ".join(details) if details else "") + "."  # e.g. "Change the title: colour …"
 
 
 def _style(style: dict[str, Any]) -> list[str]:

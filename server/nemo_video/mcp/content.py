@@ -51,6 +51,11 @@ def job(out: JobOutput) -> CallToolResult:
         if g.exportable:
             lines.append("Next: call export_video to render the MP4, or describe another change.")
         return ok(out, "\n".join(lines).strip())
+    if out.edit is not None:
+        e = out.edit
+        lines = [f"Edited the video (version {e.version}):", *(f"- {line}" for line in e.applied),
+                 *(f"Not applied: {line}" for line in e.not_applied), e.summary]
+        return ok(out, "\n".join(lines))
     return ok(out, out.message)
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..backends.base import Credits
-from ..service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult
+from ..service import EditResult, ExportResult, GenerateResult, JobRecord, StateResult, UploadResult
 from ..service.results import next_step
 
 JobStatus = Literal["completed", "running", "failed", "cancelled"]
@@ -18,25 +18,28 @@ class JobOutput(BaseModel):
 
     status: JobStatus
     job_id: str
-    kind: Literal["message", "render"]
+    kind: Literal["message", "edit", "render"]
     progress: float = Field(ge=0.0, le=1.0, description="0–1; an estimate for agent messages.")
     message: str = Field(description="The latest line of progress, or what went wrong.")
     next_step: str = Field(description="What to call next.")
     generate: GenerateResult | None = Field(default=None, description="Result of a finished agent message.")
     export: ExportResult | None = Field(default=None, description="Result of a finished export.")
+    edit: EditResult | None = Field(default=None, description="Result of a finished edit_video.")
     error: dict[str, Any] | None = Field(default=None, description="code, message, hint when it failed.")
 
     @classmethod
     def of(cls, record: JobRecord) -> JobOutput:
-        generate = export = None
+        generate = export = edit = None
         if record.status == "completed" and record.result is not None:
             if record.kind == "message":
                 generate = GenerateResult.model_validate(record.result)
+            elif record.kind == "edit":
+                edit = EditResult.model_validate(record.result)
             else:
                 export = ExportResult.model_validate(record.result)
         return cls(status=record.status, job_id=record.id, kind=record.kind, progress=record.fraction,
                    message=record.message, next_step=next_step(record), generate=generate, export=export,
-                   error=record.error)
+                   edit=edit, error=record.error)
 
 
 class AskOutput(BaseModel):

@@ -30,7 +30,7 @@ from .. import __version__
 from ..backends.base import OutputFormat, Quality
 from ..composition import Operation
 from ..errors import ErrorCode, NemoVideoError
-from ..service import EditResult, Job, StateResult, UploadResult, VideoService
+from ..service import Job, StateResult, UploadResult, VideoService
 from . import content, descriptions
 from .models import AskOutput, CreditsOutput, JobOutput, SpendConsent
 from .progress import ProgressReporter
@@ -171,13 +171,14 @@ async def edit_video(
     operations: Annotated[list[Operation], Field(min_length=1, max_length=200, description=(
         "Typed edits applied in order, all or none. Ids come from get_state: scenes 's1'..., texts 't1'..., "
         "media by their id. undo or redo must be alone in the list."))],
+    consent: Consent,
     ctx: Context,
-) -> Annotated[CallToolResult, EditResult]:
+    wait_s: WaitS = DEFAULT_WAIT_S,
+    confirm_spend: ConfirmSpend = False,
+) -> Annotated[CallToolResult, JobOutput]:
     try:
-        result = await _app(ctx).service.edit(operations)
-        done = "\n".join(f"- {line}" for line in result.applied)
-        missed = "".join(f"\nNot applied: {line}" for line in result.not_applied)
-        return content.ok(result, f"Edited the video (version {result.version}):\n{done}{missed}\n{result.summary}")
+        job = await _app(ctx).service.start_edit(operations, confirm_spend=_approved(consent))
+        return await _wait(ctx, job, wait_s)
     except NemoVideoError as exc:
         return content.error(exc)
 

@@ -212,14 +212,24 @@ class VideoService:
             jobs=[JobView.of(r) for r in self.jobs.records(session.id)][-10:], notice=session.notice,
         )
 
-    async def edit(self, operations: Sequence[Operation]) -> EditResult:
-        """Apply typed operations to the current video (all or none); undo/redo go alone."""
+    async def start_edit(self, operations: Sequence[Operation], *, confirm_spend: bool = False) -> Job:
+        """Apply typed operations to the current video (all or none; undo/redo alone) as a job: instant on
+        the local backend, an agent message on the cloud. A bad list is refused before anything runs."""
+        if self.spends_credits and not confirm_spend:
+            raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
+                                 "Sending these edits to the NemoVideo cloud agent spends credits.")
         session = await self.session()
         before = await self._state(session)
+        if history_op(operations) is None:
+            base = from_draft(before.draft, before.media) if before.draft else Composition()
+            apply(base, operations, before.media)
+        request = {"operations": [op.model_dump(mode="json", exclude_defaults=True) for op in operations]}
+        return self.jobs.start("edit", lambda job: self._edit(session, before, operations), session_id=session.id,
+                               request=request, total_known=False, message="applying the edits")
+
+    async def _edit(self, session: Session, before: SessionState, operations: Sequence[Operation]) -> dict[str, Any]:
         names = {a.id: a.name for a in before.media}
         base = from_draft(before.draft, before.media) if before.draft else Composition()
-        if history_op(operations) is None:
-            apply(base, operations, before.media)  # a bad list is refused here, before the backend sees it
         outcome = await self.backend.edit(session, operations)
         state = await self._state(session)
         draft = state.draft
@@ -232,7 +242,7 @@ class VideoService:
             exportable=bool(draft and draft.exportable),
             duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
             composition=from_draft(draft, state.media) if draft else None,
-        )
+        ).model_dump(mode="json")
 
     # ------------------------------------------------------------ long work
 
@@ -347,7 +357,7 @@ class VideoService:
                             message="resuming the render after a restart")
             return
         self.jobs.fail(record.id, NemoVideoError(
-            ErrorCode.STREAM_DROPPED if record.kind == "message" else ErrorCode.RENDER_INTERRUPTED,
+            ErrorCode.RENDER_INTERRUPTED if record.kind == "render" else ErrorCode.STREAM_DROPPED,
             f"The {record.kind} job was interrupted when nemo-video restarted; it was not re-sent.",
-            hint="Call get_state to see what was done." if record.kind == "message" else None,
+            hint=None if record.kind == "render" else "Call get_state to see what was done.",
         ))

@@ -26,7 +26,7 @@ from ..errors import ErrorCode, NemoVideoError
 
 logger = logging.getLogger(__name__)
 
-JobKind = Literal["message", "render"]
+JobKind = Literal["message", "edit", "render"]
 JobState = Literal["running", "completed", "failed", "cancelled"]
 ProgressFn = Callable[[float, str], None]
 JobBody = Callable[["Job"], Awaitable[dict[str, Any]]]

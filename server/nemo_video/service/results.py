@@ -60,7 +60,7 @@ class JobView(BaseModel):
     """A job as a caller sees it."""
 
     job_id: str
-    kind: Literal["message", "render"]
+    kind: Literal["message", "edit", "render"]
     status: Literal["running", "completed", "failed", "cancelled"]
     progress: float = Field(ge=0.0, le=1.0)
     message: str
@@ -106,6 +106,6 @@ def next_step(record: JobRecord) -> str:
     if record.status == "running":
         return f"call job_status with job_id={record.id!r} to keep waiting"
     if record.status == "completed":
-        return "call export_video to render it" if record.kind == "message" else "the video is ready"
+        return "the video is ready" if record.kind == "render" else "call export_video to render it"
     hint = (record.error or {}).get("hint") or ""
     return hint or "call get_state to see where things stand"

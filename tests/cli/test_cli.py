@@ -50,7 +50,8 @@ def ffmpeg_facts(path: Path):
 def test_help_explains_every_command(tmp_path):
     result = run(tmp_path, "--help")
     assert result.returncode == 0
-    for command in ("generate", "chat", "upload", "state", "credits", "export", "jobs", "mcp", "doctor", "demo"):
+    for command in ("generate", "chat", "upload", "state", "edit", "credits", "export", "jobs", "mcp", "doctor",
+                    "demo"):
         assert command in result.stdout
     sub = run(tmp_path, "generate", "--help")
     assert "--media" in sub.stdout and "--json" in sub.stdout and "--backend" in sub.stdout

@@ -29,6 +29,7 @@ examples:
   nemo-video generate "a 15-second vertical video, tagline 'Smooth. Bold. Yours.'" \\
       --media a.jpg b.jpg c.jpg                     words + images -> MP4
   nemo-video chat                                   talk to the studio line by line
+  nemo-video edit --ops ops.json                    precise changes (the edit_video operations)
   nemo-video export --format webm                   render the current timeline again
   nemo-video doctor                                 check ffmpeg, fonts, folders, backend
   nemo-video mcp                                    serve MCP over stdio (for Claude, Cursor ...)
@@ -74,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("items", nargs="+", metavar="PATH_OR_URL")
 
     add("state", "Show the current timeline, media and jobs.", c.state)
+
+    from . import editing
+
+    p = add("edit", "Change the video with typed operations (the edit_video tool's JSON).", editing.edit)
+    p.add_argument("--ops", required=True, metavar="FILE", help="a JSON list of operations, or - for stdin")
+    p.add_argument("--yes", action="store_true", help="allow spending cloud credits without asking")
     add("credits", "Show the credit balance (the local backend is free).", c.credits)
 
     p = add("export", "Render the current timeline to a file.", c.export)

@@ -86,7 +86,8 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.NOTHING_TO_EXPORT: "Generate something first (generate_video), then export.",
     ErrorCode.UNKNOWN_SESSION: "Call get_state to see the current session, or start a new one.",
     ErrorCode.UNKNOWN_JOB: "Call get_state to list the jobs of this session.",
-    ErrorCode.OUTPUT_EXISTS: "Choose another filename, or pass overwrite=true to replace the file.",
+    ErrorCode.OUTPUT_EXISTS: "Nothing was replaced: export again (a free file name is chosen), or choose "
+    "another filename.",
     ErrorCode.CONSENT_REQUIRED: "This action spends cloud credits: ask the user, then call again "
     "with confirm_spend=true.",
     ErrorCode.AUTH_EXPIRED: "The token expired: nemo-video fetches a new one automatically; if this "
@@ -109,7 +110,8 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.SESSION_NOT_FOUND: "A new session was started; describe the video again to rebuild it.",
     ErrorCode.AGENT_ERROR: "Rephrase the request, or call get_state to see the current timeline.",
     ErrorCode.RENDER_FAILED: "Try exporting again; if it fails twice, check the timeline with get_state.",
-    ErrorCode.RENDER_TIMEOUT: "The render is taking unusually long: call job_status later.",
+    ErrorCode.RENDER_TIMEOUT: "The render was stopped: export a shorter video or a lower height, or raise "
+    "NEMO_RENDER_TIMEOUT_SECONDS, then export again.",
     ErrorCode.RENDER_INTERRUPTED: "The render stopped when nemo-video restarted: call export_video "
     "again to re-run it.",
     ErrorCode.CANCELLED: "Nothing was saved; run the action again when ready.",
@@ -119,7 +121,8 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     " or set NEMO_FONT_DIRS.",
     ErrorCode.DISK_FULL: "Free some disk space in the output directory (or set NEMO_OUTPUT_DIR) and "
     "export again.",
-    ErrorCode.INTERNAL: "This is a bug in nemo-video; please report it with the command you ran.",
+    ErrorCode.INTERNAL: "This is a bug in nemo-video: check where things stand (get_state) and try once "
+    "more; if it fails again, report it with what you ran and the server's log.",
 }
 
 
@@ -135,7 +138,7 @@ class NemoVideoError(Exception):
         details: dict[str, Any] | None = None,
     ) -> None:
         self.code = ErrorCode(code)
-        self.message = message
+        self.message = _one_full_stop(message)
         self.hint = hint if hint is not None else DEFAULT_HINTS.get(self.code, "")
         self.details = details or {}
         super().__init__(message)
@@ -149,6 +152,14 @@ class NemoVideoError(Exception):
     @property
     def retryable(self) -> bool:
         return self.code in _RETRYABLE
+
+
+def _one_full_stop(message: str) -> str:
+    """'… already exists.' wrapped in 'The render failed: {detail}.' must not end in '..'."""
+    message = message.rstrip()
+    while message.endswith("..") and not message.endswith("..."):
+        message = message[:-1]
+    return message
 
 
 _RETRYABLE = frozenset(

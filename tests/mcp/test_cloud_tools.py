@@ -191,11 +191,11 @@ async def test_two_exports_never_clobber_one_file(
 
 
 async def test_errors_are_is_error_with_code_and_next_step(
-    cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path
+    cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path, mode: str
 ) -> None:
     async with serving(cloud_settings) as (_, cloud_server):
         outside = Path("/etc/hostname")
-        async with Client(cloud_server) as client:
+        async with Client(cloud_server, mode=mode) as client:
             cases = {
                 "nothing_to_export": await client.call_tool("export_video", {}),
                 "unknown_job": await client.call_tool("job_status", {"job_id": "job_nope", "wait_s": 0}),
@@ -208,5 +208,6 @@ async def test_errors_are_is_error_with_code_and_next_step(
             assert result.is_error, code
             text = result.content[0].text  # type: ignore[union-attr]
             assert text.startswith(f"Error [{code}]:") and "\nNext step: " in text, text
-            assert result.structured_content["error"]["code"] == code
+            assert result.structured_content is None  # an outputSchema describes success only
+            assert result.meta is not None and result.meta["nemo-video/error"]["code"] == code
         assert bad.is_error  # schema validation (height >= 64) is refused before any work

@@ -8,16 +8,9 @@ out: they are the caller's data and can be huge.
 
 from __future__ import annotations
 
-from typing import Any
-
-from mcp.server.lowlevel.server import LifespanResultT
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from ..errors import ErrorCode, NemoVideoError
-from . import content
 
 
 def invalid_arguments(tool: str, exc: ValidationError) -> NemoVideoError:
@@ -35,19 +28,3 @@ def invalid_arguments(tool: str, exc: ValidationError) -> NemoVideoError:
         "and call it again.",
         details={"fields": sorted(set(fields))},
     )
-
-
-class CheckedMCPServer(MCPServer[LifespanResultT]):
-    """An MCPServer whose schema errors read like every other nemo-video error."""
-
-    async def call_tool(
-        self, name: str, arguments: dict[str, Any], context: Context[LifespanResultT, Any] | None = None
-    ) -> CallToolResult | InputRequiredResult:
-        try:
-            return await super().call_tool(name, arguments, context)
-        except UnexpectedToolError:
-            raise
-        except ToolError as exc:
-            if isinstance(exc.__cause__, ValidationError):
-                return content.error(invalid_arguments(name, exc.__cause__))
-            raise

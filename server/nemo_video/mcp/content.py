@@ -14,6 +14,8 @@ from ..service import ExportResult
 from ..service.outputs import POSTER_MAX_BYTES as MAX_IMAGE_BYTES
 from .models import JobOutput
 
+ERROR_META = "nemo-video/error"  # _meta key of an error result: code, message, hint and details
+
 
 def ok(model: BaseModel, headline: str, extra: list[ContentBlock] | None = None) -> CallToolResult:
     data = model.model_dump(mode="json", exclude_none=True)
@@ -23,12 +25,17 @@ def ok(model: BaseModel, headline: str, extra: list[ContentBlock] | None = None)
 
 
 def error(exc: NemoVideoError) -> CallToolResult:
-    """An ``isError`` result that says the code, what happened and the next step."""
+    """An ``isError`` result that says the code, what happened and the next step.
+
+    Text only, no ``structuredContent``: a tool's ``outputSchema`` describes its success, and the
+    TypeScript SDK client (Inspector, most desktop hosts) validates any structured content it gets
+    against that schema even on an error, then throws instead of showing the text. The code and
+    details stay machine-readable under ``_meta`` (which no client validates against a schema).
+    """
     text = f"Error [{exc.code}]: {exc.message}"
     if exc.hint:
         text += f"\nNext step: {exc.hint}"
-    return CallToolResult(content=[TextContent(text=text)], structured_content={"error": exc.to_dict()},
-                          is_error=True)
+    return CallToolResult(content=[TextContent(text=text)], is_error=True, _meta={ERROR_META: exc.to_dict()})
 
 
 def job(out: JobOutput) -> CallToolResult:
@@ -36,7 +43,7 @@ def job(out: JobOutput) -> CallToolResult:
     if out.status == "failed" and out.error:
         err = out.error
         return error(NemoVideoError(str(err.get("code", "internal")), str(err.get("message", out.message)),
-                                    hint=str(err.get("hint") or out.next_step)))
+                                    hint=err.get("hint") or None, details={"job_id": out.job_id}))
     if out.status == "running":
         headline = (f"Still working ({round(out.progress * 100)}%: {out.message}). "
                     f"Call job_status with job_id={out.job_id!r} to keep waiting.")

@@ -10,6 +10,7 @@ video as data: scenes, texts and media with ids) → edit_video for precise chan
 Long work runs as a job: when a call returns status "running", call job_status with its job_id.
 Exported files are saved on the user's machine; results carry the absolute path and a file:// link.
 Use ask when you only have the user's free text and are unsure which tool fits.
+A failed call says "Error [code]: what happened" and "Next step: what to call": follow the next step.
 """
 
 TITLES = {

@@ -3,6 +3,9 @@
 Long work never blocks past ``wait_s``: the tool waits on the job, forwarding progress notifications
 at least every few seconds, then hands back ``status: running`` with the ``job_id`` for ``job_status``.
 A cancelled call stops waiting; the job itself keeps running in the service.
+
+Tools raise :class:`~nemo_video.errors.NemoVideoError`; the server's one tool-call boundary
+(:mod:`.boundary`) turns it, and anything unexpected, into the ``isError`` result a client gets.
 """
 
 from __future__ import annotations
@@ -129,42 +132,30 @@ async def generate_video(
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, JobOutput]:
-    try:
-        svc = _app(ctx).service
-        job = await svc.start_generate(request, paths or [], urls or [], confirm_spend=_approved(consent),
-                                       roots=_root_paths(roots))
-        return await _wait(ctx, job, wait_s)
-    except NemoVideoError as exc:
-        return content.error(exc)
+    svc = _app(ctx).service
+    job = await svc.start_generate(request, paths or [], urls or [], confirm_spend=_approved(consent),
+                                   roots=_root_paths(roots))
+    return await _wait(ctx, job, wait_s)
 
 
 async def upload_media(
     roots: Roots, ctx: Context, paths: Paths = None, urls: Urls = None,
 ) -> Annotated[CallToolResult, UploadResult]:
-    try:
-        result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots))
-        names = ", ".join(f"{a.name} ({a.kind})" for a in result.assets)
-        return content.ok(result, f"Uploaded {len(result.assets)} file(s): {names}. Next: generate_video.")
-    except NemoVideoError as exc:
-        return content.error(exc)
+    result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots))
+    names = ", ".join(f"{a.name} ({a.kind})" for a in result.assets)
+    return content.ok(result, f"Uploaded {len(result.assets)} file(s): {names}. Next: generate_video.")
 
 
 async def get_credits(ctx: Context) -> Annotated[CallToolResult, CreditsOutput]:
-    try:
-        credits = await _app(ctx).service.credits()
-        out = CreditsOutput.model_validate(credits.model_dump())
-        shown = "unlimited (local backend)" if out.unlimited else f"{out.available} available"
-        return content.ok(out, f"Credits: {shown}.")
-    except NemoVideoError as exc:
-        return content.error(exc)
+    credits = await _app(ctx).service.credits()
+    out = CreditsOutput.model_validate(credits.model_dump())
+    shown = "unlimited (local backend)" if out.unlimited else f"{out.available} available"
+    return content.ok(out, f"Credits: {shown}.")
 
 
 async def get_state(ctx: Context) -> Annotated[CallToolResult, StateResult]:
-    try:
-        state = await _app(ctx).service.state()
-        return content.ok(state, state.summary)
-    except NemoVideoError as exc:
-        return content.error(exc)
+    state = await _app(ctx).service.state()
+    return content.ok(state, state.summary)
 
 
 async def edit_video(
@@ -193,12 +184,9 @@ async def export_video(
         "e.g. 1920."))] = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
 ) -> Annotated[CallToolResult, JobOutput]:
-    try:
-        job = await _app(ctx).service.start_export(
-            format=format, quality=quality, filename=filename, height=height)
-        return await _wait(ctx, job, wait_s)
-    except NemoVideoError as exc:
-        return content.error(exc)
+    job = await _app(ctx).service.start_export(
+        format=format, quality=quality, filename=filename, height=height)
+    return await _wait(ctx, job, wait_s)
 
 
 async def job_status(
@@ -206,20 +194,14 @@ async def job_status(
     ctx: Context,
     wait_s: WaitS = DEFAULT_WAIT_S,
 ) -> Annotated[CallToolResult, JobOutput]:
-    try:
-        return await _wait(ctx, job_id, wait_s)
-    except NemoVideoError as exc:
-        return content.error(exc)
+    return await _wait(ctx, job_id, wait_s)
 
 
 async def cancel_job(
     job_id: Annotated[str, Field(description="The job_id to stop.")], ctx: Context,
 ) -> Annotated[CallToolResult, JobOutput]:
-    try:
-        record = await _app(ctx).service.cancel(job_id)
-        return content.job(JobOutput.of(record))
-    except NemoVideoError as exc:
-        return content.error(exc)
+    record = await _app(ctx).service.cancel(job_id)
+    return content.job(JobOutput.of(record))
 
 
 async def ask(
@@ -230,25 +212,22 @@ async def ask(
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, AskOutput]:
-    try:
-        svc = _app(ctx).service
-        approved = isinstance(consent, AcceptedElicitation) and consent.data.approve
-        route, reason, result = await svc.ask(text, confirm_spend=approved, roots=_root_paths(roots))
-        if isinstance(result, Job):
-            inner = await _wait(ctx, result, wait_s)
-            if inner.is_error:
-                return inner
-            job = JobOutput.model_validate(inner.structured_content)
-            next_step = job.next_step
-            if route == "generate" and job.status == "completed" and _asks_for_file(text):
-                next_step = "call export_video: the request also asked for the video file"
-            out = AskOutput(route=route, reason=reason, next_step=next_step, job=job)
-            return content.ok(out, f"Routed to {route} ({reason}).\n{_text(inner)}")
-        fields: dict[str, Any] = {route: result}
-        out = AskOutput(route=route, reason=reason, next_step=_after(route), **fields)
-        return content.ok(out, f"Routed to {route} ({reason}).")
-    except NemoVideoError as exc:
-        return content.error(exc)
+    svc = _app(ctx).service
+    approved = isinstance(consent, AcceptedElicitation) and consent.data.approve
+    route, reason, result = await svc.ask(text, confirm_spend=approved, roots=_root_paths(roots))
+    if isinstance(result, Job):
+        inner = await _wait(ctx, result, wait_s)
+        if inner.is_error:
+            return inner
+        job = JobOutput.model_validate(inner.structured_content)
+        next_step = job.next_step
+        if route == "generate" and job.status == "completed" and _asks_for_file(text):
+            next_step = "call export_video: the request also asked for the video file"
+        out = AskOutput(route=route, reason=reason, next_step=next_step, job=job)
+        return content.ok(out, f"Routed to {route} ({reason}).\n{_text(inner)}")
+    fields: dict[str, Any] = {route: result}
+    out = AskOutput(route=route, reason=reason, next_step=_after(route), **fields)
+    return content.ok(out, f"Routed to {route} ({reason}).")
 
 
 def _asks_for_file(text: str) -> bool:
@@ -273,7 +252,7 @@ def _after(route: str) -> str:
 
 def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServer[AppState]:
     """An MCPServer over an open ``service`` (one service, any number of client sessions)."""
-    from .arguments import CheckedMCPServer
+    from .boundary import CheckedMCPServer
     from .prompts import register_prompts
     from .resources import register_resources
 

@@ -167,11 +167,8 @@ async def edit_video(
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, JobOutput]:
-    try:
-        job = await _app(ctx).service.start_edit(operations, confirm_spend=_approved(consent))
-        return await _wait(ctx, job, wait_s)
-    except NemoVideoError as exc:
-        return content.error(exc)
+    job = await _app(ctx).service.start_edit(operations, confirm_spend=_approved(consent))
+    return await _wait(ctx, job, wait_s)
 
 
 async def export_video(

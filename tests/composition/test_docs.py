@@ -18,7 +18,8 @@ DOC = Path(__file__).parents[2] / "docs" / "composition.md"
 def test_schemas_in_docs_are_current() -> None:
     for path, schema in gen_composition_schema.schemas().items():
         assert path.read_text(encoding="utf-8") == gen_composition_schema.render(schema), (
-            f"{path.name} is stale: run python scripts/gen_composition_schema.py")
+            f"{path.name} is stale: run python scripts/gen_composition_schema.py"
+        )
 
 
 def test_the_documented_examples_apply_in_order() -> None:
@@ -30,4 +31,4 @@ def test_the_documented_examples_apply_in_order() -> None:
     assert [s.media for s in comp.scenes] == ["m3", "m2"]
     assert [t.text for t in comp.scenes[0].texts] == ["Made for the city"]
     assert comp.scenes[0].texts[0].style.backdrop_color == "#FFFFFF"
-    assert to_draft(comp, MEDIA).duration_ms == 6000
+    assert to_draft(comp, MEDIA).duration_ms == 6000 + 2500  # two 3 s scenes, then the CTA's end card

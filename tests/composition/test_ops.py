@@ -56,7 +56,23 @@ def test_per_scene_duration_sets_each_scene_and_the_total_follows() -> None:
         {"op": "set_duration", "seconds": 20}, {"op": "set_duration", "seconds": 3, "scene": "each"}, base=reel()
     )
     assert comp.duration_ms is None and {s.duration_ms for s in comp.scenes} == {3000}
-    assert to_draft(comp, MEDIA).duration_ms == 9000
+    draft = to_draft(comp, MEDIA)
+    assert draft.duration_ms == 9000 + 2500  # the call to action's end card follows
+    video = draft.tracks[0].segments
+    cuts = [seg.start + seg.duration_ms - 250 for seg in video[:-1]]  # a cut is mid-transition (500 ms)
+    beat = 60_000 / 118  # the default upbeat bed
+    assert [round(c / beat) for c in cuts] == [6, 12, 18] and all(abs(c / beat - round(c / beat)) < 0.01 for c in cuts)
+    cta = next(t for t in draft.tracks if t.id == "track_cta").segments[0]
+    assert video[-1].model_extra and video[-1].model_extra["role"] == "end_card"
+    assert cta.start == cuts[-1] and cta.start + cta.duration_ms == 11500 and cta.duration_ms >= 2000
+
+
+def test_without_beat_sync_the_cuts_keep_the_asked_lengths() -> None:
+    comp = build(
+        {"op": "set_duration", "seconds": 3, "scene": "each"}, {"op": "set_music", "beat_sync": False}, base=reel()
+    )
+    video = to_draft(comp, MEDIA).tracks[0].segments
+    assert [seg.start + seg.duration_ms - 250 for seg in video[:-1]] == [3000, 6000, 9000]
 
 
 def test_one_scene_longer_keeps_the_asked_total() -> None:
@@ -165,3 +181,21 @@ def test_undo_and_redo_must_stand_alone() -> None:
     with pytest.raises(OperationError) as caught:
         history_op(parse_operations([{"op": "set_pace", "pace": "calm"}, {"op": "undo"}]))
     assert caught.value.index == 1
+
+
+def test_the_end_card_takes_the_brand_colour_or_the_pictures_dark_enough_for_white_text() -> None:
+    from nemo_video.backends.base import Asset
+    from nemo_video.composition.colors import contrast, luminance, rgb
+    from nemo_video.composition.wire import card_colors
+
+    white = luminance(255, 255, 255)
+    branded = build({"op": "set_brand", "palette": ["#F97316"]}, base=reel())
+    orange_card = card_colors(branded, {m.id: m for m in MEDIA})
+    pictures = [m.model_copy(update={"palette": ("#7DD3FC",)}) if isinstance(m, Asset) else m for m in MEDIA]
+    sky_card = card_colors(reel(), {m.id: m for m in pictures})
+    assert card_colors(reel(), {m.id: m for m in MEDIA}) == (D.CARD_COLOR, D.CARD_COLOR)
+    for card, hue in ((orange_card, "#F97316"), (sky_card, "#7DD3FC")):
+        assert all(contrast(white, luminance(*rgb(c))) >= 7 for c in card)
+        r, g, b = rgb(card[0])
+        hr, hg, hb = rgb(hue)
+        assert (r >= g >= b) == (hr >= hg >= hb)  # the same hue, only darker

@@ -91,7 +91,7 @@ BOX_COLOR: Final = "#000000"
 BOX_OPACITY: Final = 0.45
 ROLE_BACKDROP: Final[dict[str, str]] = {"title": "shadow", "caption": "box", "cta": "box", "custom": "shadow"}
 ROLE_ANIMATION: Final[dict[str, tuple[str, int, str, int]]] = {  # (in, in ms, out, out ms)
-    "title": ("fade", 600, "fade", 400),
+    "title": ("fade", 400, "fade", 400),  # the hook: readable by 0.3 s, fully in by 0.4 s
     "caption": ("fade", 250, "fade", 250),
     "cta": ("fade", 400, "fade", 300),
     "custom": ("fade", 300, "fade", 300),
@@ -104,6 +104,7 @@ MAX_TOTAL_MS: Final = 180_000
 MIN_SCENE_MS: Final = 500
 TITLE_MS: Final = 3_000
 CTA_MS: Final = 2_500
+END_CARD_MS: Final = 2_500  # the closing card that carries the call to action (CRAFT: the last ≥ 2 s)
 MIN_CAPTION_MS: Final = 1_800
 CLIP_DEFAULT_MS: Final = 6_000
 TEXT_ONLY_DEFAULT_MS: Final = 15_000

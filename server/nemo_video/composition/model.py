@@ -142,7 +142,7 @@ class Music(_Part):
     fade_in_ms: Ms = D.MUSIC_FADE_IN_MS
     fade_out_ms: Ms = D.MUSIC_FADE_OUT_MS
     ducking: bool = True
-    beat_sync: bool = False
+    beat_sync: bool = Field(default=True, description="Cuts land on the beat of a bed of known tempo.")
     extra: dict[str, Any] = Field(default_factory=dict)
 
 

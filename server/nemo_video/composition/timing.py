@@ -7,6 +7,7 @@ their slots, and the video's length is the sum of the slots.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,11 @@ def default_scene_ms(scene: Scene, pace: str, clip_ms: int | None) -> int:
     return D.PACE_STYLE[pace][0]
 
 
-def scene_slots(comp: Composition, clip_ms: Sequence[int | None]) -> tuple[int, list[Span]]:
-    """(total, slot of each scene). Explicit lengths are kept; the rest share what the total leaves."""
+def scene_slots(
+    comp: Composition, clip_ms: Sequence[int | None], tail_ms: int = 0, beat_ms: float | None = None
+) -> tuple[int, list[Span]]:
+    """(total, slot of each scene, then the end card's when ``tail_ms``). Explicit lengths are kept, the
+    rest share what the total leaves; with a beat, every cut moves to the nearest beat."""
     scenes = comp.scenes
     if not scenes:
         return clamp_total(comp.duration_ms or D.TEXT_ONLY_DEFAULT_MS), []
@@ -46,16 +50,36 @@ def scene_slots(comp: Composition, clip_ms: Sequence[int | None]) -> tuple[int, 
         if all(a is None for a in asked):
             target = max(D.MIN_DEFAULT_MS, min(sum(lengths), 60_000))
             lengths = _share(target, [None] * len(scenes), clip_ms)
-        total = clamp_total(sum(lengths))
-        lengths = _fit(lengths, total)
+        total = clamp_total(sum(lengths) + tail_ms)
+        lengths = _fit(lengths, total - tail_ms) if tail_ms else _fit(lengths, total)
     else:
         total = clamp_total(comp.duration_ms)
-        lengths = _share(total, asked, clip_ms)
+        lengths = _share(total - tail_ms, asked, clip_ms)
+    if tail_ms:
+        lengths.append(tail_ms)
+    if beat_ms:
+        lengths = on_beats(lengths, beat_ms)
     spans, start = [], 0
     for length in lengths:
         spans.append(Span(start, length))
         start += length
     return total, spans
+
+
+def on_beats(lengths: Sequence[int], beat_ms: float) -> list[int]:
+    """Move every cut (not the end) to the nearest beat, keeping each slot at least one beat long."""
+    total = sum(lengths)
+    cuts, elapsed, previous = [], 0, 0
+    for length in lengths[:-1]:
+        elapsed += length
+        beats = max(round(elapsed / beat_ms), round(previous / beat_ms) + 1)
+        cut = round(beats * beat_ms)
+        if cut >= total - D.MIN_SCENE_MS:
+            return list(lengths)  # too short for the grid: keep the asked lengths
+        cuts.append(cut)
+        previous = cut
+    edges = [0, *cuts, total]
+    return [b - a for a, b in itertools.pairwise(edges)]
 
 
 def _share(total: int, asked: Sequence[int | None], clip_ms: Sequence[int | None]) -> list[int]:
@@ -142,7 +166,7 @@ def role_spans(
     if has_cta:
         cta_d = min(D.CTA_MS, round(total * 0.3))
         cta = Span(total - cta_d, cta_d)
-    body_start = title.d if title else min(500, total // 10)
+    body_start = title.d if title else 0  # the hook: words on screen from the first frame
     body_end = cta.start if cta else total
     count = min(captions, max(0, (body_end - body_start) // D.MIN_CAPTION_MS))
     spans = []

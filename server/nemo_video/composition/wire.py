@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from ..draft import Draft, Segment, Track, TrackType
 from . import defaults as D
+from .colors import under_white
 from .model import Brand, Composition, Format, Motion, Music, Scene, TextLayer, Transition
 from .timing import Span, role_spans, scene_slots, segment_spans, text_span, transition_ms
 
@@ -40,6 +41,8 @@ class MediaInfo(Protocol):
     def duration_s(self) -> float | None: ...
     @property
     def has_audio(self) -> bool | None: ...
+    @property
+    def palette(self) -> tuple[str, ...]: ...
 
 
 _SCENE_KEYS = {
@@ -101,14 +104,15 @@ def to_draft(comp: Composition, media: Sequence[MediaInfo] = ()) -> Draft:
     by_id = {m.id: m for m in media}
     width, height = comp.format.size
     clips = [_clip_ms(by_id.get(s.media or "")) for s in comp.scenes]
-    total, slots = scene_slots(comp, clips)
+    card = _end_card_ms(comp)
+    total, slots = scene_slots(comp, clips, card, beat_ms(comp))
     kind, overlap = transition_ms(comp, slots)
     heads = comp.extra.get("track_heads", {})
-    tracks: list[dict[str, Any]] = [_video_track(comp, slots, kind, overlap, total, by_id)]
+    tracks: list[dict[str, Any]] = [_video_track(comp, slots, kind, overlap, total, by_id, bool(card))]
     music = _music_segment(comp, total, by_id)
     if music is not None:
         tracks.append({"id": "track_bgm", "tt": 1, "m": {"name": "BGM", "role": "bgm"}, "sg": [music]})
-    tracks.extend(_text_tracks(comp, slots, total))
+    tracks.extend(_text_tracks(comp, slots, total, slots[-1] if card else None))
     for track in tracks:  # a draft read from elsewhere keeps its own track ids and names
         track.update(heads.get(_head_key(track), {}))
     tracks.extend(comp.extra.get("tracks", []))
@@ -134,6 +138,37 @@ def to_draft(comp: Composition, media: Sequence[MediaInfo] = ()) -> Draft:
     return Draft.model_validate({**comp.extra.get("draft", {}), "d": total, "m": meta, "t": tracks})
 
 
+def _default_ctas(comp: Composition) -> list[TextLayer]:
+    return [t for t in comp.texts if t.role == "cta" and t.start_ms is None and t.duration_ms is None]
+
+
+def _end_card_ms(comp: Composition) -> int:
+    """How long the closing card holds: a call to action gets one when there are scenes and room."""
+    if not comp.scenes or not _default_ctas(comp):
+        return 0
+    if comp.duration_ms is not None and comp.duration_ms - D.END_CARD_MS < D.MIN_SCENE_MS * len(comp.scenes):
+        return 0
+    return D.END_CARD_MS
+
+
+def beat_ms(comp: Composition) -> float | None:
+    """The music's beat when cuts should land on it (a bed of known tempo, beat sync on)."""
+    if comp.music.kind != "mood" or not comp.music.beat_sync:
+        return None
+    _, bpm = D.MUSIC_BEDS[comp.music.mood or D.DEFAULT_MOOD_FOR_PACE[comp.pace]]
+    return 60_000 / bpm
+
+
+def card_colors(comp: Composition, media: Mapping[str, MediaInfo]) -> tuple[str, str]:
+    """The end card: the brand's first colour, else the first picture's, dark enough for white text."""
+    pictures = [media[s.media] for s in comp.scenes if s.media is not None and s.media in media]
+    source = comp.brand.palette[:1] or [c for m in pictures for c in m.palette][:1]
+    if not source:
+        return D.CARD_COLOR, D.CARD_COLOR
+    base = under_white(source[0], 7.0)
+    return base, under_white(source[0], 9.0)
+
+
 def _clip_ms(asset: MediaInfo | None) -> int | None:
     if asset is None or asset.kind != "video" or not asset.duration_s or asset.duration_s <= 0:
         return None
@@ -145,13 +180,31 @@ def _spec_of(obj: Any, exclude: set[str] | None = None) -> dict[str, Any]:
 
 
 def _video_track(
-    comp: Composition, slots: list[Span], kind: str, overlap: int, total: int, by_id: Mapping[str, MediaInfo]
+    comp: Composition,
+    slots: list[Span],
+    kind: str,
+    overlap: int,
+    total: int,
+    by_id: Mapping[str, MediaInfo],
+    card: bool,
 ) -> dict[str, Any]:
     if comp.scenes:
         spans = segment_spans(slots, overlap)
-        segments = [
-            _scene_segment(comp, i, s, span, by_id) for i, (s, span) in enumerate(zip(comp.scenes, spans, strict=True))
-        ]
+        pairs = zip(comp.scenes, spans, strict=False)
+        segments = [_scene_segment(comp, i, s, span, by_id) for i, (s, span) in enumerate(pairs)]
+        if card:
+            color, color2 = card_colors(comp, by_id)
+            segments.append(
+                {
+                    "id": "end_card",
+                    "type": "background",
+                    "auto": True,
+                    "role": "end_card",
+                    "start": spans[-1].start,
+                    "d": spans[-1].d,
+                    "style": {"color": color, "color2": color2},
+                }
+            )
     else:
         count = max(1, round(total / D.BACKGROUND_MS[comp.pace]))
         slots = [
@@ -163,7 +216,8 @@ def _video_track(
     for segment in segments[:-1]:
         segment["transition_out"] = {"type": kind, "d": overlap}
     if comp.scenes:
-        segments = [_merged(seg, scene.extra) for seg, scene in zip(segments, comp.scenes, strict=True)]
+        merged = [_merged(seg, scene.extra) for seg, scene in zip(segments, comp.scenes, strict=False)]
+        segments = merged + segments[len(comp.scenes) :]
     return {"id": "track_video", "tt": 0, "m": {"name": "Video"}, "sg": segments}
 
 
@@ -254,16 +308,17 @@ def _music_segment(comp: Composition, total: int, by_id: Mapping[str, MediaInfo]
     return None
 
 
-def _text_tracks(comp: Composition, slots: list[Span], total: int) -> list[dict[str, Any]]:
+def _text_tracks(comp: Composition, slots: list[Span], total: int, card: Span | None) -> list[dict[str, Any]]:
     placed: list[tuple[TextLayer, Span, str | None]] = []
     free = comp.texts
     titles = [t for t in free if t.role == "title" and t.start_ms is None and t.duration_ms is None]
-    ctas = [t for t in free if t.role == "cta" and t.start_ms is None and t.duration_ms is None]
+    ctas = _default_ctas(comp)
     captions = [t for t in free if t.role == "caption" and t.start_ms is None and t.duration_ms is None]
-    title_span, caption_spans, cta_span = role_spans(total, bool(titles), bool(ctas), len(captions))
+    body = card.start if card else total
+    title_span, caption_spans, cta_span = role_spans(body, bool(titles), bool(ctas) and not card, len(captions))
     only_title = not comp.scenes and titles and not captions and not ctas
     by_role = {id(t): title_span if not only_title else Span(0, total) for t in titles}
-    by_role.update({id(t): cta_span for t in ctas})
+    by_role.update({id(t): card or cta_span for t in ctas})
     by_role.update({id(t): span for t, span in zip(captions, caption_spans, strict=False)})
     dropped = {id(t) for t in captions[len(caption_spans) :]}  # more than the time can show (see dropped_texts)
     for layer in free:
@@ -272,7 +327,7 @@ def _text_tracks(comp: Composition, slots: list[Span], total: int) -> list[dict[
             placed.append((layer, span, None))
         elif id(layer) not in by_role and id(layer) not in dropped:
             placed.append((layer, text_span(layer, None, total), None))
-    for scene, slot in zip(comp.scenes, slots, strict=True):
+    for scene, slot in zip(comp.scenes, slots, strict=False):
         for layer in scene.texts:
             placed.append((layer, text_span(layer, slot, total), scene.id))
     tracks: dict[str, list[dict[str, Any]]] = {}

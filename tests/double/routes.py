@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .server import Fault, Job, NemoDouble, fixture_json
-from .sse import DROP, SetState, text
+from .sse import DROP, SetState, adk2_end_of_agent, adk2_text, text
 
 SUPPORTED = {
     "mp4",
@@ -90,9 +90,7 @@ def build_app(double: NemoDouble) -> Starlette:
 
     async def session(request: Request) -> Response:
         session_id = double.new_session()
-        return ok(
-            {"task_id": f"task_{session_id}", "session_id": session_id, "user_id": "anon_0000example0001"}
-        )
+        return ok({"task_id": f"task_{session_id}", "session_id": session_id, "user_id": "anon_0000example0001"})
 
     async def credits(request: Request) -> Response:
         return ok(double.credits)
@@ -116,11 +114,7 @@ def build_app(double: NemoDouble) -> Starlette:
             return answer(Fault.for_code(1002))
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             form = await request.form(max_part_size=double.max_upload_bytes + 1)
-            files = [
-                (f.filename or "file", await f.read())
-                for f in form.getlist("files")
-                if not isinstance(f, str)
-            ]
+            files = [(f.filename or "file", await f.read()) for f in form.getlist("files") if not isinstance(f, str)]
             items = []
             for name, content in files:
                 problem = _upload_problem(double, name, len(content))
@@ -148,7 +142,8 @@ def build_app(double: NemoDouble) -> Starlette:
         script = double.take_script()
         if script is None:
             said = "".join(p.get("text", "") for p in body["new_message"].get("parts", []))
-            return _stream(double, session_id, [text(f"OK: {said}")], None)
+            reply = [text(f"OK: {said}")] if double.adk == "1.x" else [adk2_text(f"OK: {said}"), adk2_end_of_agent()]
+            return _stream(double, session_id, reply, None)
         return _stream(double, session_id, script.steps, script.state_after)
 
     async def render_submit(request: Request) -> Response:
@@ -195,9 +190,7 @@ def build_app(double: NemoDouble) -> Starlette:
         Route("/api/state/nemo_agent/me/{sid}/latest", endpoint("state", state), methods=["GET"]),
         Route("/api/render/proxy/lambda", endpoint("render_submit", render_submit), methods=["POST"]),
         Route("/api/render/proxy/lambda/{rid}", endpoint("render_status", render_status), methods=["GET"]),
-        Route(
-            "/api/render/proxy/{rid}/download", endpoint("render_download", render_download), methods=["GET"]
-        ),
+        Route("/api/render/proxy/{rid}/download", endpoint("render_download", render_download), methods=["GET"]),
         Route("/cdn/render-result/{rid}.mp4", endpoint("output", output, auth=False), methods=["GET"]),
     ]
     return Starlette(routes=routes)
@@ -243,9 +236,7 @@ def _item(double: NemoDouble, session_id: str, name: str, content: bytes) -> dic
     return item
 
 
-def _stream(
-    double: NemoDouble, session_id: str, steps: list[Any], state_after: dict[str, Any] | None
-) -> Response:
+def _stream(double: NemoDouble, session_id: str, steps: list[Any], state_after: dict[str, Any] | None) -> Response:
     async def body() -> AsyncIterator[bytes]:
         for step in steps:
             if isinstance(step, str):

@@ -142,6 +142,7 @@ class NemoDouble:
         self.max_upload_bytes = 200 * 1024 * 1024
         self.auth_failure_status = 200  # 1001 arrives with this HTTP status (401 is the alternative)
         self.missing_session: Literal["404", "1002"] = "404"  # how /run_sse reports a missing session
+        self.adk: Literal["1.x", "2.x"] = "1.x"  # the event shapes of an unscripted /run_sse reply
         self._faults: dict[str, deque[Fault]] = {name: deque() for name in (*ENDPOINTS, "any")}
         self._scripts: deque[SseScript] = deque()
         self._lock = threading.Lock()

@@ -1,10 +1,16 @@
+"""Reading /run_sse frames: ADK 1.x and 2.x events, partial chunks, heartbeats and error frames."""
+
 from __future__ import annotations
+
+import logging
 
 import pytest
 
-from nemo_video.backends.cloud.adk import EventInterpreter, classify, iter_sse
+from nemo_video.backends.cloud.adk import NO_MESSAGE, EventInterpreter, classify, iter_sse
 from nemo_video.backends.events import Error, Heartbeat, Text, ToolCall, ToolResult
+from nemo_video.errors import ErrorCode
 from tests.conftest import fixture_text
+from tests.double import sse
 
 
 def run(name: str, *, crlf: bool = False) -> tuple[list, EventInterpreter]:
@@ -99,3 +105,63 @@ def test_gui_instruction_stream_has_text():
 def test_iter_sse_drops_unterminated_final_event_and_handles_cr():
     assert list(iter_sse("data: a\r\rdata: b\n")) == [(None, "a")]
     assert list(iter_sse("event: heartbeat\ndata:\n\n")) == [("heartbeat", "")]
+
+
+# ---------------------------------------------------------------- ADK 2.x shapes (google-adk 2.13)
+
+
+def test_adk2_streamed_reply_is_shown_once_and_end_of_agent_is_silent():
+    events, interp = run("sse_adk2_streamed_reply.sse")
+    full = "With your 3 photos I can make a slideshow with music, a vertical reel, or a collage. 🎬"
+    assert events == [Text(full, author="nemo_agent")]  # the partial:false final, not the three chunks
+    assert interp.texts == [full]
+
+
+def test_adk2_silent_edit_has_no_text_only_the_tool_turn():
+    events, interp = run("sse_adk2_silent_edit.sse")
+    assert [type(e) for e in events] == [ToolCall, ToolResult]
+    assert events[0].name == "edit_multitrack" and events[0].args["operations"][0]["text"] == "Golden Hour"
+    assert interp.texts == []
+
+
+def test_adk2_error_frame_shows_the_message_and_logs_the_exception(caplog):
+    with caplog.at_level(logging.DEBUG, logger="nemo_video.backends.cloud"):
+        events, interp = run("sse_adk2_error_frame.sse")
+    assert [type(e) for e in events] == [ToolCall, Error]
+    message = "Seedance quota exhausted for this project; try again in 10 minutes"
+    assert events[1] == Error(message) and interp.errors == [Error(message)]
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("RuntimeError" in line and message in line for line in logged), logged
+
+
+def test_adk2_error_frame_stacktrace_goes_to_the_debug_log_only(caplog):
+    frame = sse.adk_error("boom", "ValueError", stacktrace='Traceback (most recent call last):\n  File "x.py"')
+    with caplog.at_level(logging.DEBUG, logger="nemo_video.backends.cloud"):
+        (event,) = EventInterpreter().feed(next(iter_sse(frame))[1])
+    assert event == Error("boom")
+    traces = [r for r in caplog.records if "Traceback" in r.getMessage()]
+    assert [r.levelno for r in traces] == [logging.DEBUG]
+
+
+@pytest.mark.parametrize(
+    ("frame", "shown"),
+    [
+        (
+            '{"error": "RuntimeError: ", "error_details": {"error_type": "RuntimeError", "error_message": ""}}',
+            NO_MESSAGE,
+        ),
+        ('{"error": "KeyError: \'draft\'", "error_details": {"error_type": "KeyError"}}', "'draft'"),
+        ('{"error": "google.genai.errors.ClientError: 429 quota"}', "429 quota"),
+        ('{"error": "Seedance generation failed: upstream timeout"}', "Seedance generation failed: upstream timeout"),
+    ],
+)
+def test_error_frames_never_show_a_python_exception_name(frame, shown):
+    (event,) = classify(frame)
+    assert event == Error(shown)
+
+
+def test_error_kinds_keep_their_codes():
+    assert Error("gone", kind="dropped").exception().code == ErrorCode.STREAM_DROPPED
+    assert Error("slow", kind="timeout").exception().code == ErrorCode.STREAM_TIMEOUT
+    failed = Error("boom", kind="model_error").exception()
+    assert failed.code == ErrorCode.AGENT_ERROR and failed.message == "The agent reported an error: boom"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
+import anyio
 import pytest
 
 from nemo_video.backends.cloud import CloudBackend
@@ -48,8 +50,36 @@ async def test_silent_edit_reports_the_state_diff(backend: CloudBackend, nemo_do
     texts = [e for e in events if isinstance(e, Text)]
     assert len(texts) == 1 and texts[0].text.startswith("✅ ")
     assert 'Title: "Golden Hour" (0-3s)' in texts[0].text
+    assert texts[0].origin == "backend"  # nemo-video's words, not a reply from the agent
     assert events[-1] == Closed("end")
     assert nemo_double.count("state") == 2  # before the message, and once after the silent stream
+
+
+async def test_adk2_silent_edit_reports_the_state_diff(backend: CloudBackend, nemo_double: NemoDouble) -> None:
+    session = await backend.open_session()
+    nemo_double.set_state(session.id, BEFORE)
+    nemo_double.script_sse(sse.fixture_blocks("sse_adk2_silent_edit.sse"), state_after=AFTER)
+    events = await collect(backend, session, "Add the title 'Golden Hour' for the first 3 seconds")
+    assert [type(e) for e in events] == [ToolCall, ToolResult, Text, Closed]
+    assert events[2].origin == "backend" and 'Title: "Golden Hour"' in events[2].text  # type: ignore[union-attr]
+    assert events[-1] == Closed("end")
+
+
+async def test_adk2_reply_with_end_of_agent(backend: CloudBackend, nemo_double: NemoDouble) -> None:
+    nemo_double.adk = "2.x"
+    session = await backend.open_session()
+    events = await collect(backend, session, "hello")
+    assert events == [Text("OK: hello", author="nemo_agent"), Closed("end")]
+    assert nemo_double.count("state") == 1  # a reply with words needs no state poll afterwards
+
+
+async def test_adk2_error_frame_closes_as_error_without_the_exception_name(
+    backend: CloudBackend, nemo_double: NemoDouble
+) -> None:
+    session = await backend.open_session()
+    nemo_double.script_sse([sse.adk2_tool_call("edit_multitrack"), sse.adk_error("draft is locked")])
+    events = await collect(backend, session, "do it")
+    assert events[-2:] == [Error("draft is locked"), Closed("error")]
 
 
 async def test_empty_text_part_counts_as_silent(backend: CloudBackend, nemo_double: NemoDouble) -> None:
@@ -57,7 +87,7 @@ async def test_empty_text_part_counts_as_silent(backend: CloudBackend, nemo_doub
     nemo_double.set_state(session.id, BEFORE)
     nemo_double.script_sse(sse.fixture_blocks("sse_edit_empty_text.sse"), state_after=AFTER)
     events = await collect(backend, session, "title please")
-    assert [e.text[:2] for e in events if isinstance(e, Text)] == ["✅ "]
+    assert [(e.text[:2], e.origin) for e in events if isinstance(e, Text)] == [("✅ ", "backend")]
 
 
 async def test_stream_error_event_closes_as_error(backend: CloudBackend, nemo_double: NemoDouble) -> None:
@@ -66,6 +96,27 @@ async def test_stream_error_event_closes_as_error(backend: CloudBackend, nemo_do
     events = await collect(backend, session, "do it")
     assert any(isinstance(e, Error) for e in events)
     assert events[-1] == Closed("error")
+
+
+def test_a_caller_that_stops_at_the_error_leaves_no_stream_open(
+    cloud_settings: Settings, nemo_double: NemoDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def stop_at_the_error() -> Error:
+        cloud = CloudBackend(cloud_settings)
+        try:
+            session = await cloud.open_session()
+            nemo_double.script_sse([sse.adk2_tool_call("edit_multitrack"), sse.adk_error("boom")])
+            async for event in cloud.send(session, "do it"):
+                if isinstance(event, Error):
+                    return event  # as the service does: it raises, never finishing the iteration
+            raise AssertionError("the turn ended without its error")
+        finally:
+            await cloud.aclose()
+
+    # A fresh loop, so that closing it finalizes whatever the abandoned turn left open, inside this test.
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        assert anyio.run(stop_at_the_error) == Error("boom")
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
 
 
 async def test_dropped_stream_is_never_resent_and_reports_what_changed(
@@ -79,6 +130,7 @@ async def test_dropped_stream_is_never_resent_and_reports_what_changed(
     assert isinstance(events[0], ToolCall)
     text = [e for e in events if isinstance(e, Text)]
     assert len(text) == 1 and "connection dropped" in text[0].text and "Golden Hour" in text[0].text
+    assert text[0].origin == "backend"
     assert events[-1] == Closed("dropped")
 
 
@@ -119,9 +171,7 @@ async def test_heartbeats_only_times_out(cloud_settings: Settings, nemo_double: 
     assert nemo_double.count("run_sse") == 1
 
 
-async def test_real_events_reset_the_heartbeat_timer(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_real_events_reset_the_heartbeat_timer(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     cloud = CloudBackend(cloud_settings.with_(sse_idle_s=0.5))
     session = await cloud.open_session()
     steps: list[sse.Step] = []
@@ -167,9 +217,7 @@ async def test_run_sse_is_never_retried_on_429(backend: CloudBackend, nemo_doubl
     assert nemo_double.count("run_sse") == 1
 
 
-async def test_token_refused_before_streaming_is_renewed(
-    backend: CloudBackend, nemo_double: NemoDouble
-) -> None:
+async def test_token_refused_before_streaming_is_renewed(backend: CloudBackend, nemo_double: NemoDouble) -> None:
     session = await backend.open_session()
     nemo_double.fail_next("run_sse", 1001)
     events = await collect(backend, session, "hello")

@@ -63,7 +63,7 @@ _RATE = re.compile(r"(?P<hz>\d+) Hz")
 
 def parse_probe(text: str) -> MediaInfo:
     """Parse ``ffmpeg -i`` output (pure; unit-tested on captured text)."""
-    fmt = (m.group("fmt").split(",")[0] if (m := _INPUT.search(text)) else "")
+    fmt = m.group("fmt").split(",")[0] if (m := _INPUT.search(text)) else ""
     duration = None
     if d := _DURATION.search(text):
         duration = int(d["h"]) * 3600 + int(d["m"]) * 60 + float(d["s"])
@@ -103,7 +103,10 @@ async def probe(path: Path, ffmpeg: str) -> MediaInfo:
         with anyio.fail_after(PROBE_TIMEOUT_S):
             result = await anyio.run_process(
                 [ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", "-i", str(path)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                check=False,
             )
     except TimeoutError as exc:
         raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"Reading {path.name} took too long.") from exc

@@ -37,15 +37,18 @@ _NEXT_CALL = {
 
 async def run_message(service: VideoService, job: Job, session: Session, text: str) -> dict[str, Any]:
     before = await service._state(session)
-    texts: list[str] = []
+    texts: list[str] = []  # the agent's own words; none at all makes a silent edit
+    told = False
     try:
         async for event in service.backend.send(session, text):
             _report_event(job, event)
             if isinstance(event, Text):
-                texts.append(event.text)
+                told = True
+                if event.origin == "agent":
+                    texts.append(event.text)
             elif isinstance(event, Error):
-                raise NemoVideoError(ErrorCode.AGENT_ERROR, f"The agent reported an error: {event.message}")
-            elif isinstance(event, Closed) and event.reason == "dropped" and texts:
+                raise event.exception()
+            elif isinstance(event, Closed) and event.reason == "dropped" and told:
                 # The backend polled the state after the drop and reported the agent's finished
                 # work: that is the answer (the message was still sent only once).
                 break

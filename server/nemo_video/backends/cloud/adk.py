@@ -8,13 +8,18 @@ with the cloud backend because only it reads ADK frames; the local agent emits e
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..events import AgentEvent, Error, Heartbeat, Text, ToolCall, ToolResult
+from .redact import log
 
 TEMPORARY_ISSUE = "i encountered a temporary issue"
+NO_MESSAGE = "The agent stopped with an internal error and gave no reason."
+# "RuntimeError: boom" -> "boom": a Python exception name means nothing to the person reading.
+_EXCEPTION_NAME = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\s*:\s*")
 
 
 def classify(data: str, event: str | None = None) -> list[AgentEvent]:
@@ -41,10 +46,34 @@ def classify(data: str, event: str | None = None) -> list[AgentEvent]:
     if kind in ("text", "tool_call", "tool_result"):
         return _simplified(obj)
     if "error" in obj and "content" not in obj:
-        return [Error(str(obj.get("error") or "The agent reported an error."))]
+        return [_error_frame(obj)]
     if obj.get("errorCode") or obj.get("errorMessage"):
         return [Error(str(obj.get("errorMessage") or obj.get("errorCode")), kind="model_error")]
     return _adk(obj)
+
+
+def _error_frame(obj: dict[str, Any]) -> Error:
+    """ADK's frame for an exception inside the run. ADK 2.x sends ``{"error": "RuntimeError: boom",
+    "error_details": {"error_type", "error_message", "timestamp"[, "stacktrace"]}}``; older ADK only
+    ``{"error": "boom"}``. The person gets the message; the exception's details go to the log."""
+    found = obj.get("error_details")
+    details: dict[str, Any] = found if isinstance(found, dict) else {}
+    raw = str(obj.get("error") or "")
+    message = details.get("error_message")
+    if not isinstance(message, str):
+        name = details.get("error_type")
+        named = isinstance(name, str) and name and raw.startswith(name + ":")
+        message = raw[len(str(name)) + 1 :] if named else _EXCEPTION_NAME.sub("", raw, count=1)
+    if details:
+        log.warning(
+            "The agent's run failed on the server: %s: %s (at %s)",
+            details.get("error_type", "?"),
+            message,
+            details.get("timestamp", "?"),
+        )
+        if details.get("stacktrace"):
+            log.debug("Server stacktrace:\n%s", details["stacktrace"])
+    return Error(message.strip() or NO_MESSAGE)
 
 
 def _simplified(obj: dict[str, Any]) -> list[AgentEvent]:
@@ -66,10 +95,7 @@ class _Partial:
 def _adk(obj: dict[str, Any]) -> list[AgentEvent]:
     content = obj.get("content") if isinstance(obj.get("content"), dict) else {}
     parts = [p for p in (content or {}).get("parts") or [] if isinstance(p, dict)]
-    texts = [
-        p["text"] for p in parts
-        if isinstance(p.get("text"), str) and p["text"].strip() and not p.get("thought")
-    ]
+    texts = [p["text"] for p in parts if isinstance(p.get("text"), str) and p["text"].strip() and not p.get("thought")]
     author = obj.get("author") if isinstance(obj.get("author"), str) else None
     if author == "system" and texts and texts[0].startswith("Error:"):
         return [Error(texts[0][len("Error:") :].strip() or "The agent reported an error.")]
@@ -87,9 +113,7 @@ def _adk(obj: dict[str, Any]) -> list[AgentEvent]:
             )
         response = part.get("functionResponse")
         if isinstance(response, dict):
-            events.append(
-                ToolResult(str(response.get("name") or "tool"), response.get("response"), response.get("id"))
-            )
+            events.append(ToolResult(str(response.get("name") or "tool"), response.get("response"), response.get("id")))
     return events
 
 

@@ -30,7 +30,7 @@ from ..base import (
     Session,
     SessionState,
 )
-from ..events import AgentEvent, Text
+from ..events import AgentEvent, Error, Text
 from . import edits
 from .api import Api
 from .download import fetch_output
@@ -106,7 +106,12 @@ class CloudBackend:
                            not_applied=edits.not_applied(operations, expected, after, names))
 
     async def _reply(self, session: Session, message: str) -> str:
-        texts = [e.text async for e in self.send(session, message) if isinstance(e, Text)]
+        texts = []
+        async for event in self.send(session, message):
+            if isinstance(event, Error):  # a failed turn is an error, not an empty reply
+                raise event.exception()
+            if isinstance(event, Text):
+                texts.append(event.text)
         return "".join(texts).strip()
 
     # ------------------------------------------------------------ media, credits, state

@@ -8,8 +8,9 @@ Rules that cost money if broken:
   connection that never opened) can lead to a second request.
 * the stream is capped at ``sse_max_s``, and a stream that only sends heartbeats for ``sse_idle_s``
   is given up (``Error(kind="timeout")``).
+* an error frame is reported after the stream has closed (the ADK writes it last anyway).
 * a stream that ends without visible text (a silent edit) is followed by one state poll, and the
-  difference is reported as text.
+  difference is reported as text marked ``origin="backend"`` (so it is never taken for a reply).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ class AgentStream:
         turn = _Turn()
         async for event in self._stream(session_id, message, turn):
             yield event
+        if turn.interpreter.errors:
+            # Reported once the connection is closed, so a caller that stops at the error leaks nothing.
+            for event in [*turn.interpreter.finish(), *turn.interpreter.errors]:
+                yield event
+            yield Closed("error")
+            return
         if turn.outcome == "dropped":
             async for event in self._recover(before, fetch_draft):
                 yield event
@@ -73,9 +80,6 @@ class AgentStream:
             return
         for event in turn.interpreter.finish():
             yield event
-        if turn.interpreter.errors:
-            yield Closed("error")
-            return
         if not turn.interpreter.texts:
             yield await self._silent_edit_text(before, fetch_draft)
         yield Closed("end")
@@ -86,7 +90,10 @@ class AgentStream:
         for attempt in (1, 2):
             try:
                 async with self.api.http.stream(
-                    "POST", RUN_SSE_PATH, token=token, json_body=body,
+                    "POST",
+                    RUN_SSE_PATH,
+                    token=token,
+                    json_body=body,
                     extra_headers={"Accept": "text/event-stream"},
                 ) as response:
                     if _is_event_stream(response):
@@ -129,15 +136,15 @@ class AgentStream:
                     turn.timeout_reason = "cap" if cap <= idle_deadline else "idle"
                     return
                 except httpx.HTTPError as exc:
-                    log.warning("/run_sse stream dropped (%s); polling state, not re-sending",
-                                type(exc).__name__)
+                    log.warning("/run_sse stream dropped (%s); polling state, not re-sending", type(exc).__name__)
                     turn.outcome = "dropped"
                     return
                 events = turn.interpreter.feed(sse.data, sse.event)
                 if not events or not all(isinstance(e, Heartbeat) for e in events):
                     idle_deadline = anyio.current_time() + settings.sse_idle_s
                 for event in events:
-                    yield event
+                    if not isinstance(event, Error):  # errors wait for the end of the stream (see run)
+                        yield event
         finally:
             await messages.aclose()
 
@@ -154,7 +161,7 @@ class AgentStream:
                 log.info("State poll after a dropped stream failed: %s", exc.code)
                 changes = []
             if changes:
-                yield Text("The connection dropped, but the agent finished its work. ✅ " + " ".join(changes))
+                yield _note("The connection dropped, but the agent finished its work. ✅ " + " ".join(changes))
                 yield Closed("dropped")
                 return
             unchanged += 1
@@ -174,11 +181,11 @@ class AgentStream:
         try:
             after = await fetch_draft()
         except NemoVideoError as exc:
-            return Text(f"✅ The agent finished without a reply; the timeline was unreadable ({exc.code}).")
+            return _note(f"✅ The agent finished without a reply; the timeline was unreadable ({exc.code}).")
         changes = diff(before, after)
         if changes:
-            return Text("✅ " + " ".join(changes))
-        return Text(f"✅ The agent finished without a reply; the timeline is unchanged. {summarize(after)}")
+            return _note("✅ " + " ".join(changes))
+        return _note(f"✅ The agent finished without a reply; the timeline is unchanged. {summarize(after)}")
 
     def _timeout_message(self, turn: _Turn) -> str:
         if turn.timeout_reason == "cap":
@@ -189,6 +196,11 @@ class AgentStream:
             f"The agent did not finish within {limit}. It may still be working: check get_state "
             "before sending the request again."
         )
+
+
+def _note(text: str) -> Text:
+    """Text this client wrote, not the agent: the service still counts the turn as a silent edit."""
+    return Text(text, origin="backend")
 
 
 def _is_event_stream(response: httpx.Response) -> bool:

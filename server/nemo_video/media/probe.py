@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import re
 import struct
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import anyio
-
 from ..errors import ErrorCode, NemoVideoError
+from .ffmpeg import run
 
 PROBE_TIMEOUT_S = 30.0
 
@@ -99,19 +97,11 @@ def parse_probe(text: str) -> MediaInfo:
 
 async def probe(path: Path, ffmpeg: str) -> MediaInfo:
     """Probe ``path`` with ffmpeg; raises ``unsupported_media`` when ffmpeg cannot read it."""
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", "-i", str(path)]
     try:
-        with anyio.fail_after(PROBE_TIMEOUT_S):
-            result = await anyio.run_process(
-                [ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", "-i", str(path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                check=False,
-            )
+        result = await run(args, timeout_s=PROBE_TIMEOUT_S)
     except TimeoutError as exc:
         raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"Reading {path.name} took too long.") from exc
-    except FileNotFoundError as exc:
-        raise NemoVideoError(ErrorCode.FFMPEG_MISSING, f"ffmpeg was not found at {ffmpeg}.") from exc
     text = result.stderr.decode("utf-8", "replace")
     info = parse_probe(text)
     if not info.streams:

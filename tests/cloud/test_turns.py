@@ -61,6 +61,7 @@ async def test_a_drop_after_finished_work_is_a_silent_success(
         await turn(cloud_settings, nemo_double, [sse.adk2_tool_call("edit_multitrack"), sse.DROP], AFTER)
     )
     assert result.silent_edit is True and any("Golden Hour" in change for change in result.changes)
+    assert result.reply.startswith("The connection dropped, but the agent finished its work.")
     assert nemo_double.count("run_sse") == 1
 
 

@@ -38,17 +38,15 @@ _NEXT_CALL = {
 async def run_message(service: VideoService, job: Job, session: Session, text: str) -> dict[str, Any]:
     before = await service._state(session)
     texts: list[str] = []  # the agent's own words; none at all makes a silent edit
-    told = False
+    notes: list[str] = []  # what the backend wrote about the turn (the diff after a silent stream or a drop)
     try:
         async for event in service.backend.send(session, text):
             _report_event(job, event)
             if isinstance(event, Text):
-                told = True
-                if event.origin == "agent":
-                    texts.append(event.text)
+                (texts if event.origin == "agent" else notes).append(event.text)
             elif isinstance(event, Error):
                 raise event.exception()
-            elif isinstance(event, Closed) and event.reason == "dropped" and told:
+            elif isinstance(event, Closed) and event.reason == "dropped" and (texts or notes):
                 # The backend polled the state after the drop and reported the agent's finished
                 # work: that is the answer (the message was still sent only once).
                 break
@@ -63,7 +61,7 @@ async def run_message(service: VideoService, job: Job, session: Session, text: s
     job.progress(0.9, "reading the timeline")
     after = await service._state(session)
     return (await _shape_reply(service, session, "\n\n".join(t for t in texts if t.strip()),
-                               before.draft, after.draft)).model_dump(mode="json")
+                               before.draft, after.draft, note=" ".join(notes))).model_dump(mode="json")
 
 
 def _report_event(job: Job, event: object) -> None:
@@ -81,7 +79,7 @@ def _report_event(job: Job, event: object) -> None:
 
 
 async def _shape_reply(service: VideoService, session: Session, reply: str,
-                       before: Draft | None, after: Draft | None) -> GenerateResult:
+                       before: Draft | None, after: Draft | None, note: str = "") -> GenerateResult:
     from ..draft import diff, summarize
     from ..skill import gui
 
@@ -89,8 +87,8 @@ async def _shape_reply(service: VideoService, session: Session, reply: str,
     offered: list[OfferedAction] = []
     credits = None
     silent = not reply.strip()
-    if silent:
-        reply = gui.summarize_silent_edit(before, after)
+    if silent:  # the backend's note says what changed (and e.g. that the connection dropped)
+        reply = note or gui.summarize_silent_edit(before, after)
     else:
         translation = gui.translate(reply)
         reply = translation.text

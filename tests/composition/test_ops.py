@@ -163,6 +163,8 @@ def test_a_bad_operation_names_index_field_value_and_valid_values(
         ([{"op": "set_text", "text": "x", "style": {"color": "plaid"}}], 0, "style.color", "#RRGGBB"),
         ([{"op": "set_music", "volume": 3}], 0, "volume", "le 1"),
         ([], 0, "operations", "non-empty list"),
+        ([{"op": "set_text", "text": " \n "}], 0, "text", "something visible"),
+        ([{"op": "set_text", "text": "Sale\x00"}], 0, "text", "without control characters"),
     ],
 )
 def test_schema_errors_name_index_field_and_valid_values(raw: Any, index: int, field: str, valid: str) -> None:

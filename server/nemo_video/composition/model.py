@@ -30,11 +30,23 @@ def parse_color(value: str) -> str:
     match = _HEX.match(text)
     if not match:
         names = ", ".join(D.COLOR_NAMES)
-        raise ValueError(f"not a colour: use #RRGGBB or one of {names}")
+        raise ValueError(f"#RRGGBB or one of {names}")
     digits = match.group(1)
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
     return "#" + digits.upper()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def visible_text(value: str) -> str:
+    """Words to show: something visible, no control characters but line breaks and tabs."""
+    if _CONTROL.search(value):
+        raise ValueError("text without control characters (line breaks and tabs are fine)")
+    if not value.strip():
+        raise ValueError("text with something visible in it, not only spaces")
+    return value
 
 
 Color = Annotated[str, AfterValidator(parse_color), Field(description="#RRGGBB or a colour name (e.g. orange).")]
@@ -97,7 +109,9 @@ class Animation(_Part):
 class TextLayer(_Part):
     id: str
     role: D.Role = "custom"
-    text: str = Field(min_length=1, max_length=2000, description="Shown verbatim.")
+    text: Annotated[str, AfterValidator(visible_text)] = Field(
+        min_length=1, max_length=2000, description="Shown verbatim."
+    )
     style: TextStyle = Field(default_factory=TextStyle)
     position: Position = Field(default_factory=Position)
     animation: Animation = Field(default_factory=Animation)

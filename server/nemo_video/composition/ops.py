@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..errors import ErrorCode, NemoVideoError
 from . import defaults as D
-from .model import Animation, Color, Composition, Motion, Position, Scene, TextLayer, TextStyle
+from .model import Animation, Color, Composition, Motion, Position, Scene, TextLayer, TextStyle, visible_text
 
 SceneRef = Annotated[
     str | int,
@@ -115,7 +115,9 @@ class SetText(_Op):
     op: Literal["set_text"]
     id: str | None = Field(default=None, description="Text id from get_state.")
     role: D.Role | None = Field(default=None, description="title, caption, cta or custom (new texts: default custom).")
-    text: str | None = Field(default=None, min_length=1, max_length=2000, description="Shown verbatim.")
+    text: Annotated[str, AfterValidator(visible_text)] | None = Field(
+        default=None, min_length=1, max_length=2000, description="Shown verbatim."
+    )
     style: TextStyle | None = Field(default=None, description="Only the fields given change.")
     position: Position | None = Field(default=None, description="Only the fields given change.")
     animation: Animation | None = Field(default=None, description="Only the fields given change.")
@@ -233,7 +235,8 @@ def parse_operations(raw: Any) -> list[Operation]:
         rest = [str(p) for p in loc[1:] if not _is_union_tag(p, raw, index)]
         field = ".".join(rest) or "op"
         valid = _valid_for(first)
-        return _raise(index, field, first.get("input"), valid, first["msg"])
+        why = "" if first["type"] == "value_error" else first["msg"]
+        return _raise(index, field, first.get("input"), valid, why)
 
 
 def _is_union_tag(part: Any, raw: list[Any], index: int) -> bool:
@@ -249,6 +252,8 @@ def _valid_for(error: Any) -> str:
         return ", ".join(OP_NAMES)
     if error["type"] == "extra_forbidden":
         return "the fields in the operation's schema"
+    if error["type"] == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
     bounds = [f"{k} {ctx[k]}" for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx]
     return ", ".join(bounds) or error["msg"]
 

@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA = "unsupported_media"
     MEDIA_TOO_LARGE = "media_too_large"
     MEDIA_NOT_FOUND = "media_not_found"
+    MEDIA_CHANGED = "media_changed"
     PATH_NOT_ALLOWED = "path_not_allowed"
     URL_NOT_ALLOWED = "url_not_allowed"
     NOTHING_TO_EXPORT = "nothing_to_export"
@@ -80,6 +81,7 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.UNSUPPORTED_MEDIA: "Use one of the supported formats: " + ", ".join(SUPPORTED_FORMATS) + ".",
     ErrorCode.MEDIA_TOO_LARGE: "The limit is 200 MB per file: compress or trim it, then upload again.",
     ErrorCode.MEDIA_NOT_FOUND: "Check the path (absolute paths are safest) and that the file exists.",
+    ErrorCode.MEDIA_CHANGED: "Upload the file again (that repairs the stored copy), then export again.",
     ErrorCode.PATH_NOT_ALLOWED: "Move the file under the working directory or a configured media "
     "directory (NEMO_MEDIA_DIRS), then try again.",
     ErrorCode.URL_NOT_ALLOWED: "Use a public http(s) URL, or upload the file by path instead.",

@@ -5,12 +5,21 @@ traversal and symlinks pointing out of the roots are refused. URLs must be http(
 address their host resolves to must be public, unless private addresses are explicitly allowed;
 numeric host tricks (``2130706433``, ``0x7f000001``, ``127.1``, ``[::ffff:127.0.0.1]``) and userinfo
 tricks (``http://example.com@127.0.0.1/``) are judged by the address they really reach.
+
+A checked path is then opened once, without following a symlink, and the descriptor is checked
+against what was checked (a regular file, the same file, at the same real place) before anything
+is copied from it: a file swapped for a symlink, a FIFO or another file between the check and the
+copy is refused instead of read.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import os
 import socket
+import stat
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +65,113 @@ def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
             ErrorCode.MEDIA_NOT_FOUND, f"{raw} is not a regular file.", hint="Pass the path of a media file."
         )
     return real
+
+
+def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
+    """A read descriptor for the checked real ``path`` of a regular file, opened once.
+
+    ``O_NOFOLLOW`` refuses a symlink swapped in for the file; the descriptor must be a regular file
+    (a FIFO would block, a device never ends), the file ``expect`` describes when given, and at
+    ``path`` itself (a folder on the way swapped for a symlink moves what is opened elsewhere).
+    The caller owns the descriptor.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _swapped(path, "was replaced by a symbolic link after it was checked") from exc
+        if exc.errno == errno.ENOENT:
+            raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {path}.") from exc
+        raise NemoVideoError(
+            ErrorCode.MEDIA_NOT_FOUND, f"{path} cannot be read ({exc.strerror or exc}).",
+            hint="Check the file's permissions, or copy it somewhere readable and upload that.",
+        ) from exc
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise NemoVideoError(
+                ErrorCode.MEDIA_NOT_FOUND, f"{path} is not a regular file.", hint="Pass the path of a media file."
+            )
+        if expect is not None and (opened.st_dev, opened.st_ino) != (expect.st_dev, expect.st_ino):
+            raise _swapped(path, "was replaced by another file after it was checked")
+        where = _descriptor_path(fd)
+        if where is not None and path.is_absolute() and where != str(path):
+            raise _swapped(path, "moved: a folder on its way was replaced after the path was checked")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _swapped(path: Path, what: str) -> NemoVideoError:
+    return NemoVideoError(
+        ErrorCode.PATH_NOT_ALLOWED, f"{path} {what}, so it was not read.",
+        hint="Upload the file again once nothing is changing it.",
+    )
+
+
+def _descriptor_path(fd: int) -> str | None:
+    """The real path of what ``fd`` opened (Linux /proc, macOS F_GETPATH), or None where unknown."""
+    try:
+        if sys.platform == "darwin":
+            import fcntl
+
+            raw = fcntl.fcntl(fd, fcntl.F_GETPATH, bytes(1024))
+            return os.fsdecode(raw.split(b"\0", 1)[0])
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except (OSError, AttributeError):
+        return None
+
+
+_FICLONE = 0x40049409  # linux/fs.h _IOW(0x94, 9, int)
+
+
+def copy_opened(source_fd: int, target: Path, limit: int = MAX_BYTES) -> int:
+    """Copy the open file to a new ``target`` as an independent file; returns its size in bytes.
+
+    A reflink (copy-on-write clone) where the filesystem has one (btrfs, XFS, APFS via copy), else
+    a byte copy. Never a hard link: an edit of the original must not change the stored copy. More
+    than ``limit`` bytes (a file that grew after its size was checked) is refused.
+    """
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if not _reflink(source_fd, out):
+            _copy_bytes(source_fd, out, limit)
+        size = os.fstat(out).st_size
+    finally:
+        os.close(out)
+    if size > limit:
+        raise NemoVideoError(
+            ErrorCode.MEDIA_TOO_LARGE, f"{target.name} grew past the {limit // (1024 * 1024)} MB limit."
+        )
+    return size
+
+
+def _reflink(source_fd: int, target_fd: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import fcntl
+
+    try:
+        fcntl.ioctl(target_fd, _FICLONE, source_fd)
+    except OSError:  # EOPNOTSUPP/EINVAL (ext4, tmpfs), EXDEV (another filesystem)
+        return False
+    return True
+
+
+def _copy_bytes(source_fd: int, target_fd: int, limit: int) -> None:
+    copied = 0
+    os.lseek(source_fd, 0, os.SEEK_SET)
+    while copied <= limit:
+        chunk = os.read(source_fd, 1024 * 1024)
+        if not chunk:
+            return
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(target_fd, view):]
+        copied += len(chunk)
 
 
 def _resolve_root(root: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -178,14 +177,6 @@ async def test_unknown_session_stores_nothing(
         await importer.import_path("ghost", samples / "red.jpg")
     assert err.value.code == ErrorCode.UNKNOWN_SESSION
     assert stored_files(settings) == []
-
-
-async def test_hard_link_is_used_on_the_same_filesystem(
-    importer: MediaImporter, samples: Path, tmp_path: Path
-) -> None:
-    source = Path(shutil.copy(samples / "red.gif", tmp_path / "linked.gif"))
-    asset = await importer.import_path("s1", source)
-    assert os.stat(asset.src).st_ino == source.stat().st_ino
 
 
 # ---------------------------------------------------------------- URLs

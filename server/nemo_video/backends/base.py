@@ -56,9 +56,17 @@ class Asset(_Value):
     fps: float | None = None
     has_audio: bool | None = None
     sha256: str | None = None
-    orientation: Literal["portrait", "landscape", "square"] | None = None
-    colors: tuple[str, ...] = ()
-    palette: tuple[str, ...] = ()
+    orientation: Literal["portrait", "landscape", "square"] | None = Field(
+        default=None, description="Of the size as displayed (EXIF orientation and clip rotation applied); "
+        "square within ±5 %."
+    )
+    colors: tuple[str, ...] = Field(
+        default=(), description="Dominant colour names, most dominant first (at most 3), from: red, orange, "
+        "yellow, green, teal, blue, purple, pink, brown, black, white, gray, beige."
+    )
+    palette: tuple[str, ...] = Field(
+        default=(), description="The dominant colours as #RRGGBB, most dominant first."
+    )
 
 
 class Credits(_Value):

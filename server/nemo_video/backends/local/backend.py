@@ -134,6 +134,9 @@ class LocalBackend:
             )
         if request.destination.exists() and not request.overwrite:
             raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{request.destination} already exists.")
+        assert self._media is not None
+        used = {seg.src for track in draft.tracks for seg in track.segments if seg.src}
+        await self._media.verify(a for a in await store.list_media(session.id) if a.src in used)
         job_id = f"render-{uuid.uuid4().hex[:16]}"
         await store.create_job(
             job_id, session.id, "render", status="pending", message=_LiveRender.message,

@@ -1,10 +1,12 @@
 """Bringing media into a local session: by path or by http(s) URL, checked by content.
 
 Every import goes through one path: stage the bytes in a private temporary folder inside the store
-(a hard link when the source is on the same filesystem, else a copy; or the download), check the
-size, decode the content (Pillow for images, ffmpeg for audio/video), hash it, move it to
-``media/<sha256>.<ext>`` and record it. Any failure removes the staging folder, so a refused file
-leaves nothing behind: no row, no file, no temporary file.
+(an independent copy read from one descriptor opened without following symlinks, a reflink where
+the filesystem has them; or the download), check the size, decode the content (Pillow for images,
+ffmpeg for audio/video), hash it, move it to ``media/<sha256>.<ext>`` and record it. Any failure
+removes the staging folder, so a refused file leaves nothing behind: no row, no file, no temporary
+file. The stored copy never shares its bytes with the user's original, and a render checks each
+stored file against its hash before using it (:meth:`MediaImporter.verify`).
 """
 
 from __future__ import annotations
@@ -12,24 +14,33 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
-import subprocess
+import stat
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import anyio
 import httpx
-from PIL import Image, UnidentifiedImageError
 
 from ...config import Settings
 from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
-from ...guard import MAX_BYTES, check_url, resolve_url
+from ...guard import MAX_BYTES, check_url, copy_opened, open_checked, resolve_url
 from ...media import locate, probe
 from ..base import Asset, MediaKind
+from .media_facts import check_dimensions
+from .media_inspect import (
+    Inspection,
+    decode_start,
+    inspect_image,
+    iso_cut_short,
+    looks,
+    middle_frame,
+    sniff_container,
+)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -41,7 +52,6 @@ FAMILY: dict[str, MediaKind] = {
 }
 assert set(FAMILY) == set(SUPPORTED_FORMATS)
 
-_PILLOW_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 _CONTENT_TYPES = {
     "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
     "video/mp4": "mp4", "video/quicktime": "mov", "video/x-msvideo": "avi", "video/webm": "webm",
@@ -50,15 +60,9 @@ _CONTENT_TYPES = {
 }
 MAX_REDIRECTS = 5
 DOWNLOAD_TIMEOUT_S = 600.0
-DECODE_TIMEOUT_S = 60.0
 _MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Inspection:
-    kind: MediaKind
-    ext: str
-    facts: dict[str, Any]
+_STORED_NAME = re.compile(r"^[0-9a-f]{64}$")
+_PROBED_CONTAINERS = {"mov", "matroska", "avi", "mp3", "wav", "aac"}
 
 
 def normalise_extension(name: str) -> str:
@@ -96,16 +100,17 @@ class MediaImporter:
         self._http = http
         self._download_timeout_s = download_timeout_s
         self.media_dir = settings.data_dir / "media"
+        self._verified: dict[str, tuple[int, ...]] = {}  # stored path → stat signature it was hashed at
 
     async def import_path(self, session_id: str, path: Path, *, added: list[Asset] | None = None) -> Asset:
+        """Import the file at ``path``: the real path the sandbox check returned (no symlinks)."""
         source = Path(path).expanduser()
-        if not source.is_file():
-            raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.")
+        checked = _checked_stat(source)
         name = source.name
         ext = normalise_extension(name)
-        check_size(name, source.stat().st_size)
+        check_size(name, checked.st_size)
         async with self._staging(name, ext) as staged:
-            await anyio.to_thread.run_sync(_link_or_copy, source, staged)
+            await anyio.to_thread.run_sync(_copy_in, source, checked, staged)
             return await self._accept(session_id, name, staged, added)
 
     async def import_url(self, session_id: str, url: str, *, added: list[Asset] | None = None) -> Asset:
@@ -137,9 +142,12 @@ class MediaImporter:
         await self._store.get_session(session_id)
         check_size(name, staged.stat().st_size)
         found = await self._inspect(name, staged)
+        if found.still is not None:
+            staged = found.still
+            check_size(name, staged.stat().st_size)
         sha256 = await anyio.to_thread.run_sync(_sha256, staged)
         final = self.media_dir / f"{sha256}.{found.ext}"
-        placed = await anyio.to_thread.run_sync(_place, staged, final)
+        placed = await anyio.to_thread.run_sync(_place, staged, final, sha256)
         try:
             asset, created = await self._store.add_media(
                 session_id, name=name, kind=found.kind, path=final, sha256=sha256,
@@ -174,14 +182,14 @@ class MediaImporter:
         ext = normalise_extension(name)
         family = FAMILY[ext]
         if family == "image":
-            return await anyio.to_thread.run_sync(_inspect_image, name, staged)
+            return await anyio.to_thread.run_sync(inspect_image, name, staged)
         # Sniff before ffmpeg sees the file: a text "video" may be a playlist that makes ffmpeg fetch
         # URLs or read other files. Only real containers of the 13 formats go on to be probed.
         if await anyio.to_thread.run_sync(sniff_container, staged) is None:
             raise NemoVideoError(
                 ErrorCode.UNSUPPORTED_MEDIA, f"{name} is named .{ext} but its content is not {family}."
             )
-        if await anyio.to_thread.run_sync(_iso_cut_short, staged):
+        if await anyio.to_thread.run_sync(iso_cut_short, staged):
             raise NemoVideoError(
                 ErrorCode.UNSUPPORTED_MEDIA, f"{name} is incomplete: the file ends before its data does "
                 "(a cut-off copy or download).", hint="Copy or download the file again, then upload it.")
@@ -206,14 +214,51 @@ class MediaImporter:
             raise NemoVideoError(
                 ErrorCode.UNSUPPORTED_MEDIA, f"{name} is named .{ext} but contains {found}, not {family}."
             )
-        await _decode_start(ffmpeg, name, staged, kind)
-        facts = {
-            "duration_s": info.duration_s, "has_audio": info.has_audio,
-            **({"width": info.width, "height": info.height, "fps": info.fps} if kind == "video" else {}),
-        }
+        if kind == "video" and info.width and info.height:
+            check_dimensions(name, info.width, info.height, clip=True)
+        await decode_start(ffmpeg, name, staged, kind)
         if not info.duration_s:
             raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} has no measurable duration.")
+        facts: dict[str, Any] = {"duration_s": info.duration_s, "has_audio": info.has_audio}
+        if kind == "video":
+            frame = await middle_frame(ffmpeg, staged, info.duration_s)
+            width, height = frame.size or (info.width, info.height)  # as displayed: rotation applied
+            shown = looks(frame.thumbnail, width, height) if frame.thumbnail else {}
+            facts |= {"width": width, "height": height, "fps": info.fps, **shown}
         return Inspection(kind, ext, facts)
+
+    async def verify(self, media: Iterable[Asset]) -> None:
+        """Check that every stored file still holds the bytes it was stored under, before a render.
+
+        A stored file edited, truncated or deleted (by hand, a disk fault, a cleaning tool) is
+        reported with the upload's name and what to do, instead of failing inside ffmpeg.
+        """
+        for asset in media:
+            path = Path(asset.src)
+            if path.parent != self.media_dir or not _STORED_NAME.match(path.stem):
+                continue
+            await anyio.to_thread.run_sync(self._verify_one, asset.name, path)
+
+    def _verify_one(self, name: str, path: Path) -> None:
+        try:
+            info = path.stat()
+        except FileNotFoundError as exc:
+            raise NemoVideoError(
+                ErrorCode.MEDIA_CHANGED, f"The stored copy of {name} is gone from {self.media_dir}.",
+                hint=f"Upload {name} again, then export again (or ask to remove it from the video).",
+            ) from exc
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        if self._verified.get(str(path)) == signature:
+            return
+        if _sha256(path) != path.stem:
+            raise NemoVideoError(
+                ErrorCode.MEDIA_CHANGED,
+                f"The stored copy of {name} was changed or damaged after upload ({info.st_size} bytes that "
+                "no longer match what was uploaded), so it was not used.",
+                hint=f"Upload {name} again (the upload repairs the stored copy), then export again; or ask "
+                "to remove it from the video.",
+            )
+        self._verified[str(path)] = signature
 
     async def _download(self, url: str, target: Path) -> str:
         """Stream ``url`` into ``target`` with the size cap; returns the content type.
@@ -298,11 +343,30 @@ def _name_from_url(url: str) -> str:
     return last or "download"
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _checked_stat(source: Path) -> os.stat_result:
+    """The file as checked now; it must be a regular file, not a symlink (the sandbox resolved them)."""
     try:
-        os.link(source, target)
-    except OSError:  # another filesystem, or links not permitted
-        shutil.copyfile(source, target)
+        checked = source.lstat()
+    except OSError as exc:
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.") from exc
+    if stat.S_ISLNK(checked.st_mode):
+        raise NemoVideoError(
+            ErrorCode.PATH_NOT_ALLOWED, f"{source} was replaced by a symbolic link after it was checked, "
+            "so it was not read.", hint="Upload the file again once nothing is changing it.",
+        )
+    if not stat.S_ISREG(checked.st_mode):
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.")
+    return checked
+
+
+def _copy_in(source: Path, checked: os.stat_result, target: Path) -> None:
+    """Copy from one descriptor, opened without following links and checked to be the file checked."""
+    fd = open_checked(source, expect=checked)
+    try:
+        check_size(source.name, os.fstat(fd).st_size)
+        copy_opened(fd, target)
+    finally:
+        os.close(fd)
 
 
 def _sha256(path: Path) -> str:
@@ -313,89 +377,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _place(staged: Path, final: Path) -> bool:
-    """Move the staged file to its content address; False when that content was stored already."""
-    if final.exists():
+def _place(staged: Path, final: Path, sha256: str) -> bool:
+    """Move the staged file to its content address; False when that content was stored already.
+
+    A file already at the address is reused only if it still holds those bytes: a damaged one is
+    replaced, so one address never serves different bytes to another session.
+    """
+    if final.exists() and final.stat().st_size == staged.stat().st_size and _sha256(final) == sha256:
         return False
     os.replace(staged, final)
     return True
-
-
-_ISO_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
-_PROBED_CONTAINERS = {"mov", "matroska", "avi", "mp3", "wav", "aac"}
-
-
-def sniff_container(path: Path) -> str | None:
-    """The audio/video container the first bytes announce, or None (pure apart from reading 12 bytes)."""
-    with path.open("rb") as fh:
-        head = fh.read(12)
-    if len(head) >= 8 and head[4:8] in _ISO_BOXES:
-        return "isobmff"  # mp4, mov, m4a
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "ebml"  # mkv, webm
-    if head[:4] in (b"RIFF", b"RF64") and head[8:12] in (b"AVI ", b"WAVE"):
-        return "avi" if head[8:12] == b"AVI " else "wav"
-    if head.startswith((b"ID3", b"ADIF")) or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "mpeg-audio"  # mp3, or aac in ADTS/ADIF
-    return None
-
-
-def _iso_cut_short(path: Path) -> bool:
-    """True when an MP4/MOV/M4A's top-level boxes claim more bytes than the file holds.
-
-    A truncated file with its index first (``+faststart``) probes fine and decodes its first frames,
-    so only the box sizes tell that the media data stops early.
-    """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        if fh.read(8)[4:8] != b"ftyp":
-            return False  # not ISO-BMFF: ffmpeg's probe and decode judge it
-        offset = 0
-        while offset < size:
-            fh.seek(offset)
-            header = fh.read(16)
-            box = int.from_bytes(header[:4], "big") if len(header) >= 8 else -1
-            if box == 1:
-                box = int.from_bytes(header[8:16], "big") if len(header) == 16 else -1
-            if box == 0:
-                return False  # "to the end of the file"
-            if box < 8:
-                return True
-            offset += box
-        return offset > size
-
-
-def _inspect_image(name: str, path: Path) -> Inspection:
-    try:
-        with Image.open(path) as image:
-            fmt = image.format or ""
-            image.verify()
-        with Image.open(path) as image:
-            image.load()
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise NemoVideoError(
-            ErrorCode.UNSUPPORTED_MEDIA, f"{name} is not a readable image ({exc}).",
-            hint="Re-export the image as JPEG or PNG and upload it again.",
-        ) from exc
-    ext = _PILLOW_FORMATS.get(fmt)
-    if ext is None:
-        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} is a {fmt or 'unknown'} image.")
-    return Inspection("image", ext, {"width": width, "height": height})
-
-
-async def _decode_start(ffmpeg: str, name: str, path: Path, kind: MediaKind) -> None:
-    """Decode the first moments: a header can look fine over data that is not."""
-    limit = ["-frames:v", "3"] if kind == "video" else ["-t", "1"]
-    command = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), *limit, "-f", "null", "-"]
-    try:
-        with anyio.fail_after(DECODE_TIMEOUT_S):
-            result = await anyio.run_process(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                check=False,
-            )
-    except TimeoutError as exc:
-        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"Decoding {name} took too long.") from exc
-    if result.returncode != 0:
-        tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["decode failed"]
-        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} could not be decoded ({tail[0]}).")

@@ -24,7 +24,7 @@ from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
 from ..base import Asset, MediaKind, utcnow
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 T = TypeVar("T")
 UNDO_MARK = "[undo] "  # a version's message starts with this when it was made by undo (or redo)
 REDO_MARK = "[redo] "
@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS media (
     size INTEGER NOT NULL,
     facts TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    orientation TEXT,
+    colors TEXT NOT NULL DEFAULT '[]',
+    palette TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (session_id, id),
     UNIQUE (session_id, sha256)
 );
@@ -74,6 +77,13 @@ CREATE INDEX IF NOT EXISTS jobs_by_session ON jobs(session_id);
 """
 
 _FACTS = ("width", "height", "duration_s", "fps", "has_audio")
+
+# Each step takes a database at version N-1 to N; a fresh database gets _SCHEMA (the newest) at once.
+_MIGRATIONS: dict[int, str] = {
+    2: "ALTER TABLE media ADD COLUMN orientation TEXT;"
+    "ALTER TABLE media ADD COLUMN colors TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE media ADD COLUMN palette TEXT NOT NULL DEFAULT '[]';",
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ class Store:
                 hint="Upgrade nemo-video, or point NEMO_DATA_DIR at another directory.",
             )
         if version < SCHEMA_VERSION:
-            db.executescript(f"BEGIN;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;")
+            _migrate(db)
         return cls(db, path)
 
     async def aclose(self) -> None:
@@ -197,9 +207,10 @@ class Store:
             ).fetchone()[0]
             self._db.execute(
                 "INSERT INTO media (session_id, id, position, name, kind, path, sha256, size, facts,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, orientation, colors, palette) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (session_id, sha256[:16], position, name, kind, str(path), sha256, size,
-                 json.dumps({k: facts.get(k) for k in _FACTS}), utcnow().isoformat()),
+                 json.dumps({k: facts.get(k) for k in _FACTS}), utcnow().isoformat(), facts.get("orientation"),
+                 json.dumps(list(facts.get("colors") or ())), json.dumps(list(facts.get("palette") or ()))),
             )
             self._db.execute("COMMIT")
         except BaseException:
@@ -344,6 +355,24 @@ def _replay(history: Sequence[tuple[str | None, str]]) -> tuple[list[str | None]
     return done, undone
 
 
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema to :data:`SCHEMA_VERSION` in one transaction; the version is read again under
+    the write lock, so two processes opening an old database at once migrate it once."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        steps = range(version + 1, SCHEMA_VERSION + 1)
+        script = "".join(_MIGRATIONS[v] for v in steps) if version else _SCHEMA
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version={max(version, SCHEMA_VERSION)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
 def _dumps(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
@@ -359,7 +388,8 @@ def _asset(row: sqlite3.Row) -> Asset:
     facts = _loads(row["facts"]) or {}
     return Asset.model_validate({
         "id": row["id"], "name": row["name"], "kind": row["kind"], "src": row["path"], "size_bytes": row["size"],
-        "sha256": row["sha256"], **{k: facts.get(k) for k in _FACTS},
+        "sha256": row["sha256"], **{k: facts.get(k) for k in _FACTS}, "orientation": row["orientation"],
+        "colors": tuple(json.loads(row["colors"])), "palette": tuple(json.loads(row["palette"])),
     })
 
 

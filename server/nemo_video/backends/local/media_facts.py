@@ -18,8 +18,19 @@ from ...errors import ErrorCode, NemoVideoError
 Orientation = Literal["portrait", "landscape", "square"]
 
 COLOR_NAMES: Final = (
-    "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink",
-    "brown", "black", "white", "gray", "beige",
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "teal",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "white",
+    "gray",
+    "beige",
 )
 SQUARE_TOLERANCE: Final = 0.05  # within ±5 % of 1:1 counts as square
 THUMBNAIL: Final = 64
@@ -60,10 +71,12 @@ def check_dimensions(name: str, width: int, height: int, *, clip: bool = False) 
         )
     longer, shorter = max(width, height), min(width, height)
     if longer > MAX_ASPECT * shorter:
+        times = f"{longer / shorter:.2f}".rstrip("0").rstrip(".")
+        long_side, short_side = ("wide", "tall") if width > height else ("tall", "wide")
         raise NemoVideoError(
             ErrorCode.UNSUPPORTED_MEDIA,
-            f"{name} is {width}x{height}, {longer / shorter:.0f} times as {'wide' if width > height else 'tall'}"
-            f" as it is {'tall' if width > height else 'wide'}; the limit is {MAX_ASPECT}:1.",
+            f"{name} is {width}x{height}, {times} times as {long_side} as it is {short_side}; "
+            f"the limit is {MAX_ASPECT}:1.",
             hint=f"Crop it to at most {MAX_ASPECT}:1 and upload it again.",
         )
 
@@ -93,8 +106,15 @@ def color_name(rgb: tuple[int, int, int]) -> str:
 
 
 _HUES: Final = (
-    (12, "red"), (40, "orange"), (68, "yellow"), (165, "green"), (195, "teal"),
-    (255, "blue"), (310, "purple"), (345, "pink"), (360, "red"),
+    (12, "red"),
+    (40, "orange"),
+    (68, "yellow"),
+    (165, "green"),
+    (195, "teal"),
+    (255, "blue"),
+    (310, "purple"),
+    (345, "pink"),
+    (360, "red"),
 )
 
 
@@ -111,9 +131,7 @@ def dominant_colors(image: Image.Image) -> tuple[tuple[str, ...], tuple[str, ...
     counts = Counter(i for i, seen in zip(quantized.tobytes(), visible, strict=True) if seen)
     total = sum(counts.values())
     centres = [
-        ((raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]), n)
-        for i, n in counts.most_common()
-        if n / total >= MIN_SHARE
+        ((raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]), n) for i, n in counts.most_common() if n / total >= MIN_SHARE
     ]
     shares: Counter[str] = Counter()
     for rgb, n in centres:

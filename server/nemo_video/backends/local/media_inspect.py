@@ -65,12 +65,14 @@ def inspect_image(name: str, path: Path) -> Inspection:
             facts = {"width": width, "height": height, **looks(image, width, height)}
     except Image.DecompressionBombError as exc:
         raise NemoVideoError(
-            ErrorCode.UNSUPPORTED_MEDIA, f"{name} is far larger than the 100 megapixel limit ({exc}).",
+            ErrorCode.UNSUPPORTED_MEDIA,
+            f"{name} is far larger than the 100 megapixel limit ({exc}).",
             hint="Resize it to at most 100 megapixels (e.g. 12000x8000) and upload it again.",
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise NemoVideoError(
-            ErrorCode.UNSUPPORTED_MEDIA, f"{name} is not a readable image ({exc}).",
+            ErrorCode.UNSUPPORTED_MEDIA,
+            f"{name} is not a readable image ({exc}).",
             hint="Re-export the image as JPEG or PNG and upload it again.",
         ) from exc
     ext = PILLOW_FORMATS.get(fmt)
@@ -91,8 +93,7 @@ def _first_frame(name: str, image: Image.Image, path: Path) -> Inspection:
     frame.save(still, "PNG")
     log.info("%s is animated: its first frame is used as the photo", name)
     width, height = frame.size
-    return Inspection("image", "png", {"width": width, "height": height, **looks(frame, width, height)},
-                      still=still)
+    return Inspection("image", "png", {"width": width, "height": height, **looks(frame, width, height)}, still=still)
 
 
 async def decode_start(ffmpeg: str, name: str, path: Path, kind: MediaKind) -> None:
@@ -102,7 +103,10 @@ async def decode_start(ffmpeg: str, name: str, path: Path, kind: MediaKind) -> N
     try:
         with anyio.fail_after(DECODE_TIMEOUT_S):
             result = await anyio.run_process(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
                 check=False,
             )
     except TimeoutError as exc:
@@ -129,14 +133,32 @@ async def middle_frame(ffmpeg: str, path: Path, duration_s: float) -> Frame:
     """
     for at in (duration_s / 2, 0.0):
         command = [
-            ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", "-ss", f"{at:.3f}",
-            "-i", str(path), "-map", "0:v:0", "-frames:v", "1",
-            "-vf", f"showinfo,scale={THUMBNAIL}:{THUMBNAIL}:flags=area,format=rgb24", "-f", "rawvideo", "-",
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-protocol_whitelist",
+            "file",
+            "-ss",
+            f"{at:.3f}",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-frames:v",
+            "1",
+            "-vf",
+            f"showinfo,scale={THUMBNAIL}:{THUMBNAIL}:flags=area,format=rgb24",
+            "-f",
+            "rawvideo",
+            "-",
         ]
         try:
             with anyio.fail_after(DECODE_TIMEOUT_S):
                 result = await anyio.run_process(
-                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
                     check=False,
                 )
         except TimeoutError:

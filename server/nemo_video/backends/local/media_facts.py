@@ -49,10 +49,9 @@ def orientation_of(width: int | None, height: int | None) -> Orientation | None:
     """``square`` within ±5 %, else the longer side; None when the size is unknown."""
     if not width or not height:
         return None
-    ratio = width / height
-    if abs(ratio - 1) <= SQUARE_TOLERANCE:
+    if max(width, height) <= min(width, height) * (1 + SQUARE_TOLERANCE) + 1e-9:
         return "square"
-    return "landscape" if ratio > 1 else "portrait"
+    return "landscape" if width > height else "portrait"
 
 
 def check_dimensions(name: str, width: int, height: int, *, clip: bool = False) -> None:
@@ -91,7 +90,7 @@ def color_name(rgb: tuple[int, int, int]) -> str:
         return "black"
     if 18 <= degrees < 65 and 0.08 <= sat < 0.42 and val >= 0.7:
         return "beige"  # light, weakly saturated, warm: sand, cream, tan
-    if sat < 0.14 or (sat < 0.25 and val < 0.3):
+    if sat < 0.14 or (sat < 0.25 and val < 0.6):
         return "black" if light < 0.18 else "white" if light > 0.86 else "gray"
     if 10 <= degrees < 50 and val < 0.65:
         return "brown"  # dark orange
@@ -126,7 +125,7 @@ def dominant_colors(image: Image.Image) -> tuple[tuple[str, ...], tuple[str, ...
     visible = [a >= 128 for a in thumb.getchannel("A").tobytes()]
     if not any(visible):
         return (), ()
-    quantized = thumb.convert("RGB").quantize(colors=CLUSTERS, method=Image.Quantize.MEDIANCUT, kmeans=2)
+    quantized = thumb.convert("RGB").quantize(colors=CLUSTERS, method=Image.Quantize.FASTOCTREE, kmeans=2)
     raw = quantized.getpalette() or []
     counts = Counter(i for i, seen in zip(quantized.tobytes(), visible, strict=True) if seen)
     total = sum(counts.values())

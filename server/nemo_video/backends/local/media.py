@@ -31,7 +31,7 @@ from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
 from ...guard import MAX_BYTES, check_url, copy_opened, open_checked, resolve_url
 from ...media import locate, probe
 from ..base import Asset, MediaKind
-from .media_facts import check_dimensions
+from .media_facts import check_dimensions, orientation_of
 from .media_inspect import (
     Inspection,
     decode_start,
@@ -223,7 +223,8 @@ class MediaImporter:
         if kind == "video":
             frame = await middle_frame(ffmpeg, staged, info.duration_s)
             width, height = frame.size or (info.width, info.height)  # as displayed: rotation applied
-            shown = looks(frame.thumbnail, width, height) if frame.thumbnail else {}
+            shown = looks(frame.thumbnail, width, height) if frame.thumbnail else {
+                "orientation": orientation_of(width, height)}
             facts |= {"width": width, "height": height, "fps": info.fps, **shown}
         return Inspection(kind, ext, facts)
 

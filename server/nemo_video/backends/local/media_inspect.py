@@ -84,8 +84,8 @@ def inspect_image(name: str, path: Path) -> Inspection:
 def _first_frame(name: str, image: Image.Image, path: Path) -> Inspection:
     """An animated GIF/WebP/PNG is used as a photo: its first frame, turned upright, as a PNG.
 
-    A photo's slot is a still; playing the animation there ran past the slot (GIF) or failed
-    (ffmpeg cannot decode animated WebP). See docs/local-draft.md.
+    A photo's slot is a still: playing the animation there ran past the slot and pushed the
+    scenes after it out of the video. See docs/local-draft.md.
     """
     image.seek(0)
     frame = ImageOps.exif_transpose(image.convert("RGBA"))

@@ -67,6 +67,12 @@ def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
     return real
 
 
+_FICLONE = 0x40049409  # linux/fs.h _IOW(0x94, 9, int)
+# Flags some platforms lack (Windows has no O_NOFOLLOW/O_NONBLOCK, and needs O_BINARY).
+_NOFOLLOW, _NONBLOCK = getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC, _BINARY = getattr(os, "O_CLOEXEC", 0), getattr(os, "O_BINARY", 0)
+
+
 def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
     """A read descriptor for the checked real ``path`` of a regular file, opened once.
 
@@ -75,7 +81,7 @@ def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
     ``path`` itself (a folder on the way swapped for a symlink moves what is opened elsewhere).
     The caller owns the descriptor.
     """
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -98,7 +104,8 @@ def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
         where = _descriptor_path(fd)
         if where is not None and path.is_absolute() and where != str(path):
             raise _swapped(path, "moved: a folder on its way was replaced after the path was checked")
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise
@@ -125,9 +132,6 @@ def _descriptor_path(fd: int) -> str | None:
         return None
 
 
-_FICLONE = 0x40049409  # linux/fs.h _IOW(0x94, 9, int)
-
-
 def copy_opened(source_fd: int, target: Path, limit: int = MAX_BYTES) -> int:
     """Copy the open file to a new ``target`` as an independent file; returns its size in bytes.
 
@@ -135,7 +139,7 @@ def copy_opened(source_fd: int, target: Path, limit: int = MAX_BYTES) -> int:
     a byte copy. Never a hard link: an edit of the original must not change the stored copy. More
     than ``limit`` bytes (a file that grew after its size was checked) is refused.
     """
-    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY, 0o600)
     try:
         if not _reflink(source_fd, out):
             _copy_bytes(source_fd, out, limit)

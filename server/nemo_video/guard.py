@@ -84,6 +84,8 @@ def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
     flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY
     try:
         fd = os.open(path, flags)
+    except ValueError as exc:  # a NUL byte: no file can have that name
+        raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"{str(path)!r:.200} is not a valid path.") from exc
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise _swapped(path, "was replaced by a symbolic link after it was checked") from exc

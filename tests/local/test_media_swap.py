@@ -112,3 +112,11 @@ def test_a_copy_that_grows_past_the_limit_is_refused(tree: tuple[Path, Path], tm
     finally:
         os.close(fd)
     assert err.value.code == ErrorCode.MEDIA_TOO_LARGE
+
+
+async def test_a_nul_byte_in_a_path_is_a_clear_error_not_a_crash(refused: Refused, tmp_path: Path) -> None:
+    error = await refused(tmp_path / "photo\x00.png")
+    assert error.code == ErrorCode.MEDIA_NOT_FOUND
+    with pytest.raises(NemoVideoError) as err:
+        open_checked(tmp_path / "photo\x00.png")
+    assert err.value.code == ErrorCode.MEDIA_NOT_FOUND and "not a valid path" in err.value.message

@@ -348,7 +348,7 @@ def _checked_stat(source: Path) -> os.stat_result:
     """The file as checked now; it must be a regular file, not a symlink (the sandbox resolved them)."""
     try:
         checked = source.lstat()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
         raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.") from exc
     if stat.S_ISLNK(checked.st_mode):
         raise NemoVideoError(

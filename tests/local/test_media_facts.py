@@ -83,6 +83,17 @@ def test_dominant_colours_of_synthetic_pictures(image: Image.Image, colors: tupl
     assert color_name(tuple(int(palette[0][i : i + 2], 16) for i in (1, 3, 5))) == names[0]  # type: ignore[arg-type]
 
 
+def test_shades_of_one_colour_count_together() -> None:
+    """A navy bottle in three shades (10 % each) on gray: each shade is under 12 %, blue is 30 %."""
+    image = Image.new("RGB", (100, 100), (165, 165, 170))
+    draw = ImageDraw.Draw(image)
+    for i, fill in enumerate([(16, 22, 52), (40, 50, 110), (70, 90, 170)]):
+        draw.rectangle([i * 10, 0, i * 10 + 9, 99], fill=fill)
+    names, palette = dominant_colors(image)
+    assert names == ("gray", "blue") and len(palette) == 2
+    assert color_name(_rgb(palette[1])) == "blue"
+
+
 def test_at_most_three_names_and_transparent_pixels_do_not_count() -> None:
     stripes = Image.new("RGB", (100, 100))
     draw = ImageDraw.Draw(stripes)

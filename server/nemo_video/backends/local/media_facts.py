@@ -34,9 +34,10 @@ COLOR_NAMES: Final = (
 )
 SQUARE_TOLERANCE: Final = 0.05  # within ±5 % of 1:1 counts as square
 THUMBNAIL: Final = 64
-CLUSTERS: Final = 5
+CLUSTERS: Final = 8
 MIN_SHARE: Final = 0.12  # a colour covering less of the picture is not "dominant"
 MAX_NAMES: Final = 3
+MAX_PALETTE: Final = 5
 
 # Size limits, checked before anything decodes the pixels: a tiny file can declare a huge or
 # extremely thin picture, and scaling that to cover a 1080p frame takes gigabytes.
@@ -118,8 +119,13 @@ _HUES: Final = (
 
 
 def dominant_colors(image: Image.Image) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(names, palette): colour names most dominant first (at most 3) and the ``#RRGGBB`` centres
-    of the clusters covering at least 12 % of the visible pixels, most dominant first."""
+    """(names, palette): the colour names covering at least 12 % of the visible pixels, most dominant
+    first (at most 3), and each such colour as ``#RRGGBB`` in the same order (at most 5).
+
+    The thumbnail is clustered into 8 colours; clusters are named and clusters of one name merged
+    before the 12 % rule, so a gradient split over three shades of blue still counts as blue. A
+    colour's ``#RRGGBB`` is the pixel-weighted mean of its clusters.
+    """
     thumb = image.convert("RGBA")
     thumb.thumbnail((THUMBNAIL, THUMBNAIL), Image.Resampling.BOX)
     visible = [a >= 128 for a in thumb.getchannel("A").tobytes()]
@@ -129,12 +135,18 @@ def dominant_colors(image: Image.Image) -> tuple[tuple[str, ...], tuple[str, ...
     raw = quantized.getpalette() or []
     counts = Counter(i for i, seen in zip(quantized.tobytes(), visible, strict=True) if seen)
     total = sum(counts.values())
-    centres = [
-        ((raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]), n) for i, n in counts.most_common() if n / total >= MIN_SHARE
-    ]
-    shares: Counter[str] = Counter()
-    for rgb, n in centres:
-        shares[color_name(rgb)] += n
-    names = tuple(name for name, _ in shares.most_common(MAX_NAMES))
-    palette = tuple("#{:02X}{:02X}{:02X}".format(*rgb) for rgb, _ in centres)
+    by_name: dict[str, list[tuple[tuple[int, int, int], int]]] = {}
+    for i, n in counts.items():
+        rgb = (raw[3 * i], raw[3 * i + 1], raw[3 * i + 2])
+        by_name.setdefault(color_name(rgb), []).append((rgb, n))
+    shares = sorted(by_name.items(), key=lambda item: -sum(n for _, n in item[1]))
+    kept = [(name, members) for name, members in shares if sum(n for _, n in members) / total >= MIN_SHARE]
+    names = tuple(name for name, _ in kept[:MAX_NAMES])
+    palette = tuple(_mean_hex(members) for _, members in kept[:MAX_PALETTE])
     return names, palette
+
+
+def _mean_hex(members: list[tuple[tuple[int, int, int], int]]) -> str:
+    weight = sum(n for _, n in members)
+    mean = (round(sum(rgb[k] * n for rgb, n in members) / weight) for k in range(3))
+    return "#{:02X}{:02X}{:02X}".format(*mean)

@@ -141,7 +141,8 @@ async def test_import_records_the_facts_of_pictures_and_of_a_clips_middle_frame(
     assert (picture.orientation, picture.colors) == ("portrait", ("blue",))
     assert picture.palette and color_name(_rgb(picture.palette[0])) == "blue"
 
-    # red for the first half second, green after: the middle frame decides
+    # red for the first half second, green after, a key frame every half second (phones: 1-2 s):
+    # the middle (the key frame at or before it) decides
     clip = tmp_path / "clip.mp4"
     run_ffmpeg(
         "-f",
@@ -156,6 +157,8 @@ async def test_import_records_the_facts_of_pictures_and_of_a_clips_middle_frame(
         "[0][1]concat=n=2:v=1",
         "-c:v",
         "libx264",
+        "-g",
+        "5",
         "-pix_fmt",
         "yuv420p",
         str(clip),

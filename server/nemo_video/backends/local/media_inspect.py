@@ -129,37 +129,21 @@ async def middle_frame(ffmpeg: str, path: Path, duration_s: float) -> Frame:
     """A clip's middle frame as ffmpeg shows it (rotated by its display matrix), as a thumbnail.
 
     ``showinfo`` reports the size after ffmpeg's automatic rotation, which is the size the renderer
-    gets; the frame itself is shrunk to a thumbnail for the colours.
+    gets; the frame itself is shrunk to a thumbnail for the colours. Only the key frame at or before
+    the middle is decoded (decoding up to the exact middle of a 1080p clip took 1.5 s); the first
+    frame is the fallback.
     """
-    for at in (duration_s / 2, 0.0):
+    for at, keyframes_only in ((duration_s / 2, True), (0.0, False)):
+        skip = ["-skip_frame", "nokey"] if keyframes_only else []
         command = [
-            ffmpeg,
-            "-hide_banner",
-            "-nostdin",
-            "-protocol_whitelist",
-            "file",
-            "-ss",
-            f"{at:.3f}",
-            "-i",
-            str(path),
-            "-map",
-            "0:v:0",
-            "-frames:v",
-            "1",
-            "-vf",
-            f"showinfo,scale={THUMBNAIL}:{THUMBNAIL}:flags=area,format=rgb24",
-            "-f",
-            "rawvideo",
-            "-",
+            *(ffmpeg, "-hide_banner", "-nostdin", "-protocol_whitelist", "file", *skip, "-ss", f"{at:.3f}"),
+            *("-i", str(path), "-map", "0:v:0", "-frames:v", "1"),
+            *("-vf", f"showinfo,scale={THUMBNAIL}:{THUMBNAIL}:flags=area,format=rgb24", "-f", "rawvideo", "-"),
         ]
         try:
             with anyio.fail_after(DECODE_TIMEOUT_S):
                 result = await anyio.run_process(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    check=False,
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False
                 )
         except TimeoutError:
             break

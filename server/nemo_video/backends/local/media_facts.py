@@ -60,7 +60,7 @@ def check_dimensions(name: str, width: int, height: int, *, clip: bool = False) 
     if width <= 0 or height <= 0:
         raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} has no size ({width}x{height}).")
     limit = MAX_CLIP_PIXELS if clip else MAX_IMAGE_PIXELS
-    what = "frames" if clip else "picture"
+    what = "frame" if clip else "picture"
     if width * height > limit:
         raise NemoVideoError(
             ErrorCode.UNSUPPORTED_MEDIA,

@@ -28,9 +28,19 @@ from enum import StrEnum
 from typing import Any
 
 SUPPORTED_FORMATS = (
-    "mp4", "mov", "avi", "webm", "mkv",
-    "jpg", "png", "gif", "webp",
-    "mp3", "wav", "m4a", "aac",
+    "mp4",
+    "mov",
+    "avi",
+    "webm",
+    "mkv",
+    "jpg",
+    "png",
+    "gif",
+    "webp",
+    "mp3",
+    "wav",
+    "m4a",
+    "aac",
 )
 
 
@@ -114,15 +124,13 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.RENDER_FAILED: "Try exporting again; if it fails twice, check the timeline with get_state.",
     ErrorCode.RENDER_TIMEOUT: "The render was stopped: export a shorter video or a lower height, or raise "
     "NEMO_RENDER_TIMEOUT_SECONDS, then export again.",
-    ErrorCode.RENDER_INTERRUPTED: "The render stopped when nemo-video restarted: call export_video "
-    "again to re-run it.",
+    ErrorCode.RENDER_INTERRUPTED: "The render stopped when nemo-video restarted: call export_video again to re-run it.",
     ErrorCode.CANCELLED: "Nothing was saved; run the action again when ready.",
     ErrorCode.FFMPEG_MISSING: "Reinstall with `pip install --force-reinstall imageio-ffmpeg`, or set "
     "NEMO_FFMPEG to an ffmpeg binary.",
     ErrorCode.FONT_MISSING: "Install a font that covers this text (e.g. `pip install noto-cjk-sans-otc`)"
     " or set NEMO_FONT_DIRS.",
-    ErrorCode.DISK_FULL: "Free some disk space in the output directory (or set NEMO_OUTPUT_DIR) and "
-    "export again.",
+    ErrorCode.DISK_FULL: "Free some disk space in the output directory (or set NEMO_OUTPUT_DIR) and export again.",
     ErrorCode.INTERNAL: "This is a bug in nemo-video: check where things stand (get_state) and try once "
     "more; if it fails again, report it with what you ran and the server's log.",
 }
@@ -164,9 +172,7 @@ def _one_full_stop(message: str) -> str:
     return message
 
 
-_RETRYABLE = frozenset(
-    {ErrorCode.RATE_LIMITED, ErrorCode.BACKEND_UNREACHABLE, ErrorCode.BACKEND_ERROR}
-)
+_RETRYABLE = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.BACKEND_UNREACHABLE, ErrorCode.BACKEND_ERROR})
 
 # Backend code → (our code, message). Business codes come in the envelope's `code`; 400/402/429 are
 # HTTP statuses that a body may echo. 1010/1011 are the other gateway's auth codes (CONTRACT §4).

@@ -31,9 +31,13 @@ class Progress:
 
 
 def slow_stream(seconds: float) -> list[sse.Step]:
-    return [sse.text("Building your video."), sse.tool_call("edit_multitrack", {"op": "slideshow"}),
-            *sse.heartbeats(seconds, every=0.1), sse.tool_result("edit_multitrack", {"status": "success"}),
-            sse.text("Done: three photos, music and the tagline.")]
+    return [
+        sse.text("Building your video."),
+        sse.tool_call("edit_multitrack", {"op": "slideshow"}),
+        *sse.heartbeats(seconds, every=0.1),
+        sse.tool_result("edit_multitrack", {"status": "success"}),
+        sse.text("Done: three photos, music and the tagline."),
+    ]
 
 
 async def test_progress_notifications_during_a_slow_cloud_stream(
@@ -43,8 +47,9 @@ async def test_progress_notifications_during_a_slow_cloud_stream(
         nemo_double.script_sse(slow_stream(1.2), state_after=FINISHED)
         progress = Progress()
         async with Client(cloud_server, mode=mode) as client:
-            result = await client.call_tool("generate_video", {"request": REQUEST, "confirm_spend": True},
-                                            progress_callback=progress)
+            result = await client.call_tool(
+                "generate_video", {"request": REQUEST, "confirm_spend": True}, progress_callback=progress
+            )
         assert not result.is_error, result.content
         out = result.structured_content
         assert out is not None and out["status"] == "completed"
@@ -63,8 +68,7 @@ async def test_job_hand_off_when_wait_runs_out_then_job_status(
     async with serving(cloud_settings) as (_, cloud_server):
         nemo_double.script_sse(slow_stream(0.8), state_after=FINISHED)
         async with Client(cloud_server, mode=mode) as client:
-            first = await client.call_tool("generate_video", {"request": REQUEST, "confirm_spend": True,
-                                                              "wait_s": 0})
+            first = await client.call_tool("generate_video", {"request": REQUEST, "confirm_spend": True, "wait_s": 0})
             assert not first.is_error and first.structured_content is not None
             assert first.structured_content["status"] == "running"
             job_id = first.structured_content["job_id"]
@@ -92,14 +96,11 @@ async def test_cancelled_call_stops_waiting_but_never_resends_or_kills_the_job(
         assert nemo_double.count("run_sse") == 1
 
 
-async def test_cancel_job_says_cloud_work_may_still_finish(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_cancel_job_says_cloud_work_may_still_finish(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with serving(cloud_settings) as (_, cloud_server):
         nemo_double.script_sse(slow_stream(2.0), state_after=FINISHED)
         async with Client(cloud_server) as client:
-            first = await client.call_tool("generate_video", {"request": REQUEST, "confirm_spend": True,
-                                                              "wait_s": 0})
+            first = await client.call_tool("generate_video", {"request": REQUEST, "confirm_spend": True, "wait_s": 0})
             job_id = first.structured_content["job_id"]  # type: ignore[index]
             cancelled = await client.call_tool("cancel_job", {"job_id": job_id})
             status = await client.call_tool("job_status", {"job_id": job_id, "wait_s": 0})
@@ -155,8 +156,7 @@ async def test_export_on_cloud_returns_file_poster_image_and_link(
         nemo_double.set_state(session.id, FINISHED)
         progress = Progress()
         async with Client(cloud_server) as client:
-            result = await client.call_tool("export_video", {"filename": "launch"},
-                                            progress_callback=progress)
+            result = await client.call_tool("export_video", {"filename": "launch"}, progress_callback=progress)
         assert not result.is_error, result.content
         export = result.structured_content["export"]  # type: ignore[index]
         path = Path(export["path"])
@@ -172,9 +172,7 @@ async def test_export_on_cloud_returns_file_poster_image_and_link(
         assert progress.values == sorted(set(progress.values)) and all(t == 100 for _, t, _ in progress.seen)
 
 
-async def test_two_exports_never_clobber_one_file(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_two_exports_never_clobber_one_file(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with serving(cloud_settings) as (cloud_service, cloud_server):
         session = await cloud_service.session()
         nemo_double.set_state(session.id, FINISHED)

@@ -24,7 +24,6 @@ def invalid_arguments(tool: str, exc: ValidationError) -> NemoVideoError:
     return NemoVideoError(
         ErrorCode.INVALID_INPUT,
         f"{tool} was called with invalid arguments: " + "; ".join(problems) + ".",
-        hint=f"Fix {', '.join(sorted(set(fields)))} to match {tool}'s input schema (see tools/list) "
-        "and call it again.",
+        hint=f"Fix {', '.join(sorted(set(fields)))} to match {tool}'s input schema (see tools/list) and call it again.",
         details={"fields": sorted(set(fields))},
     )

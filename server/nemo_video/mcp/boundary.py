@@ -54,37 +54,53 @@ class CheckedMCPServer(MCPServer[LifespanResultT]):
         tools = sorted(tool.name for tool in await self.list_tools())
         if name not in tools:
             return NemoVideoError(
-                ErrorCode.INVALID_INPUT, f"There is no tool named {name!r}.",
+                ErrorCode.INVALID_INPUT,
+                f"There is no tool named {name!r}.",
                 hint=f"Call one of {', '.join(tools)} (tools/list has their arguments).",
             )
         # Raised on purpose by the SDK around a resolver, e.g. an unusable answer to a question.
         return NemoVideoError(
-            ErrorCode.INVALID_INPUT, f"{name} could not run: {cause or exc}.",
+            ErrorCode.INVALID_INPUT,
+            f"{name} could not run: {cause or exc}.",
             hint=f"Call {name} again; if you are asked a question, answer it with the fields it asks for.",
         )
 
     async def get_prompt(
-        self, name: str, arguments: dict[str, Any] | None = None,
+        self,
+        name: str,
+        arguments: dict[str, Any] | None = None,
         context: Context[LifespanResultT, Any] | None = None,
     ) -> GetPromptResult | InputRequiredResult:
         prompts = {prompt.name: prompt for prompt in await self.list_prompts()}
         prompt = prompts.get(name)
         if prompt is None:
-            raise MCPError(INVALID_PARAMS, f"Unknown prompt {name!r}. The prompts are: {', '.join(sorted(prompts))} "
-                           "(prompts/list describes them).", data={"prompt": name})
+            raise MCPError(
+                INVALID_PARAMS,
+                f"Unknown prompt {name!r}. The prompts are: {', '.join(sorted(prompts))} "
+                "(prompts/list describes them).",
+                data={"prompt": name},
+            )
         given = arguments or {}
         known = [arg.name for arg in prompt.arguments or []]
         missing = [arg.name for arg in prompt.arguments or [] if arg.required and arg.name not in given]
         unknown = sorted(set(given) - set(known))
         if missing or unknown:
             problems = ([f"needs {', '.join(missing)}"] if missing else []) + (
-                [f"has no argument {', '.join(unknown)}"] if unknown else [])
-            raise MCPError(INVALID_PARAMS, f"Prompt {name!r} {' and '.join(problems)}: its arguments are "
-                           f"{', '.join(known)} (prompts/list marks the required ones).",
-                           data={"prompt": name, "missing": missing, "unknown": unknown})
+                [f"has no argument {', '.join(unknown)}"] if unknown else []
+            )
+            raise MCPError(
+                INVALID_PARAMS,
+                f"Prompt {name!r} {' and '.join(problems)}: its arguments are "
+                f"{', '.join(known)} (prompts/list marks the required ones).",
+                data={"prompt": name, "missing": missing, "unknown": unknown},
+            )
         try:
             return await super().get_prompt(name, arguments, context)
         except ValueError as exc:  # the SDK's wrapper around whatever the prompt function raised
             logger.error("Prompt %s crashed", name, exc_info=exc.__cause__ or exc)
-            raise MCPError(INTERNAL_ERROR, f"Prompt {name!r} could not be written: this is a bug in nemo-video "
-                           "(the server's log has the details).", data={"prompt": name}) from None
+            raise MCPError(
+                INTERNAL_ERROR,
+                f"Prompt {name!r} could not be written: this is a bug in nemo-video "
+                "(the server's log has the details).",
+                data={"prompt": name},
+            ) from None

@@ -20,8 +20,9 @@ ERROR_META = "nemo-video/error"  # _meta key of an error result: code, message, 
 def ok(model: BaseModel, headline: str, extra: list[ContentBlock] | None = None) -> CallToolResult:
     data = model.model_dump(mode="json", exclude_none=True)
     text = f"{headline}\n\n{json.dumps(data, ensure_ascii=False, indent=None)}"
-    return CallToolResult(content=[TextContent(text=text), *(extra or [])],
-                          structured_content=model.model_dump(mode="json"))
+    return CallToolResult(
+        content=[TextContent(text=text), *(extra or [])], structured_content=model.model_dump(mode="json")
+    )
 
 
 def error(exc: NemoVideoError) -> CallToolResult:
@@ -42,11 +43,19 @@ def job(out: JobOutput) -> CallToolResult:
     """A job's result: running → the next call; failed → isError; done → the result (+ poster, link)."""
     if out.status == "failed" and out.error:
         err = out.error
-        return error(NemoVideoError(str(err.get("code", "internal")), str(err.get("message", out.message)),
-                                    hint=err.get("hint") or None, details={"job_id": out.job_id}))
+        return error(
+            NemoVideoError(
+                str(err.get("code", "internal")),
+                str(err.get("message", out.message)),
+                hint=err.get("hint") or None,
+                details={"job_id": out.job_id},
+            )
+        )
     if out.status == "running":
-        headline = (f"Still working ({round(out.progress * 100)}%: {out.message}). "
-                    f"Call job_status with job_id={out.job_id!r} to keep waiting.")
+        headline = (
+            f"Still working ({round(out.progress * 100)}%: {out.message}). "
+            f"Call job_status with job_id={out.job_id!r} to keep waiting."
+        )
         return ok(out, headline)
     if out.status == "cancelled":
         return ok(out, f"Cancelled: {out.message}")
@@ -73,10 +82,15 @@ def _export_headline(export: ExportResult) -> str:
 
 
 def _export_blocks(export: ExportResult) -> list[ContentBlock]:
-    blocks: list[ContentBlock] = [ResourceLink(
-        name=Path(export.path).name, uri=export.uri, mime_type=f"video/{export.format}",
-        size=export.size_bytes, description="The exported video file.",
-    )]
+    blocks: list[ContentBlock] = [
+        ResourceLink(
+            name=Path(export.path).name,
+            uri=export.uri,
+            mime_type=f"video/{export.format}",
+            size=export.size_bytes,
+            description="The exported video file.",
+        )
+    ]
     if export.poster:
         poster = Path(export.poster)
         if poster.is_file() and poster.stat().st_size < MAX_IMAGE_BYTES:

@@ -41,15 +41,30 @@ from .progress import ProgressReporter
 DEFAULT_WAIT_S = 40
 MAX_WAIT_S = 50
 
-WaitS = Annotated[int, Field(ge=0, le=MAX_WAIT_S, description=(
-    "Seconds to wait for the work before returning status 'running' with a job_id "
-    f"(default {DEFAULT_WAIT_S}, max {MAX_WAIT_S}; hosts cut calls near 60 s)."))]
-Paths = Annotated[list[str] | None, Field(description=(
-    "Local files (absolute paths are safest): images, videos, audio."))]
+WaitS = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_WAIT_S,
+        description=(
+            "Seconds to wait for the work before returning status 'running' with a job_id "
+            f"(default {DEFAULT_WAIT_S}, max {MAX_WAIT_S}; hosts cut calls near 60 s)."
+        ),
+    ),
+]
+Paths = Annotated[
+    list[str] | None, Field(description=("Local files (absolute paths are safest): images, videos, audio."))
+]
 Urls = Annotated[list[str] | None, Field(description="Public http(s) URLs of media files.")]
-ConfirmSpend = Annotated[bool, Field(description=(
-    "Cloud backend only: true when the user already agreed to spend credits on this request. "
-    "Ignored by the free local backend."))]
+ConfirmSpend = Annotated[
+    bool,
+    Field(
+        description=(
+            "Cloud backend only: true when the user already agreed to spend credits on this request. "
+            "Ignored by the free local backend."
+        )
+    ),
+]
 
 
 @dataclass
@@ -73,8 +88,7 @@ def spend_consent(confirm_spend: bool, ctx: Context) -> Elicit[SpendConsent] | S
         return SpendConsent(approve=True)
     caps = ctx.client_capabilities
     if caps is not None and caps.elicitation is not None:
-        return Elicit("This request goes to the NemoVideo cloud agent and spends credits. Go ahead?",
-                      SpendConsent)
+        return Elicit("This request goes to the NemoVideo cloud agent and spends credits. Go ahead?", SpendConsent)
     return SpendConsent(approve=False)
 
 
@@ -107,8 +121,9 @@ def _root_paths(roots: ListRootsResult | None) -> list[Path]:
 def _approved(consent: ElicitationResult[SpendConsent]) -> bool:
     if isinstance(consent, AcceptedElicitation) and consent.data.approve:
         return True
-    raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
-                         "The user did not agree to spend NemoVideo credits on this request.")
+    raise NemoVideoError(
+        ErrorCode.CONSENT_REQUIRED, "The user did not agree to spend NemoVideo credits on this request."
+    )
 
 
 async def _wait(ctx: Context, job: Job | str, wait_s: int) -> CallToolResult:
@@ -133,13 +148,17 @@ async def generate_video(
     confirm_spend: ConfirmSpend = False,
 ) -> Annotated[CallToolResult, JobOutput]:
     svc = _app(ctx).service
-    job = await svc.start_generate(request, paths or [], urls or [], confirm_spend=_approved(consent),
-                                   roots=_root_paths(roots))
+    job = await svc.start_generate(
+        request, paths or [], urls or [], confirm_spend=_approved(consent), roots=_root_paths(roots)
+    )
     return await _wait(ctx, job, wait_s)
 
 
 async def upload_media(
-    roots: Roots, ctx: Context, paths: Paths = None, urls: Urls = None,
+    roots: Roots,
+    ctx: Context,
+    paths: Paths = None,
+    urls: Urls = None,
 ) -> Annotated[CallToolResult, UploadResult]:
     result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots))
     names = ", ".join(f"{a.name} ({a.kind})" for a in result.assets)
@@ -176,13 +195,19 @@ async def export_video(
     format: Annotated[OutputFormat, Field(description="mp4 (default), webm, mov or gif.")] = "mp4",
     quality: Annotated[Quality, Field(description="high (default) or draft (faster).")] = "high",
     filename: Annotated[str | None, Field(description="File name without folder; never overwrites.")] = None,
-    height: Annotated[int | None, Field(ge=64, le=4320, description=(
-        "Output height in pixels (width follows the aspect ratio); default the timeline's, "
-        "e.g. 1920."))] = None,
+    height: Annotated[
+        int | None,
+        Field(
+            ge=64,
+            le=4320,
+            description=(
+                "Output height in pixels (width follows the aspect ratio); default the timeline's, e.g. 1920."
+            ),
+        ),
+    ] = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
 ) -> Annotated[CallToolResult, JobOutput]:
-    job = await _app(ctx).service.start_export(
-        format=format, quality=quality, filename=filename, height=height)
+    job = await _app(ctx).service.start_export(format=format, quality=quality, filename=filename, height=height)
     return await _wait(ctx, job, wait_s)
 
 
@@ -195,7 +220,8 @@ async def job_status(
 
 
 async def cancel_job(
-    job_id: Annotated[str, Field(description="The job_id to stop.")], ctx: Context,
+    job_id: Annotated[str, Field(description="The job_id to stop.")],
+    ctx: Context,
 ) -> Annotated[CallToolResult, JobOutput]:
     record = await _app(ctx).service.cancel(job_id)
     return content.job(JobOutput.of(record))
@@ -240,8 +266,11 @@ def _text(result: CallToolResult) -> str:
 
 
 def _after(route: str) -> str:
-    return {"credits": "generate_video or export_video", "state": "generate_video to change it, or "
-            "export_video", "upload": "generate_video to use the media"}.get(route, "get_state")
+    return {
+        "credits": "generate_video or export_video",
+        "state": "generate_video to change it, or export_video",
+        "upload": "generate_video to use the media",
+    }.get(route, "get_state")
 
 
 # ---------------------------------------------------------------- the server
@@ -258,8 +287,12 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         yield AppState(service, heartbeat_s)
 
     server: MCPServer[AppState] = CheckedMCPServer(
-        "nemo-video", title="nemo-video", version=__version__,
-        instructions=descriptions.INSTRUCTIONS, lifespan=lifespan, log_level="WARNING",
+        "nemo-video",
+        title="nemo-video",
+        version=__version__,
+        instructions=descriptions.INSTRUCTIONS,
+        lifespan=lifespan,
+        log_level="WARNING",
     )
     cloud = service.backend_name == "cloud"
     for fn, read_only, idempotent, open_world, destructive in (
@@ -274,11 +307,19 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         (ask, False, False, cloud, False),
     ):
         name = fn.__name__
-        server.add_tool(fn, name=name, title=descriptions.TITLES[name], description=descriptions.TOOLS[name],
-                        annotations=ToolAnnotations(
-                            title=descriptions.TITLES[name], read_only_hint=read_only,
-                            destructive_hint=destructive, idempotent_hint=idempotent,
-                            open_world_hint=open_world))
+        server.add_tool(
+            fn,
+            name=name,
+            title=descriptions.TITLES[name],
+            description=descriptions.TOOLS[name],
+            annotations=ToolAnnotations(
+                title=descriptions.TITLES[name],
+                read_only_hint=read_only,
+                destructive_hint=destructive,
+                idempotent_hint=idempotent,
+                open_world_hint=open_world,
+            ),
+        )
     register_resources(server, service)
     register_prompts(server)
     return server

@@ -131,3 +131,13 @@ def test_ts_client_over_http_shows_the_error_text(
 ) -> None:
     missing = server_folder / "missing.mp4"
     check(ts_client.run(plan(package, era, {"url": http_url}, missing)), era, missing)
+
+
+def test_without_npm_the_ts_client_tests_skip_saying_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEMO_TEST_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    with pytest.raises(pytest.skip.Exception, match="npm is not installed") as skipped:
+        install()
+    assert "https://nodejs.org" in str(skipped.value) and str(tmp_path / "cache") in str(skipped.value)

@@ -218,10 +218,10 @@ async def test_local_render_killed_with_its_server_is_reported_and_rerun_in_one_
     async with Client(stdio_server(settings, tmp_path), mode="legacy") as client:
         status = await client.call_tool("job_status", {"job_id": job_id, "wait_s": 5})
         again = await client.call_tool("export_video", {"height": 180, "filename": "killed", "wait_s": 50})
-    out = status.structured_content
-    assert status.is_error and out is not None, status.content
-    assert out["error"]["code"] == "render_interrupted"
-    assert "export_video" in out["error"]["hint"]
+    assert status.is_error and status.meta is not None, status.content
+    out = status.meta["nemo-video/error"]
+    assert out["code"] == "render_interrupted"
+    assert "export_video" in out["hint"]
     rerun = again.structured_content
     assert rerun is not None and rerun["status"] == "completed", rerun
     assert Path(rerun["export"]["path"]).name == "killed.mp4"

@@ -211,8 +211,8 @@ async def test_paths_outside_the_roots_are_refused_through_the_tools(
         state = await client.call_tool("get_state", {})
     for name, answer in [*answers.items(), ("generate", generate)]:
         assert answer.is_error, name
-        assert answer.structured_content is not None
-        assert answer.structured_content["error"]["code"] == "path_not_allowed", (name, answer.content)
+        assert answer.meta is not None and answer.structured_content is None
+        assert answer.meta["nemo-video/error"]["code"] == "path_not_allowed", (name, answer.content)
     assert state.structured_content is not None and state.structured_content["media"] == []
     assert state.structured_content["draft"] is None  # the refused generate changed nothing
     assert not (settings.data_dir / "media").exists() or not any((settings.data_dir / "media").rglob("*.png"))
@@ -229,8 +229,8 @@ async def test_urls_to_private_addresses_and_other_schemes_are_refused_through_t
 ) -> None:
     async with serving(settings) as (_, server), Client(server) as client:
         answer = await client.call_tool("upload_media", {"urls": [url]})
-    assert answer.is_error and answer.structured_content is not None
-    assert answer.structured_content["error"]["code"] == "url_not_allowed", answer.content
+    assert answer.is_error and answer.meta is not None
+    assert answer.meta["nemo-video/error"]["code"] == "url_not_allowed", answer.content
 
 
 # ---------------------------------------------------------------- how ffmpeg is run

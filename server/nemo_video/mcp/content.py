@@ -43,12 +43,13 @@ def job(out: JobOutput) -> CallToolResult:
     """A job's result: running → the next call; failed → isError; done → the result (+ poster, link)."""
     if out.status == "failed" and out.error:
         err = out.error
+        details = {k: v for k, v in err.items() if k not in ("code", "message", "hint")}
         return error(
             NemoVideoError(
                 str(err.get("code", "internal")),
                 str(err.get("message", out.message)),
                 hint=err.get("hint") or None,
-                details={"job_id": out.job_id},
+                details={**details, "job_id": out.job_id},
             )
         )
     if out.status == "running":
@@ -69,8 +70,12 @@ def job(out: JobOutput) -> CallToolResult:
         return ok(out, "\n".join(lines).strip())
     if out.edit is not None:
         e = out.edit
-        lines = [f"Edited the video (version {e.version}):", *(f"- {line}" for line in e.applied),
-                 *(f"Not applied: {line}" for line in e.not_applied), e.summary]
+        lines = [
+            f"Edited the video (version {e.version}):",
+            *(f"- {line}" for line in e.applied),
+            *(f"Not applied: {line}" for line in e.not_applied),
+            e.summary,
+        ]
         return ok(out, "\n".join(lines))
     return ok(out, out.message)
 

@@ -178,9 +178,17 @@ async def get_state(ctx: Context) -> Annotated[CallToolResult, StateResult]:
 
 
 async def edit_video(
-    operations: Annotated[list[Operation], Field(min_length=1, max_length=200, description=(
-        "Typed edits applied in order, all or none. Ids come from get_state: scenes 's1'..., texts 't1'..., "
-        "media by their id. undo or redo must be alone in the list."))],
+    operations: Annotated[
+        list[Operation],
+        Field(
+            min_length=1,
+            max_length=200,
+            description=(
+                "Typed edits applied in order, all or none. Ids come from get_state: scenes 's1'..., texts 't1'..., "
+                "media by their id. undo or redo must be alone in the list."
+            ),
+        ),
+    ],
     consent: Consent,
     ctx: Context,
     wait_s: WaitS = DEFAULT_WAIT_S,

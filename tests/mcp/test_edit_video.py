@@ -81,7 +81,8 @@ async def test_an_agent_edits_with_operations_only_then_exports(
         now = await state(client)
         comp = now["composition"]
         assert [s["id"] for s in comp["scenes"]] == [scenes[2], scenes[0], scenes[1], "s4"]
-        assert [s["duration_ms"] for s in comp["scenes"]] == [1000] * 4 and now["duration_s"] == 4
+        assert [s["duration_ms"] for s in comp["scenes"]] == [1000] * 4
+        assert now["duration_s"] == 4 + 2.5  # four 1 s scenes and the call to action's end card
         assert next(s for s in comp["scenes"] if s["id"] == scenes[1])["texts"][0]["text"] == "Only 200 pairs"
         laid_out = next(t for t in now["draft"]["t"] if t["id"] == "track_title")["sg"][0]
         assert laid_out["style"]["font_size"] == 150 and laid_out["style"]["color"] == "#F97316"

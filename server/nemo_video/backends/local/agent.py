@@ -1,7 +1,8 @@
 """The local agent: one message in, the same events out as the cloud agent (DESIGN §4).
 
-A message is handled whole under the session's lock — read media and the current draft, plan,
-save the new version (or undo) — and only then are its events yielded. So two messages to one
+A message is handled whole under the session's lock — read media and the current draft, read it as
+a composition, plan operations, apply them and lay the result out as the new version (or move in the
+history: undo/redo) — and only then are its events yielded. So two messages to one
 session never interleave, and a caller that stops reading half-way cannot leave a lock held or
 a plan half-saved.
 """
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import anyio
 
+from ...composition import Composition, OperationError, apply, from_draft, to_draft
 from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
 from ..base import Asset
@@ -22,9 +24,11 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 
-_NOTHING_TO_UNDO = {
-    "en": "There is nothing to undo yet: the timeline has no earlier version.",
-    "zh": "没有可以撤销的操作：时间线还没有更早的版本。",
+_NOTHING = {
+    ("undo", "en"): "There is nothing to undo yet: the timeline has no earlier version.",
+    ("undo", "zh"): "没有可以撤销的操作：时间线还没有更早的版本。",
+    ("redo", "en"): "There is nothing to redo: no change has been undone since the last edit.",
+    ("redo", "zh"): "没有可以重做的操作：最近没有被撤销的修改。",
 }
 
 
@@ -48,29 +52,43 @@ class LocalAgent:
         async with self.lock(session_id):
             media = await self._store.list_media(session_id)
             current = await self._store.current_draft(session_id)
-            result = _plan(message, media, current.draft)
-            reply = await self._apply(session_id, message, result, current.draft)
+            comp, result = _plan(message, media, current.draft)
+            reply = await self._apply(session_id, message, result, comp, current.draft, media)
         return [*_step_events(result), Text(reply, author="local"), Closed("end")]
 
-    async def _apply(self, session_id: str, message: str, result: Plan, current: Draft | None) -> str:
-        if result.undo:
-            restored = await self._store.undo(session_id, message)
+    async def _apply(
+        self, session_id: str, message: str, result: Plan, comp: Composition | None, current: Draft | None,
+        media: Sequence[Asset],
+    ) -> str:
+        if result.history is not None:
+            move = self._store.undo if result.history == "undo" else self._store.redo
+            restored = await move(session_id, message)
             if restored is None:
-                return _NOTHING_TO_UNDO.get(result.language, _NOTHING_TO_UNDO["en"])
-            log.info("session %s: undo → version %d", session_id, restored.version)
+                return _NOTHING[(result.history, "zh" if result.language == "zh" else "en")]
+            log.info("session %s: %s → version %d", session_id, result.history, restored.version)
             return result.reply
-        if result.draft is None:
-            return result.reply  # nothing the planner could act on; its reply says so
+        if not result.ops:
+            return result.reply  # nothing the planner could act on; its reply says which part and why
+        base = Composition(language=result.language) if result.fresh or comp is None else comp
+        try:
+            draft = to_draft(apply(base, result.ops, media), media)
+        except OperationError as exc:  # the planner checks every operation: this is its bug, not the user's
+            log.error("planner operations did not apply to %r: %s", message[:200], exc.message)
+            raise NemoVideoError(
+                ErrorCode.AGENT_ERROR, "The local planner produced a change it could not apply.",
+                hint="Rephrase the request; the timeline was not changed. Call get_state to see it.",
+            ) from exc
         before = current.to_wire() if current is not None else None
-        if result.draft.to_wire() != before:
-            saved = await self._store.save_draft(session_id, result.draft, message)
+        if draft.to_wire() != before:
+            saved = await self._store.save_draft(session_id, draft, message)
             log.info("session %s: draft version %d", session_id, saved.version)
         return result.reply
 
 
-def _plan(message: str, media: Sequence[Asset], current: Draft | None) -> Plan:
+def _plan(message: str, media: Sequence[Asset], current: Draft | None) -> tuple[Composition | None, Plan]:
     try:
-        return plan(message, media, current)
+        comp = from_draft(current, media) if current is not None and current.exportable else None
+        return comp, plan(message, media, comp)
     except NemoVideoError:
         raise
     except Exception as exc:  # a planner bug: say so in our own terms, keep the traceback in the log

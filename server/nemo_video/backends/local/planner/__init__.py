@@ -1,30 +1,35 @@
-"""The local planner: (request text, session media, current draft) → new draft + reply.
+"""The local planner: words → the same typed operations agents send to ``edit_video``.
 
-Pure and deterministic: no clock, no randomness, no I/O. ``parse`` turns words into a
-:class:`~.intent.Request`; ``edit.apply`` applies it to a :class:`~.spec.VideoSpec` (read back from the
-current draft, or started from the media); ``build`` lays the spec out as a draft; ``reply`` says what
-was done in the request's language.
+``plan(message, media, current)`` is pure and deterministic (no clock, no randomness, no I/O). It reads
+the message with matchers that each *take* the words they understand (:mod:`.context`), turns them
+into :data:`~nemo_video.composition.Operation` values — each checked by applying it to a working copy —
+and replies in the message's language with what was done and, by name, what was not. It never lays
+anything out: the agent applies the operations and :func:`~nemo_video.composition.to_draft` lays out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
 
-from ....draft import Draft
+from ....composition import Composition, Operation
 from ...base import Asset
-from . import reply
-from .build import Built, build
-from .edit import Change, apply
-from .intent import Request
-from .parse import parse
-from .spec import from_draft, from_media
+from . import mediaops, reply, settings, texts
+from .context import Context, safe_lower
+from .describe import find_captions
+from .lexicon import CREATE, REDO, UNDO, UNSUPPORTED, VIDEO_WORD
+from .numbers import language_of
+from .words import extract, quoted_spans
 
 __all__ = ["Plan", "PlanStep", "plan"]
 
-_VIDEO_WORD: Final = re.compile(r"\b(?:video|clip|reel|ad|promo|slideshow|montage)s?\b|视频|短片|广告|宣传片")
+_VERSION_NOTE: Final = (
+    "A second version is not made inside this one: export this video first, then ask for the other format "
+    "(for example 'make it 16:9') and export again — say 'undo' to come back to this one.",
+    "另一个版本不会放在同一个视频里：请先导出当前视频，再说“改成16:9”之类的画幅并再次导出；说“撤销”即可回到当前版本。",
+)
 
 
 @dataclass(frozen=True)
@@ -36,123 +41,88 @@ class PlanStep:
 
 @dataclass(frozen=True)
 class Plan:
-    draft: Draft | None  # the new draft; None when nothing changed (or undo)
-    reply: str  # in the request's language, saying exactly what was done
-    steps: list[PlanStep] = field(default_factory=list)
-    undo: bool = False  # the agent restores the previous stored version itself
+    ops: list[Operation]  # apply them to ``current`` (or to an empty composition when ``fresh``)
+    reply: str  # in the request's language: what was done, and which part was not
     language: str = "en"
+    history: Literal["undo", "redo"] | None = None  # the store moves in its history instead
+    fresh: bool = False  # start from an empty Composition(language=language)
+    notes: list[str] = field(default_factory=list)  # what was not done
+    steps: list[PlanStep] = field(default_factory=list)  # one per action, for the agent's ToolCall events
 
 
-def plan(message: str, media: Sequence[Asset], current: Draft | None) -> Plan:
-    """Turn one message into a new draft (or an undo, or an honest "cannot do that")."""
-    previous = _language_of(current)
-    req = parse(message, previous)
-    lang = req.language
-    if req.undo:
-        return Plan(
-            None, reply.undone(lang), [PlanStep("undo", {}, "previous version")], undo=True, language=lang
-        )
-    if current is not None and current.exportable and not req.create:
-        return _edit(req, media, current)
-    return _create(message, req, media)
+def plan(message: str, media: Sequence[Asset], current: Composition | None) -> Plan:
+    """Turn one message into operations (or an undo/redo, or an honest "cannot do that")."""
+    text = message.strip()
+    unquoted = _without_quotes(text)
+    lang = language_of(unquoted, current.language if current is not None else "en")
+    zh = lang == "zh"
+    lower = safe_lower(unquoted)
+    for kind, pattern in (("redo", REDO), ("undo", UNDO)):
+        if re.search(pattern, lower):
+            name: Literal["undo", "redo"] = "redo" if kind == "redo" else "undo"
+            return Plan([], reply.history(name, zh), lang, history=name, steps=[PlanStep(name, {}, name)])
+    empty = current is None or (not current.scenes and not current.all_texts())
+    fresh = empty or bool(re.search(CREATE, lower))
+    base = Composition(language=lang) if fresh or current is None else current
+    ctx = Context(text, media, base, language=lang, fresh=fresh)
+    contents = extract(ctx, fresh)
+    content_spans = [(c.start, c.end) for c in contents]
+    _unsupported(ctx)
+    if fresh:
+        visual = [a for a in media if a.kind in ("image", "video") and "logo" not in a.name.lower()]
+        for asset in visual:
+            ctx.act([{"op": "add_scene", "media": asset.id}], f"added {asset.name}", f"加入{asset.name}")
+    settings.each_duration(ctx)
+    mediaops.scene_edits(ctx)
+    texts.place_contents(ctx, contents)
+    settings.transitions(ctx)
+    settings.music(ctx)
+    settings.pace(ctx)
+    settings.format_(ctx)
+    settings.total_duration(ctx)
+    settings.brand(ctx)
+    texts.text_edits(ctx)
+    if fresh:
+        return _fresh(ctx, contents, content_spans, empty)
+    unknown = reply.leftovers(ctx)
+    return _result(ctx, unknown, empty=False)
 
 
-def _language_of(draft: Draft | None) -> str:
-    meta = draft.meta.to_wire() if draft is not None and draft.meta else {}
-    return "zh" if meta.get("language") == "zh" else "en"
+def _without_quotes(text: str) -> str:
+    chars = list(text)
+    for start, end, _ in quoted_spans(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
-def _create(message: str, req: Request, media: Sequence[Asset]) -> Plan:
-    lang = req.language
-    if not _asks_for_video(message, req):
-        return _cannot(req, [], empty=not media)
-    start = replace(from_media(media, req.pace or "normal"), captions=req.captions, language=lang)
-    spec, changes = apply(start, req, media, fresh=True)
-    if not spec.visuals and not (spec.title or spec.captions or spec.cta):
-        return _cannot(req, [c for c in changes if not c.done], empty=True)
-    built = build(spec)
-    notes = [c for c in changes if not c.done] + _unsupported_notes(req)
-    media_steps = [
-        _step(c) for c in changes if c.done and c.step in ("remove_media", "reorder_media", "add_media")
-    ]
-    steps = media_steps + _build_steps(built)
-    return Plan(built.draft, reply.created(built, notes, lang), steps, language=lang)
+def _unsupported(ctx: Context) -> None:
+    for pattern, en, zh in UNSUPPORTED:
+        if ctx.take(pattern):
+            if en == "make a second version":
+                ctx.note(*_VERSION_NOTE)
+            else:
+                ctx.note(f"I can't {en} here, so I left that out.", f"这里无法{zh}，这部分没有做。")
 
 
-def _asks_for_video(message: str, req: Request) -> bool:
-    """A new video needs some sign of one: a request to make it, a setting, words to show, or "video"."""
-    if req.create or req.has_settings or req.title or req.cta or _VIDEO_WORD.search(message.lower()):
-        return True
-    words = sum(len(c.split()) if c.isascii() else len(c) // 2 for c in req.captions)
-    return words >= 4
-
-
-def _edit(req: Request, media: Sequence[Asset], current: Draft) -> Plan:
-    lang = req.language
-    spec, changes = apply(replace(from_draft(current, media), language=lang), req, media, fresh=False)
-    if not any(c.done for c in changes):
-        return _cannot(req, changes, empty=False)
-    built = build(spec)
-    notes = _unsupported_notes(req)
-    text = reply.edited(built, [*changes, *notes], lang)
-    return Plan(built.draft, text, [_step(c) for c in changes if c.done], language=lang)
-
-
-def _cannot(req: Request, notes: list[Change], empty: bool) -> Plan:
-    text = reply.cannot_act([n for n in notes if not n.done], req.unsupported, req.language, empty)
-    return Plan(None, text, [], language=req.language)
-
-
-def _unsupported_notes(req: Request) -> list[Change]:
-    if not req.unsupported:
-        return []
-    en = " and ".join(u[0] for u in req.unsupported)
-    zh = "和".join(u[1] for u in req.unsupported)
-    return [
-        Change(
-            "note",
-            {},
-            en,
-            f"I can't {en} here, so I left that out.",
-            f"这里无法{zh}，这部分没有做。",
-            done=False,
-        )
-    ]
-
-
-def _step(change: Change) -> PlanStep:
-    return PlanStep(change.step, dict(change.args), change.result)
-
-
-def _build_steps(built: Built) -> list[PlanStep]:
-    spec = built.spec
-    steps = [
-        PlanStep("set_format", {"ratio": spec.ratio}, f"{built.width}x{built.height}"),
-        PlanStep("set_duration", {"seconds": built.duration_ms / 1000}, f"{built.duration_ms / 1000:g} s"),
-    ]
-    pace = {"pace": spec.pace, "transition": built.transition, "transition_ms": built.transition_ms}
-    if spec.visuals:
-        names = [a.name for a in spec.visuals]
-        steps.append(PlanStep("arrange_media", {"media": names, **pace}, f"{len(names)} segments"))
-    else:
-        steps.append(
-            PlanStep(
-                "make_backgrounds", {"count": built.backgrounds, **pace}, f"{built.backgrounds} backgrounds"
-            )
-        )
-    if spec.title:
-        steps.append(PlanStep("add_title", {"text": spec.title}, "shown at the start"))
-    if built.captions:
-        steps.append(
-            PlanStep("add_captions", {"lines": list(built.captions)}, f"{len(built.captions)} captions")
-        )
-    if spec.cta:
-        steps.append(PlanStep("add_cta", {"text": spec.cta}, "closing card"))
-    music = spec.music
-    args: dict[str, Any] = (
-        {"audio": music.audio.name}
-        if music.kind == "audio" and music.audio
-        else {"mood": music.mood or "none"}
+def _fresh(ctx: Context, contents: list[Any], spans: list[tuple[int, int]], empty: bool) -> Plan:
+    if not any(c.role == "caption" for c in contents):
+        for line in find_captions(ctx.text, ctx.lower, spans):
+            ctx.act([{"op": "set_text", "role": "caption", "text": line}], f"added the caption '{line}'", f"加上字幕「{line}」")
+    asks = (
+        contents
+        or re.search(CREATE, _without_quotes(ctx.lower))
+        or re.search(VIDEO_WORD, ctx.lower)
+        or any(d.step != "add_scene" for d in ctx.done)
     )
-    steps.append(PlanStep("set_music", {**args, "volume": music.volume}, reply.music_phrase(music, "en")))
-    return steps
+    if not asks or (not ctx.work.scenes and not ctx.work.all_texts()):
+        ctx.done.clear()
+        ctx.ops.clear()
+        return _result(ctx, [], empty=True)
+    return _result(ctx, [], empty)
+
+
+def _result(ctx: Context, unknown: list[str], empty: bool) -> Plan:
+    notes = [n.zh if ctx.language == "zh" else n.en for n in ctx.notes] + unknown
+    steps = [PlanStep(d.step, d.args, d.en) for d in ctx.done]
+    text = reply.compose(ctx, unknown, empty and not ctx.done)
+    return Plan(list(ctx.ops), text, ctx.language, fresh=ctx.fresh and bool(ctx.ops), notes=notes, steps=steps)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-MIN_MS: Final = 2_000
-MAX_MS: Final = 180_000
-
 _WORD_NUMBERS: Final = {
     "one": 1,
     "a": 1,
@@ -57,10 +54,10 @@ _DURATION_PATTERNS: Final = (
     (r"\b(?:a|one)[- ]minute\b|(?<![\d.])1[- ]?min(?:ute)?s?\b", 60_000),
 )
 _NUMBER_UNIT: Final = re.compile(
-    rf"(?<![\w.])(?:({_NUM})\s*-?\s*(seconds?|secs?|s|minutes?|mins?|hours?|hrs?)|({_WORDS})[- ]"
-    r"(seconds?|minutes?|hours?))\b"
-    r"(?![- ]?(?:style|vibe|look|era|aesthetic))"
-    rf"|({_CN_NUMBER})\s*(秒钟?|分钟|分|小时|个小时)"
+    rf"(?<![\w.])(?:({_NUM})\s*-?\s*(seconds?|secs?|s|minutes?|mins?)|({_WORDS})[- ]"
+    r"(seconds?|minutes?))\b"
+    r"(?![- ]?(?:style|vibe|look|era|aesthetic|walk|drive|ride|read|wait|delivery))"
+    rf"|({_CN_NUMBER})\s*(秒钟?|分钟)"
 )
 _TARGET_BEFORE: Final = re.compile(
     r"(?:\bto|\binto|\bat|改成|改为|调到|调成|变成|缩短到|延长到|缩到|剪到|设为|设置为)\s*$"
@@ -86,40 +83,37 @@ def cn_number(text: str) -> int | None:
     return total + current
 
 
-def find_duration_ms(text: str) -> int | None:
-    """The duration the text asks for, in ms (unclamped); the one after "to"/"改成" wins, else the first."""
-    found: list[tuple[int, int, int]] = []  # (position, -length, ms): the longer phrase wins a tie
+def find_durations(text: str) -> list[tuple[int, int, int]]:
+    """Every length the text names, as (start, end, ms), in order; hours are never a video length."""
+    found: list[tuple[int, int, int]] = []
     for pattern, ms in _DURATION_PATTERNS:
-        found.extend((m.start(), m.start() - m.end(), ms) for m in re.finditer(pattern, text))
+        found.extend((m.start(), m.end(), ms) for m in re.finditer(pattern, text))
     for m in _NUMBER_UNIT.finditer(text):
         value = _match_ms(m)
-        if value is not None:
-            found.append((m.start(), m.start() - m.end(), value))
-    if not found:
-        return None
-    found.sort()
-    targeted = [ms for pos, _, ms in found if _TARGET_BEFORE.search(text[:pos])]
-    return targeted[0] if targeted else found[0][2]
+        if value is not None and not any(s <= m.start() < e for s, e, _ in found):
+            found.append((m.start(), m.end(), value))
+    return sorted(found)
+
+
+def is_target(text: str, position: int) -> bool:
+    """True when the number at ``position`` follows "to" / "改成" (the new value, not the old)."""
+    return bool(_TARGET_BEFORE.search(text[:position]))
 
 
 def _match_ms(m: re.Match[str]) -> int | None:
     if m.group(1) or m.group(3):
         raw, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         value = float(raw) if raw[0].isdigit() else float(_WORD_NUMBERS[raw])
-        factor = 3_600_000 if unit.startswith("h") else 60_000 if unit.startswith("m") else 1_000
+        factor = 60_000 if unit.startswith("m") else 1_000
     else:
         number = cn_number(m.group(5))
         if number is None:
             return None
         value = float(number)
         unit = m.group(6)
-        factor = 1_000 if unit.startswith("秒") else 3_600_000 if unit.endswith("小时") else 60_000
+        factor = 1_000 if unit.startswith("秒") else 60_000
     # Zero and absurd lengths are still asked-for lengths: the edit clamps them and says so.
     return round(value * factor)
-
-
-def clamp_duration(ms: int) -> int:
-    return max(MIN_MS, min(MAX_MS, ms))
 
 
 # ---------------------------------------------------------------- ordinals
@@ -141,6 +135,7 @@ ORDINAL_WORDS: Final = {
 EN_ORDINAL: Final = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
 )
+CN_NUMBER: Final = _CN_NUMBER
 CN_ORDINAL: Final = rf"(?:第\s*{_CN_NUMBER}|最后一|最后)"
 
 

@@ -1,170 +1,123 @@
-"""The words of the reply, in English or Chinese, saying exactly what was done."""
+"""The reply, in English or Chinese: what was done, what was not, and the words not understood."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
+from ....composition import Composition
+from ....composition.timing import scene_slots
 from ....draft import format_seconds
-from .build import Built
-from .edit import Change
-from .lexicon import MOOD_NAMES, TRANSITION_NAMES
-from .spec import Music, VideoSpec
+from ...base import Asset
+from .context import Context
+from .lexicon import MOOD_NAMES
 
 CAPABILITIES_EN: Final = (
-    "I can set the length (2-180 seconds), the format (16:9, 9:16 or 1:1), the title, captions on or off, "
-    "a closing call-to-action card, the music (upbeat, calm, cinematic, lo-fi, none, or your own audio) and "
-    "its volume, remove, swap or move photos and clips, the transitions (crossfade, wipe, slide, fade to "
-    "black, circle, dissolve or hard cuts) and the pace, or undo the last change."
+    "I can change the length (all of it or per photo), the format (9:16, 1:1, 4:5, 16:9 or a platform), the "
+    "title, captions and closing card (words, size, colour, bold, position, box), remove, move, swap, add or "
+    "replace photos (say 'the second photo', 'the street shot' or 'the blue one'), the music (mood, volume, "
+    "none or your own audio), the transitions and the pace, the brand colours, font and logo, or undo and redo."
 )
 CAPABILITIES_ZH: Final = (
-    "我可以：设置时长（2-180秒）、画幅（16:9、9:16或1:1）、标题、打开或关闭字幕、结尾行动号召卡片、"
-    "背景音乐（欢快、舒缓、电影感、Lo-fi、不要音乐或用你上传的音频）及音量、删除/交换/移动照片和视频、"
-    "转场（淡入淡出、擦除、滑动、黑场、圆形、溶解或硬切）和节奏，或撤销上一步。"
+    "我可以：修改时长（整体或每张图）、画幅（9:16、1:1、4:5、16:9或平台）、标题/字幕/结尾卡片（文字、大小、颜色、加粗、位置、底框）、"
+    "删除/移动/交换/添加/替换照片（可以说“第二张”“蓝色那张”）、背景音乐（风格、音量、不要音乐或用你上传的音频）、转场和节奏、"
+    "品牌色/字体/标志，或撤销和重做。"
 )
+_STOP_EN: Final = frozenset(
+    """a an the and or but also then please pls can could would will you i we me my our us it its it's this that these
+    those make made let lets let's just now to of in on at for with by from as be is are was were should shall want
+    need like some more less bit little lot very too so do does did video videos clip reel it's same way ok okay
+    thanks thank great good nice cool yes hey hi hmm well again instead each every all one ones there here
+    them they he she his her what how much many any both whole really actually maybe slightly quite rather
+    change set use put get have has go goes keep looks look feel feels bit little touch version
+    font color colour size style text over onto into under above below after before about around""".split()
+)
+_STOP_ZH: Final = "的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
 
 
-def _join(items: Sequence[str], lang: str) -> str:
-    if lang == "zh":
-        return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def leftovers(ctx: Context) -> list[str]:
+    """The phrases of the message no matcher took and that carry meaning."""
+    out = []
+    for start, end in ctx.untaken_runs():
+        for cs, ce in ctx.clauses or [(0, len(ctx.text))]:
+            s, e = max(start, cs), min(end, ce)
+            if s >= e:
+                continue
+            phrase = ctx.text[s:e].strip(" \t\n,.;:!?，。；：！？、\"'“”‘’「」")
+            words = re.findall(r"[a-z0-9']+|[\u4e00-\u9fff]", phrase.lower())
+            meaningful = [w for w in words if w not in _STOP_EN and w not in _STOP_ZH and not w.isdigit()]
+            if meaningful:
+                out.append(phrase)
+    return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _join(items: Sequence[str], zh: bool) -> str:
+    if zh:
+        return "；".join(items)
+    return "; ".join(items)
 
 
-def media_phrase(spec: VideoSpec, backgrounds: int, lang: str) -> str:
-    images = sum(1 for a in spec.visuals if a.kind == "image")
-    clips = len(spec.visuals) - images
-    if lang == "zh":
-        if not spec.visuals:
-            return f"纯文字，配{backgrounds}个生成的背景"
-        parts = ([f"{images}张照片"] if images else []) + ([f"{clips}段视频"] if clips else [])
-        return "用了" + "和".join(parts)
-    if not spec.visuals:
-        return f"text only, on {_plural(backgrounds, 'generated background')}"
-    parts = ([_plural(images, "photo")] if images else []) + ([_plural(clips, "clip")] if clips else [])
-    return " and ".join(parts)
+def summary(comp: Composition, media: Sequence[Asset], zh: bool) -> str:
+    clips = [_clip_ms(media, s.media) for s in comp.scenes]
+    total, _ = scene_slots(comp, clips)
+    width, height = comp.format.size
+    seconds = format_seconds(total)
+    music = comp.music
+    if music.kind == "mood":
+        en, zh_name = MOOD_NAMES[music.mood or "upbeat"] if music.mood else ("default", "默认")
+        music_en, music_zh = f"{en} music {round(music.volume * 100)}%", f"{zh_name}背景音乐{round(music.volume * 100)}%"
+    elif music.kind == "asset":
+        music_en, music_zh = f"your audio {round(music.volume * 100)}%", f"你的音频{round(music.volume * 100)}%"
+    else:
+        music_en, music_zh = "no music", "无背景音乐"
+    scenes = len(comp.scenes)
+    texts = len(comp.all_texts())
+    if zh:
+        body = f"{scenes}个画面" if scenes else "纯文字"
+        return f"现在：{seconds}秒，{width}x{height}，{body}，{texts}段文字，{music_zh}。"
+    body = f"{scenes} scene{'s' if scenes != 1 else ''}" if scenes else "text only"
+    return f"Now: {seconds} s, {width}x{height}, {body}, {texts} text{'s' if texts != 1 else ''}, {music_en}."
 
 
-def music_phrase(music: Music, lang: str) -> str:
-    if music.kind == "audio" and music.audio is not None:
-        return (
-            f"你上传的音频「{music.audio.name}」作背景音乐"
-            if lang == "zh"
-            else f"your audio '{music.audio.name}' as music"
-        )
-    if music.kind == "mood" and music.mood:
-        en, zh = MOOD_NAMES[music.mood]
-        return f"{zh}背景音乐" if lang == "zh" else f"{en} music"
-    return "无背景音乐" if lang == "zh" else "no music"
+def _clip_ms(media: Sequence[Asset], media_id: str | None) -> int | None:
+    asset = next((a for a in media if a.id == media_id), None)
+    if asset is None or asset.kind != "video" or not asset.duration_s:
+        return None
+    return round(asset.duration_s * 1000)
 
 
-def created(built: Built, notes: Sequence[Change], lang: str) -> str:
-    spec, seconds = built.spec, format_seconds(built.duration_ms)
-    size = f"{built.width}x{built.height}"
-    features_en, features_zh = [], []
-    if spec.title:
-        features_en.append(f"the title '{spec.title}'")
-        features_zh.append(f"标题「{spec.title}」")
-    if built.captions:
-        features_en.append(_plural(len(built.captions), "caption"))
-        features_zh.append(f"{len(built.captions)}条字幕")
-    features_en.append(music_phrase(spec.music, "en"))
-    features_zh.append(music_phrase(spec.music, "zh"))
-    if spec.cta:
-        features_en.append(f"a '{spec.cta}' card")
-        features_zh.append(f"「{spec.cta}」结尾卡片")
-    pace = _pace_sentence(built, lang)
-    extra = _notes(built, notes, lang)
-    if lang == "zh":
-        return (
-            f"已制作一个{seconds}秒、{size}的视频，{media_phrase(spec, built.backgrounds, 'zh')}，"
-            f"含{_join(features_zh, 'zh')}。{pace}{extra}"
-        )
-    media = media_phrase(spec, built.backgrounds, "en")
-    source = f"({media})" if not spec.visuals else f"from {media}"
-    return f"Made a {seconds}-second {size} video {source} with {_join(features_en, 'en')}.{pace}{extra}"
-
-
-def _pace_sentence(built: Built, lang: str) -> str:
-    segments = len(built.spec.visuals) or built.backgrounds
-    if segments < 2:
-        return ""
-    en, zh = TRANSITION_NAMES[built.transition]
-    pace_en = {"energetic": "energetic", "calm": "calm", "normal": "steady"}[built.spec.pace]
-    pace_zh = {"energetic": "快", "calm": "舒缓", "normal": "适中"}[built.spec.pace]
-    if lang == "zh":
-        return f"节奏{pace_zh}，转场为{zh}。"
-    kind = "hard cuts" if built.transition == "cut" else f"{en} transitions"
-    return f" Pace: {pace_en}, with {kind}."
-
-
-def _notes(built: Built, notes: Sequence[Change], lang: str) -> str:
-    texts = [n.zh if lang == "zh" else n.en for n in notes]
-    if built.captions_dropped:
-        seconds = format_seconds(built.duration_ms)
-        texts.append(
-            f"另有{built.captions_dropped}行字幕在{seconds}秒内放不下，已省略。"
-            if lang == "zh"
-            else f"{_plural(built.captions_dropped, 'more caption line')} did not fit in {seconds} seconds "
-            "and were left out."
-        )
-    if not texts:
-        return ""
-    return ("" if lang == "zh" else " ") + (("" if lang == "zh" else " ").join(texts))
-
-
-def edited(built: Built, changes: Sequence[Change], lang: str) -> str:
-    done = [c for c in changes if c.done]
-    notes = [c for c in changes if not c.done]
-    spec, seconds = built.spec, format_seconds(built.duration_ms)
-    size = f"{built.width}x{built.height}"
-    media = media_phrase(spec, built.backgrounds, lang)
-    music = music_phrase(spec.music, lang)
-    volume = f" {round(spec.music.volume * 100)}%" if spec.music.kind != "none" else ""
-    extra = _notes(built, notes, lang)
-    if lang == "zh":
-        captions_zh = f"{len(built.captions)}条字幕，" if built.captions else ""
-        return (
-            f"已完成：{'；'.join(c.zh for c in done)}。{extra}现在：{seconds}秒，{size}，{media}，"
-            f"{captions_zh}{music}{volume}。"
-        )
-    captions = f", {_plural(len(built.captions), 'caption')}" if built.captions else ""
-    return (
-        f"Done: {'; '.join(c.en for c in done)}.{extra} Now: {seconds} s, {size}, {media}{captions}, "
-        f"{music}{volume}."
-    )
-
-
-def cannot_act(
-    notes: Sequence[Change], unsupported: Sequence[tuple[str, str]], lang: str, empty: bool
-) -> str:
-    zh = lang == "zh"
-    parts = [n.zh if zh else n.en for n in notes]
-    if unsupported:
-        names = [u[1] if zh else u[0] for u in unsupported]
-        parts.append(f"这里无法{_join(names, 'zh')}。" if zh else f"I can't {_join(names, 'en')} here.")
-    if empty:
+def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
+    zh = ctx.language == "zh"
+    parts: list[str] = []
+    if ctx.done:
+        verb_en = "Made the video" if ctx.fresh else "Done"
+        verb_zh = "已制作视频" if ctx.fresh else "已完成"
+        items = [d.zh if zh else d.en for d in ctx.done if d.step != "add_scene" or not ctx.fresh]
+        if ctx.fresh:
+            count = sum(1 for d in ctx.done if d.step == "add_scene")
+            items.insert(0, f"用了{count}个素材" if zh else f"used {count} photo{'s' if count != 1 else ''} or clip{'s' if count != 1 else ''}" if count else "text only")
+        parts.append(f"{verb_zh}：{_join(items, True)}。" if zh else f"{verb_en}: {_join(items, False)}.")
+    for note in ctx.notes:
+        parts.append(note.zh if zh else note.en)
+    if unknown:
+        quoted = "、".join(f"「{u}」" for u in unknown) if zh else ", ".join(f"'{u}'" for u in unknown)
+        parts.append(f"没有理解{quoted}，这部分没有做。" if zh else f"Not done — I did not understand {quoted}.")
+    if ctx.done:
+        parts.append(summary(ctx.work, ctx.media, zh))
+    elif empty:
         parts.append(
-            "还没有视频：请描述视频内容，或先上传照片或视频。"
-            if zh
-            else "There is no video yet: describe what it should say, or upload photos or clips first."
+            "还没有视频：请描述视频内容，或先上传照片或视频。" if zh else "There is no video yet: describe what it should say, or upload photos or clips first."
         )
-    elif not parts:
-        parts.append(
-            "这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message."
-        )
-    parts.append(CAPABILITIES_ZH if zh else CAPABILITIES_EN)
+    if not ctx.done:
+        if not ctx.notes and not unknown and not empty:
+            parts.append("这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message.")
+        parts.append("视频没有改动。" if zh else "The video was not changed.")
+        parts.append(CAPABILITIES_ZH if zh else CAPABILITIES_EN)
     return ("" if zh else " ").join(parts)
 
 
-def undone(lang: str) -> str:
-    return (
-        "已撤销上一次修改，恢复到上一个版本。"
-        if lang == "zh"
-        else "Undone: the previous version of the video is back."
-    )
+def history(kind: str, zh: bool) -> str:
+    if kind == "undo":
+        return "已撤销上一次修改，恢复到上一个版本。" if zh else "Undone: the previous version of the video is back."
+    return "已重做：撤销的修改又回来了。" if zh else "Redone: the change that was undone is back."

@@ -55,6 +55,7 @@ class Context:
     lower: str = ""
     _taken: list[bool] = field(default_factory=list)
     subject: dict[int, str] = field(default_factory=dict)  # clause start → the scene it is about
+    roles: dict[int, str] = field(default_factory=dict)  # clause start → the role of the text it gives
     _view: str | None = None
     _clauses: list[tuple[int, int]] | None = None
 

@@ -132,7 +132,7 @@ COLOR_WORDS: Final = (
 )
 BIGGER: Final = (
     r"\b(?:a\s+(?:bit|little|touch)\s+|much\s+|even\s+)?(?:larger|bigger|greater)\b|\benlarge\b|\bscale up\b"
-    r"|\bmore prominent\b|\bmake\s+\w+\s+pop\b|放大|大一点|大一些|更大|加大|再大"
+    r"|\bmore prominent\b|放大|大一点|大一些|更大|加大|再大"
 )
 SMALLER: Final = (
     r"\b(?:a\s+(?:bit|little|touch)\s+|much\s+|even\s+)?(?:smaller|tinier|less prominent)\b|\bshrink\b"
@@ -154,7 +154,7 @@ SLOT_WORDS: Final = (
         r"|底部|最下面|下方|下面",
         "bottom",
     ),
-    (r"\b(?:in|to|at)\s+the\s+(?:center|centre|middle)\b|\bcent(?:er|re)ed\b|\bmiddle\b|居中|中间|正中", "center"),
+    (r"\b(?:in|to|at)\s+the\s+(?:center|centre|middle)\b|\bcent(?:er|re)(?:ed)?\b|\bmiddle\b|居中|中间|正中", "center"),
 )
 BACKDROP_WORDS: Final = (
     (r"\bno (?:box|background|backdrop|band|outline|shadow)\b|\bwithout (?:a |the )?(?:box|background)\b|去掉底框|不要底框|无底框", "none"),

@@ -25,11 +25,12 @@ _ZH_REMOVE_AFTER: Final = r"\s*(?:给)?(?:删除|删掉|删去|去掉|移除|拿
 _FIRST: Final = r"first|start|beginning|front|the start|the beginning|the front|最前面|最前|开头|最开始|前面|第一个?"
 _LAST: Final = r"last|end|the end|最后面|最后|末尾|结尾"
 _WHERE: Final = (
-    rf"(?:(?:to|at|in|into|as)\s+)?(?:the\s+)?(?:position\s+(?P<n>\d+)|(?P<first>{_FIRST})|(?P<last>{_LAST})"
+    rf"(?:back\s+)?(?:(?:to|at|in|into|as)\s+)?(?:the\s+)?(?:position\s+(?P<n>\d+)|(?P<first>{_FIRST})|(?P<last>{_LAST})"
     rf"|(?P<ord>{EN_ORDINAL}|{CN_ORDINAL})(?:\s*(?:one|place|position|slot|张|位|个))?)"
 )
 _MOVE_VERB: Final = r"\b(?:put|move|place|make|bring|show|have|set)\b|放到|移到|挪到|放在|移动到|调到|换到|放"
-_AFTER_REF_MOVE: Final = r"\s*(?:should\s+|must\s+|needs? to\s+|to\s+)?(?:come|go|be|appear|play|show)\s+" + _WHERE
+_AFTER_REF_MOVE: Final = r"\s*(?:should\s+|must\s+|needs? to\s+|to\s+)?(?:come|comes|go|goes|be|is|appear|appears|play|show)\s+" + _WHERE
+_ZH_AFTER_REF_MOVE: Final = r"\s*(?:放到|移到|挪到|放在|移动到|调到|换到|放)\s*" + _WHERE
 _OPEN_WITH: Final = r"\b(?:open|start|begin|lead|kick off)\s+(?:it\s+|the video\s+)?with\b|用(?=.{1,12}?(?:开头|开场))"
 _END_WITH: Final = r"\b(?:end|finish|close)\s+(?:it\s+|the video\s+)?(?:with|on)\b|以(?=.{1,12}?结尾)"
 _SWAP: Final = r"\b(?:swap|switch|exchange|flip|trade|interchange)\b|交换|调换|对调|互换"
@@ -112,11 +113,11 @@ def _remove(ctx: Context) -> None:
         return True
 
     _each_verb(ctx, _REMOVE, remove)
-    for m in ctx.find("把"):
-        ref = _ref_at(ctx, _refs(ctx), m.end())
-        tail = re.match(_ZH_REMOVE_AFTER, ctx.view[ref.end :]) if ref else None
-        if ref is not None and tail and _usable(ctx, ref):
-            ctx.take_span(m.start(), ref.end + tail.end())
+    for ref in _refs(ctx):  # "把第二张删掉", "最后一张删掉"
+        tail = re.match(_ZH_REMOVE_AFTER, ctx.view[ref.end :])
+        if tail and _usable(ctx, ref):
+            lead = re.search(r"把\s*$", ctx.view[: ref.start])
+            ctx.take_span(lead.start() if lead else ref.start, ref.end + tail.end())
             _remove_scenes(ctx, ref.scenes)
 
 
@@ -173,12 +174,13 @@ def _move(ctx: Context) -> None:
         return True
 
     _each_verb(ctx, _MOVE_VERB, put)
-    for ref in _refs(ctx):  # "the model photo should come last"
-        after = re.match(_AFTER_REF_MOVE, ctx.view[ref.end :])
+    for ref in _refs(ctx):  # "the model photo should come last", "把第四张放到第二位"
+        after = re.match(_AFTER_REF_MOVE, ctx.view[ref.end :]) or re.match(_ZH_AFTER_REF_MOVE, ctx.view[ref.end :])
         if after and ref.scene and _usable(ctx, ref):
             to = _target(ctx, after, ref.scene)
             if to is not None:
-                ctx.take_span(ref.start, ref.end + after.end())
+                lead = re.search(r"把\s*$", ctx.view[: ref.start])
+                ctx.take_span(lead.start() if lead else ref.start, ref.end + after.end())
                 ctx.subject[ctx.clause_of(ref.start)[0]] = ref.scene
                 _move_to(ctx, ref.scene, to)
 
@@ -242,7 +244,7 @@ def _add_new(ctx: Context) -> None:
 
 def _add(ctx: Context) -> None:
     def add(m: re.Match[str], ref: Ref, refs: list[Ref]) -> bool:
-        if ref.media is None or ref.scenes or not _usable(ctx, ref, need_scene=False):
+        if ref.media is None or ref.scenes or "logo" in ref.media.name.lower() or not _usable(ctx, ref, False):
             return False
         where = re.match(r"\s*" + _WHERE, ctx.view[ref.end :])
         count = len(ctx.work.scenes)

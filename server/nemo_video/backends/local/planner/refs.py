@@ -34,15 +34,16 @@ _ORIENTATION: Final = (
     (r"\bsquare\b|方", "square"),
 )
 _GENERIC: Final = frozenset({"img", "dsc", "dscn", "pxl", "photo", "image", "pic", "final", "copy", "edit", "the"})
-_SOFT: Final = frozenset({"one", "ones", "of", "our", "my", "with", "in", "on", "that", "this", *ITEM.strip("(?:)").split("|")})
+_CONTINUE: Final = frozenset({"of", "our", "my", "that", "this"})
 
 EN_REF: Final = re.compile(
     rf"\b(?:the\s+)?(?P<ord>{EN_ORDINAL})(?:\s+(?:and|&|,)\s+(?:the\s+)?(?P<ord2>{EN_ORDINAL}))?\s+(?P<kind>{ITEM})\b"
     rf"|\b(?P<kind2>{ITEM})\s+(?:number\s+|no\.?\s*|#\s*)?(?P<num>{_EN_NUMBER})"
     rf"(?:\s*(?:and|&|,|with)\s*#?(?P<num2>{_EN_NUMBER}))?\b"
     rf"|(?P<file>{_FILE})"
-    r"|\b(?:the|that|this|our|my)\s+(?P<words>(?:[a-z0-9][a-z0-9'-]*\s+){0,3}[a-z0-9][a-z0-9'-]*)"
 )
+_DETERMINER: Final = re.compile(r"\b(?:the|that|this|our|my)\s+")
+_WORDS: Final = re.compile(r"(?P<words>(?:[a-z0-9][a-z0-9'-]*\s+){0,3}[a-z0-9][a-z0-9'-]*)")
 ZH_REF: Final = re.compile(
     rf"(?P<ord>{CN_ORDINAL})(?:{_CN_ITEM})?(?:\s*(?:和|与|跟|、)\s*(?P<ord2>{CN_ORDINAL})(?:{_CN_ITEM})?)?"
     r"|(?P<words>深蓝|藏青|[白黑灰红橙橘黄绿青蓝紫粉棕米金竖横方]|[a-z][a-z0-9-]*)(?:色|版|拍|形)?\s*"
@@ -72,15 +73,38 @@ def find_refs(view: str, comp: Composition, media: Sequence[Asset]) -> list[Ref]
     """Every reference phrase in ``view`` (lower-cased, taken words blanked), in order."""
     visual = [m for m in media if m.kind in ("image", "video")]
     refs: list[Ref] = []
-    for pattern in (EN_REF, ZH_REF):
-        for m in pattern.finditer(view):
-            ref = _resolve(m, comp, visual, pattern is ZH_REF)
-            if ref is not None and not any(r.start <= ref.start < r.end for r in refs):
-                refs.append(ref)
+    matches = [(m, False) for m in EN_REF.finditer(view)] + [(m, True) for m in ZH_REF.finditer(view)]
+    for det in _DETERMINER.finditer(view):  # each "the …" on its own: "the tan bag with the street shot"
+        words = _WORDS.match(view, det.end())
+        if words is not None:
+            matches.append((_Span(det.start(), words), False))
+    for m, zh in sorted(matches, key=lambda item: item[0].start()):
+        ref = _resolve(m, comp, visual, zh)
+        if ref is not None and not any(r.start <= ref.start < r.end for r in refs):
+            refs.append(ref)
     return sorted(refs, key=lambda r: r.start)
 
 
-def _resolve(m: re.Match[str], comp: Composition, visual: Sequence[Asset], zh: bool) -> Ref | None:
+class _Span:
+    """A determiner and the words after it, read like one match."""
+
+    def __init__(self, start: int, words: re.Match[str]) -> None:
+        self._start, self._words = start, words
+
+    def start(self, group: str | None = None) -> int:
+        return self._words.start() if group == "words" else self._start
+
+    def end(self) -> int:
+        return self._words.end()
+
+    def group(self, index: int = 0) -> str:
+        return self._words.string[self._start : self._words.end()]
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {"words": self._words.group("words")}
+
+
+def _resolve(m: re.Match[str] | _Span, comp: Composition, visual: Sequence[Asset], zh: bool) -> Ref | None:
     groups = m.groupdict()
     if groups.get("ord") or groups.get("num"):
         kind = _kind(groups.get("kind") or groups.get("kind2") or m.group(0))
@@ -89,7 +113,7 @@ def _resolve(m: re.Match[str], comp: Composition, visual: Sequence[Asset], zh: b
     if groups.get("file"):
         found = [a for a in visual if a.name.lower() == groups["file"]]
         return _ref_to(m.start(), m.end(), comp, found[0]) if found else None
-    words = groups.get("words") or ""
+    words = (m.group(0) if zh else groups.get("words")) or ""
     return _by_description(m, words, comp, visual, zh)
 
 
@@ -105,7 +129,7 @@ def _number(token: str) -> int | None:
     return _NUMBER_WORDS.get(token) or ordinal_value(token)
 
 
-def _by_place(m: re.Match[str], comp: Composition, visual: Sequence[Asset], raw: list[str], kind: str) -> Ref:
+def _by_place(m: re.Match[str] | _Span, comp: Composition, visual: Sequence[Asset], raw: list[str], kind: str) -> Ref:
     kinds = {a.id: a.kind for a in visual}
     pool = [s for s in comp.scenes if kind == "any" or kinds.get(s.media or "", "image") == kind]
     pool = pool or list(comp.scenes)
@@ -130,13 +154,13 @@ def _ref_to(start: int, end: int, comp: Composition, asset: Asset) -> Ref:
 
 
 def _by_description(
-    m: re.Match[str], words: str, comp: Composition, visual: Sequence[Asset], zh: bool
+    m: re.Match[str] | _Span, words: str, comp: Composition, visual: Sequence[Asset], zh: bool
 ) -> Ref | None:
     """The media the words describe best; the phrase ends at the last word that helped."""
     tokens = list(re.finditer(r"[a-z0-9][a-z0-9'-]*|[\u4e00-\u9fff]+", words))
     if not tokens:
         return None
-    base = m.start("words")
+    base = m.start() if zh else m.start("words")
     best_end, best_scores, any_noun = 0, [0.0] * len(visual), False
     scores = [0.0] * len(visual)
     for t in tokens:
@@ -154,15 +178,15 @@ def _by_description(
                 gain += 1.0
             scores[i] += gain
             hit = hit or gain > 0
-        noun = word in _SOFT or bool(re.fullmatch(ITEM, word))
-        if not (hit or noun):
+        noun = bool(re.fullmatch(ITEM, word))
+        if not (hit or noun or word in _CONTINUE):
             break
         any_noun = any_noun or noun
         if hit or (noun and max(scores, default=0) > 0):
             best_end, best_scores = t.end(), list(scores)
     top = max(best_scores, default=0.0)
     if top <= 0:
-        return None
+        return _sole(m, tokens[0], comp, visual)
     end = base + best_end if not zh else m.end()
     leaders = [a for a, s in zip(visual, best_scores, strict=True) if s == top]
     if len(leaders) > 1:
@@ -170,3 +194,14 @@ def _by_description(
         phrase = words[:best_end]
         return Ref(m.start(), end, problem=(f"'{phrase}' fits {names} equally", f"「{phrase}」同时符合{names}"))
     return _ref_to(m.start(), end, comp, leaders[0])
+
+
+def _sole(m: re.Match[str] | _Span, first: re.Match[str], comp: Composition, visual: Sequence[Asset]) -> Ref | None:
+    """ "the clip" when the video has exactly one clip."""
+    kind = {"clip": "video", "video": "video", "footage": "video"}.get(first.group())
+    kinds = {a.id: a.kind for a in visual}
+    scenes = [s for s in comp.scenes if kind and kinds.get(s.media or "") == kind]
+    if len(scenes) != 1:
+        return None
+    asset = next(a for a in visual if a.id == scenes[0].media)
+    return Ref(m.start(), m.start("words") + first.end(), (scenes[0].id,), asset)

@@ -31,9 +31,9 @@ _STOP_EN: Final = frozenset(
     thanks thank great good nice cool yes hey hi hmm well again instead each every all one ones there here
     them they he she his her what how much many any both whole really actually maybe slightly quite rather
     change set use put get have has go goes keep looks look feel feels bit little touch version
-    font color colour size style text over onto into under above below after before about around""".split()
+    font color colour size style text add back over onto into under above below after before about around""".split()
 )
-_STOP_ZH: Final = "的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
+_STOP_ZH: Final = "放的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
 
 
 def leftovers(ctx: Context) -> list[str]:

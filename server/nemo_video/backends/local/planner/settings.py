@@ -42,7 +42,7 @@ _EACH_DURATION: Final = (
     r"(?:photo|image|picture|pic|slide|scene|shot|clip|one|screen)s?\b"
     r"|\b(?:each|every)\s+(?:photo|image|picture|pic|slide|scene|shot|clip|one|screen)\s+(?:should\s+)?"
     r"(?:for|lasts?|last|stays?|stay|is|be|gets?|holds?|on screen for|shows? for)?\s*(?:for\s+)?(?P<d2>{D})"
-    r"|\b(?:photos|images|pictures|slides|scenes|shots|clips)\s+(?P<d3>{D})\s+each\b"
+    r"|\b(?:(?:photos|images|pictures|slides|scenes|shots|clips)\s+)?(?P<d3>{D})\s+(?:each|apiece)\b"
     r"|每(?:张|个|段|幅)(?:图片?|照片|画面|镜头|素材|场景)?\s*(?:都)?(?:停留|显示|播放|持续|放|停)?\s*(?P<d4>{D})"
 )
 _NUM_UNIT: Final = (
@@ -192,9 +192,11 @@ def music(ctx: Context) -> None:
 def _mood(ctx: Context) -> None:
     for pattern, mood in MOOD_PATTERNS:
         near = rf"(?:{pattern})[^,.;，。；]{{0,12}}?(?:{MUSIC_WORD})|(?:{MUSIC_WORD})[^,.;，。；]{{0,16}}?(?:{pattern})"
-        hits = ctx.find(near) or (ctx.find(pattern) if ctx.fresh else [])
+        said = bool(re.search(MUSIC_WORD, ctx.lower))
+        hits = ctx.find(near) or (ctx.find(pattern) if ctx.fresh or said else [])
         if hits:
-            ctx.take_span(hits[0].start(), hits[0].end())
+            if not ctx.fresh or ctx.find(near):
+                ctx.take_span(hits[0].start(), hits[0].end())
             en, zh = MOOD_NAMES[mood]
             ctx.act([{"op": "set_music", "mood": mood}], f"chose {en} music", f"背景音乐改为{zh}风格")
             return
@@ -264,7 +266,8 @@ _CORNERS: Final = (
 
 def brand(ctx: Context) -> None:
     for m in ctx.find(r"\bbrand(?:ing)?\s+(?:colou?rs?|palette)\b|\bour colou?rs\b|品牌色|品牌颜色"):
-        start, end = ctx.clause_of(m.start())
+        stop = re.compile(r"[.;!?\n。；！？]").search(ctx.view, m.end())
+        end = stop.start() if stop else len(ctx.view)
         colours = [
             (h.start(), name) for p, name in COLOR_WORDS for h in re.finditer(p, ctx.view[m.end() : end])
         ] + [(h.start(), h.group()) for h in re.finditer(r"#[0-9a-f]{6}\b|#[0-9a-f]{3}\b", ctx.view[m.end() : end])]
@@ -279,9 +282,12 @@ def brand(ctx: Context) -> None:
             continue
         ctx.take_span(m.start(), m.end())
         ctx.act([{"op": "set_brand", "font": font}], f"set the font to {font}", f"字体改为{font}")
-    for m in ctx.find(r"\blogo\b|标志|商标"):
+    for m in ctx.find(r"(?<![a-z])logo(?![a-z])|标志|商标"):
         start, end = ctx.clause_of(m.start())
-        corner = next((c for p, c in _CORNERS if re.search(p, ctx.view[start:end])), None)
+        corner_hit = next(((c, h) for p, c in _CORNERS for h in ctx.find(rf"(?:{p})(?:\s*corner|角)?")), None)
+        corner = corner_hit[0] if corner_hit else None
+        if corner_hit:
+            ctx.take_span(corner_hit[1].start(), corner_hit[1].end())
         logos = [a for a in ctx.media if a.kind == "image" and "logo" in a.name.lower()]
         ctx.take_span(start, end)
         if not logos and ctx.work.brand.logo is None:

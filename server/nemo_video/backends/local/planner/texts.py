@@ -22,6 +22,11 @@ ROLE_NAMES: Final = {
     "cta": ("the closing card", "结尾卡片"),
     "custom": ("the text", "文字"),
 }
+COLOR_ZH: Final = {
+    "white": "白色", "black": "黑色", "gray": "灰色", "red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色",
+    "teal": "青色", "navy": "藏青色", "blue": "蓝色", "purple": "紫色", "pink": "粉色", "brown": "棕色", "beige": "米色",
+    "gold": "金色",
+}  # fmt: skip
 _LIGHT: Final = frozenset({"white", "yellow", "beige", "gray", "gold", "orange", "pink"})
 _BOX_AFTER: Final = r"\s*(?:colou?red\s+)?(?:box|background|backdrop|band|banner|label|pill|底框|底色|背景|色块)"
 _REMOVE: Final = r"\b(?:remove|delete|drop|hide|lose|get rid of|no|without|turn off|switch off|disable|take off|kill)\s+(?:the\s+|all\s+(?:the\s+)?|any\s+|that\s+)?(?:{R})|(?:去掉|删除|删掉|不要|关掉|关闭|隐藏|去除|拿掉)(?:{R})|把(?:{R})(?:给)?(?:去掉|删除|删掉|拿掉|隐藏)"
@@ -53,6 +58,7 @@ def place_contents(ctx: Context, contents: list[Content]) -> None:
             each += 1
         elif role in ("caption", "custom"):
             scene_id = _scene_in_clause(ctx, content.start)
+        ctx.roles[ctx.clause_of(content.start)[0]] = role
         if scene_id is not None:
             raw["scene"] = scene_id
         elif role == "caption" and not ctx.fresh and len(ctx.work.texts_of("caption")) == 1 and _changes(ctx, content):
@@ -153,7 +159,7 @@ def _styles(ctx: Context) -> None:
         view = ctx.view[start:end]
         style, position, animation, spans, said = _features(ctx, view, start)
         role_hit = re.search(roles, view)
-        role = _role_of(role_hit.group()) if role_hit else carried
+        role = _role_of(role_hit.group()) if role_hit else ctx.roles.get(start, carried)
         if not (style or position or animation):
             carried = _role_of(role_hit.group()) if role_hit else carried
             continue
@@ -212,14 +218,15 @@ def _features(
         for m in re.finditer(pattern, view):
             box = re.match(_BOX_AFTER, view[m.end() :])
             if box:
-                style.update(backdrop="box", backdrop_color=name, backdrop_opacity=0.9)
+                band = re.search(r"band|banner|横条|色带", box.group())
+                style.update(backdrop="band" if band else "box", backdrop_color=name, backdrop_opacity=0.9)
                 style.setdefault("color", "black" if name in _LIGHT else "white")
                 spans.append((offset + m.start(), offset + m.end() + box.end()))
-                said.append((f"on a {name} box", f"加{name}底框"))
+                said.append((f"on a {name} {'band' if band else 'box'}", f"加{COLOR_ZH[name]}底框"))
             elif "color" not in style or style["color"] in ("black", "white") and "backdrop" in style:
                 style["color"] = name
                 hit(m)
-                said.append((name, f"改为{name}"))
+                said.append((name, f"改为{COLOR_ZH[name]}"))
     for pattern, value, en_zh in ((BIGGER, 1, ("larger", "放大")), (SMALLER, -1, ("smaller", "缩小"))):
         m = re.search(pattern, view)
         if m and "size" not in style:

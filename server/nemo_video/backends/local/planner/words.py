@@ -14,14 +14,26 @@ from dataclasses import dataclass
 from typing import Final
 
 from .context import Context
-from .lexicon import COLOR_WORDS, CTA_PATTERNS, SIZE_NAMES, SLOT_WORDS, URL_PATTERN
+from .lexicon import (
+    ANIMATION_WORDS,
+    BACKDROP_WORDS,
+    BIGGER,
+    BOLD,
+    COLOR_WORDS,
+    CTA_PATTERNS,
+    REGULAR,
+    SIZE_NAMES,
+    SLOT_WORDS,
+    SMALLER,
+    URL_PATTERN,
+)
 
 _QUOTED: Final = re.compile(
     r"\"([^\"\n]+)\"|“([^”\n]+)”|「([^」\n]+)」|『([^』\n]+)』|‘([^’\n]+)’|《([^》\n]+)》|(?<!\w)'([^'\n]+?)'(?!\w)"
 )
 _SEP: Final = (
     r"(?:\s*(?:[:：=]|\bto\s+(?:say|read)\b|\bto\b|\bis\b|\bas\b|\breads?\b|\bsaying\b|\bthat says\b|\bwhich says\b"
-    r"|\bshould (?:say|read|be)\b|改成|改为|换成|设为|设置为|写上?|是|为|叫)\s*)"
+    r"|\bshould (?:say|read|be)\b|\bsays?\b|改成|改为|换成|设为|设置为|写上?|是|为|叫)\s*)"
 )
 _EACH: Final = r"(?:\s+(?:for|on|under|over)\s+(?:each|every|the)\s+(?:screen|photo|image|picture|scene|slide|shot|one)s?)"
 # (label pattern, role, unquoted text allowed after it without a separator)
@@ -46,7 +58,7 @@ _RUN_END: Final = re.compile(
 _LIST_GAP: Final = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&|\bthen\b|和)?\s*")
 _TEXT_SOURCE: Final = re.compile(
     r"\b(?:from|with|using|of|show|use)\s+(?:this|the following|these|my)\s+(?:text|words|script|copy|lines|sentences)"
-    r"\s*[:：]|(?:用|根据)?(?:这段|以下)(?:文字|文案|内容)\s*[:：]"
+    r"\s*[:：]|\b(?:that|which|it)\s+says\s*[:：]|(?:这段|以下)(?:文字|文案|内容)[^:：\n]{0,10}[:：]"
 )
 _SENTENCE: Final = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 
@@ -126,7 +138,8 @@ def _after_label(
         ctx.take_span(label.start(), items[-1].end)
         return items
     strong = sep is not None and re.search(r"[:：=]|\bto\b|read|say|改|换|设|写|叫|是|为", sep.group())
-    if not (bare or strong) or (role == "cta" and "with" in label.group()):
+    capital = pos < len(ctx.text) and (ctx.text[pos].isupper() or ctx.text[pos].isdigit()) and role != "cta"
+    if not (bare or strong or capital) or (role == "cta" and "with" in label.group()):
         return []
     run = _run(ctx, pos)
     if run is None:
@@ -150,7 +163,8 @@ def _run(ctx: Context, start: int) -> tuple[int, int] | None:
 def _is_style(words: str) -> bool:
     """ "bigger", "orange", "at the bottom", "bold and yellow" are how a text looks, not what it says."""
     rest = words
-    for pattern in [p for p, _ in COLOR_WORDS] + [p for p, _ in SLOT_WORDS] + [p for p, _ in SIZE_NAMES]:
+    styles = [p for table in (COLOR_WORDS, SLOT_WORDS, SIZE_NAMES, BACKDROP_WORDS, ANIMATION_WORDS) for p, _ in table]
+    for pattern in [*styles, BIGGER, SMALLER, BOLD, REGULAR]:
         rest = re.sub(pattern, " ", rest)
     rest = re.sub(
         r"\b(?:larger|bigger|smaller|bold|regular|italic|in|and|a|the|an|bit|little|more|less|font|color|colour"

@@ -102,7 +102,10 @@ def media_name(s: Session, comp: Composition, scene_id: str | None) -> str | Non
 
 
 def slots_s(s: Session, comp: Composition) -> list[float]:
-    clips = [next((round((a.duration_s or 0) * 1000) for a in s.media if a.id == sc.media and a.kind == "video"), None) for sc in comp.scenes]
+    clips = [
+        next((round((a.duration_s or 0) * 1000) for a in s.media if a.id == sc.media and a.kind == "video"), None)
+        for sc in comp.scenes
+    ]
     return [span.d / 1000 for span in scene_slots(comp, clips)[1]]
 
 
@@ -121,7 +124,7 @@ def hexes(names: list[str]) -> list[str]:
     return [parse_color(n) for n in names]
 
 
-def check(s: Session, before: Draft | None, result: Plan, expect: dict[str, Any], where: str) -> None:  # noqa: C901
+def check(s: Session, before: Draft | None, result: Plan, expect: dict[str, Any], where: str) -> None:
     draft = s.draft
     comp = s.comp()
     prev = from_draft(before, s.media) if before is not None and before.exportable else None
@@ -158,8 +161,15 @@ def _first(comp: Composition, role: str) -> Any:
     return texts[0] if texts else None
 
 
-def _check_comp(  # noqa: C901
-    s: Session, comp: Composition, draft: Draft, prev: Composition | None, before: Draft | None, key: str, want: Any, msg: str
+def _check_comp(
+    s: Session,
+    comp: Composition,
+    draft: Draft,
+    prev: Composition | None,
+    before: Draft | None,
+    key: str,
+    want: Any,
+    msg: str,
 ) -> None:
     names = [media_name(s, comp, sc.id) for sc in comp.scenes]
     if key == "scenes":
@@ -191,7 +201,10 @@ def _check_comp(  # noqa: C901
         layer = _first(comp, key)
         assert (layer.text if layer else None) == want, f"{msg}; got {layer.text if layer else None}"
     elif key == "captions":
-        got = [(t.text, media_name(s, comp, sc.id) if (sc := comp.scene_of_text(t.id)) else None) for t in comp.texts_of("caption")]
+        got = [
+            (t.text, media_name(s, comp, sc.id) if (sc := comp.scene_of_text(t.id)) else None)
+            for t in comp.texts_of("caption")
+        ]
         assert sorted(got, key=str) == sorted([tuple(x) for x in want], key=str), f"{msg}; got {got}"
     elif key == "caption_texts":
         got_texts = [t.text for t in comp.texts_of("caption")]
@@ -217,17 +230,22 @@ def _check_comp(  # noqa: C901
         assert layer is not None and layer.position.slot == want, f"{msg}; got {layer.position if layer else None}"
     elif key == "title_px_ratio":
         assert before is not None
-        old_px, new_px = text_segments(before, "title")[0]["style"]["font_size"], text_segments(draft, "title")[0]["style"]["font_size"]
+        old_px, new_px = (
+            text_segments(before, "title")[0]["style"]["font_size"],
+            text_segments(draft, "title")[0]["style"]["font_size"],
+        )
         assert (new_px / old_px >= want) if want >= 1 else (new_px / old_px <= want), f"{msg}; {old_px} → {new_px}"
     elif key == "title_lower_half":
-        left, top, right, bottom = D.SAFE_ZONES[comp.format.resolved_platform]
+        _, top, _, bottom = D.SAFE_ZONES[comp.format.resolved_platform]
         y = text_segments(draft, "title")[0]["position"]["y"]
         assert y > top + (bottom - top) / 2, f"{msg}; y={y}"
     elif key == "no_role":
         assert not comp.texts_of(want), f"{msg}; got {[t.text for t in comp.texts_of(want)]}"
     elif key == "cta_last_s":
         seg = text_segments(draft, "cta")[0]
-        assert seg["start"] + seg["d"] == draft.total_ms() and seg["d"] >= want * 1000, f"{msg}; {seg['start']}+{seg['d']}"
+        assert seg["start"] + seg["d"] == draft.total_ms() and seg["d"] >= want * 1000, (
+            f"{msg}; {seg['start']}+{seg['d']}"
+        )
     elif key == "text_only":
         assert not comp.scenes and comp.all_texts(), msg
     elif key == "music":
@@ -237,7 +255,9 @@ def _check_comp(  # noqa: C901
         assert abs(comp.music.volume - want) < 0.011, f"{msg}; got {comp.music.volume}"
     elif key in ("volume_down", "volume_up"):
         assert prev is not None
-        assert (comp.music.volume < prev.music.volume) == (key == "volume_down"), f"{msg}; {prev.music.volume} → {comp.music.volume}"
+        assert (comp.music.volume < prev.music.volume) == (key == "volume_down"), (
+            f"{msg}; {prev.music.volume} → {comp.music.volume}"
+        )
         assert comp.music.volume != prev.music.volume, msg
     elif key == "transition":
         got = comp.transition.kind or D.PACE_STYLE[comp.pace][1]

@@ -15,13 +15,24 @@ CONVERSATIONS = load(FIXTURES / "conversations.jsonl")
 # The fixture's expectations, turn by turn, as checks on the resulting composition and draft.
 CHECKS: dict[str, list[dict[str, Any]]] = {
     "P1": [
-        {"total": 20, "aspect": "9:16", "title": "Run The City", "music": "upbeat", "count": 3,
-         "cta": "Shop at stride.example", "cta_last_s": 2},
+        {
+            "total": 20,
+            "aspect": "9:16",
+            "title": "Run The City",
+            "music": "upbeat",
+            "count": 3,
+            "cta": "Shop at stride.example",
+            "cta_last_s": 2,
+        },
         {"title_px_ratio": 1.15},
         {"scenes": ["street.jpg", "sneaker-white.jpg", "sneaker-black.jpg"]},
         {"texts_on": {"Only 200 pairs": "sneaker-black.jpg"}},
         {"title_style": {"color": "orange"}, "title_lower_half": True},
-        {"scenes": ["street.jpg", "sneaker-black.jpg"], "count": 2, "texts_on": {"Only 200 pairs": "sneaker-black.jpg"}},
+        {
+            "scenes": ["street.jpg", "sneaker-black.jpg"],
+            "count": 2,
+            "texts_on": {"Only 200 pairs": "sneaker-black.jpg"},
+        },
         {"each_s": 3, "total": 6},
         {"volume_down": True, "transition_longer": True, "all_done": True},
     ],
@@ -35,9 +46,15 @@ CHECKS: dict[str, list[dict[str, Any]]] = {
         {"same_as_turn": 4, "ops": ["undo"]},
     ],
     "P3": [
-        {"text_only": True, "total_between": [6, 20],
-         "caption_texts": ["Meet Lumi, the desk lamp that follows the sun.",
-                           "Warm light in the evening, bright light at noon.", "Pre-order now."]},
+        {
+            "text_only": True,
+            "total_between": [6, 20],
+            "caption_texts": [
+                "Meet Lumi, the desk lamp that follows the sun.",
+                "Warm light in the evening, bright light at noon.",
+                "Pre-order now.",
+            ],
+        },
         {"aspect": "1:1", "music": "calm"},
     ],
     "P4": [
@@ -47,15 +64,27 @@ CHECKS: dict[str, list[dict[str, Any]]] = {
         {"no_role": "caption", "title": "Carry Your Story"},
     ],
     "P5": [
-        {"total": 10, "aspect": "1:1", "title": "Fresh every morning since 1987", "music": "none",
-         "cta": "Open 7am-3pm, 42 Baker St"},
+        {
+            "total": 10,
+            "aspect": "1:1",
+            "title": "Fresh every morning since 1987",
+            "music": "none",
+            "cta": "Open 7am-3pm, 42 Baker St",
+        },
         {"total_between": [12, 15]},
-        {"title_style": {"weight": 700, "color": "yellow"},
-         "caption_style": {"backdrop": "box", "backdrop_color": "white", "color": "black"}},
+        {
+            "title_style": {"weight": 700, "color": "yellow"},
+            "caption_style": {"backdrop": "box", "backdrop_color": "white", "color": "black"},
+        },
     ],
     "P6": [
-        {"total": 25, "aspect": "9:16", "platform": "shorts", "music": "upbeat",
-         "captions": [["Track habits", "app-1.png"], ["See streaks", "app-2.png"], ["Share wins", "app-3.png"]]},
+        {
+            "total": 25,
+            "aspect": "9:16",
+            "platform": "shorts",
+            "music": "upbeat",
+            "captions": [["Track habits", "app-1.png"], ["See streaks", "app-2.png"], ["Share wins", "app-3.png"]],
+        },
         {"transition": "slideleft", "transition_shorter": True},
         {"unchanged": True, "aspect": "9:16", "reply_has": ["export", "16:9"], "not_done": True},
     ],

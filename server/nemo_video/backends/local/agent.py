@@ -57,7 +57,12 @@ class LocalAgent:
         return [*_step_events(result), Text(reply, author="local"), Closed("end")]
 
     async def _apply(
-        self, session_id: str, message: str, result: Plan, comp: Composition | None, current: Draft | None,
+        self,
+        session_id: str,
+        message: str,
+        result: Plan,
+        comp: Composition | None,
+        current: Draft | None,
         media: Sequence[Asset],
     ) -> str:
         if result.history is not None:
@@ -75,7 +80,8 @@ class LocalAgent:
         except OperationError as exc:  # the planner checks every operation: this is its bug, not the user's
             log.error("planner operations did not apply to %r: %s", message[:200], exc.message)
             raise NemoVideoError(
-                ErrorCode.AGENT_ERROR, "The local planner produced a change it could not apply.",
+                ErrorCode.AGENT_ERROR,
+                "The local planner produced a change it could not apply.",
                 hint="Rephrase the request; the timeline was not changed. Call get_state to see it.",
             ) from exc
         before = current.to_wire() if current is not None else None
@@ -94,7 +100,8 @@ def _plan(message: str, media: Sequence[Asset], current: Draft | None) -> tuple[
     except Exception as exc:  # a planner bug: say so in our own terms, keep the traceback in the log
         log.exception("the planner failed on %r", message[:200])
         raise NemoVideoError(
-            ErrorCode.AGENT_ERROR, f"The local planner could not handle this request ({type(exc).__name__}).",
+            ErrorCode.AGENT_ERROR,
+            f"The local planner could not handle this request ({type(exc).__name__}).",
             hint="Rephrase the request; the timeline was not changed. Call get_state to see it.",
         ) from exc
 

@@ -65,9 +65,9 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     fresh = empty or bool(re.search(CREATE, lower))
     base = Composition(language=lang) if fresh or current is None else current
     ctx = Context(text, media, base, language=lang, fresh=fresh)
+    _unsupported(ctx)
     contents = extract(ctx, fresh)
     content_spans = [(c.start, c.end) for c in contents]
-    _unsupported(ctx)
     if fresh:
         visual = [a for a in media if a.kind in ("image", "video") and "logo" not in a.name.lower()]
         for asset in visual:
@@ -96,8 +96,11 @@ def _without_quotes(text: str) -> str:
 
 
 def _unsupported(ctx: Context) -> None:
-    for pattern, en, zh in UNSUPPORTED:
-        if ctx.take(pattern):
+    for pattern, en, zh in UNSUPPORTED:  # the words up to the next "and" or comma go with it
+        hits = ctx.find(rf"(?:{pattern})(?:(?!\band\b|\bthen\b)[^,.;，。；])*")
+        for m in hits:
+            ctx.take_span(m.start(), m.end())
+        if hits:
             if en == "make a second version":
                 ctx.note(*_VERSION_NOTE)
             else:
@@ -107,7 +110,11 @@ def _unsupported(ctx: Context) -> None:
 def _fresh(ctx: Context, contents: list[Any], spans: list[tuple[int, int]], empty: bool) -> Plan:
     if not any(c.role == "caption" for c in contents):
         for line in find_captions(ctx.text, ctx.lower, spans):
-            ctx.act([{"op": "set_text", "role": "caption", "text": line}], f"added the caption '{line}'", f"加上字幕「{line}」")
+            ctx.act(
+                [{"op": "set_text", "role": "caption", "text": line}],
+                f"added the caption '{line}'",
+                f"加上字幕「{line}」",
+            )
     asks = (
         contents
         or re.search(CREATE, _without_quotes(ctx.lower))

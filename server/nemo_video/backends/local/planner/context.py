@@ -18,7 +18,6 @@ from typing import Any
 from ....composition import Composition, Operation, OperationError, apply, parse_operations
 from ...base import Asset
 
-
 _QUOTE = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|「[^」\n]*」|『[^』\n]*』|‘[^’\n]*’|《[^》\n]*》|(?<!\w)'[^'\n]+?'(?!\w)")
 _CLAUSE_END = re.compile(r"(?<=[.!?])(?:\s+|$)|[;\n。！？；,，]+|\s+(?:then|but|also)\s+|然后|并且|同时|另外")
 

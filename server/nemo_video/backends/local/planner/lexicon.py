@@ -54,7 +54,10 @@ TRANSITION_KIND_PATTERNS: Final = (
 )
 TRANSITION_WORD: Final = r"\btransitions?\b|\bcuts\b|\bfades\b|转场|切换"
 SLOWER: Final = r"\bslower\b|\blonger\b|\bgentler\b|\bsofter\b|\bsmoother\b|慢一点|慢一些|长一点|更慢|更长|柔和"
-FASTER: Final = r"\bfaster\b|\bquicker\b|\bshorter\b|\bsnappier\b|\bsnappy\b|\btighter\b|\bcrisper\b|快一点|快一些|短一点|更快|更短|利落"
+FASTER: Final = (
+    r"\bfaster\b|\bquicker\b|\bshorter\b|\bsnappier\b|\bsnappy\b|\btighter\b|\bcrisper\b|快一点|快一些|短一点|更快|更短"
+    r"|利落"
+)
 
 # ---------------------------------------------------------------- music
 
@@ -92,7 +95,8 @@ USE_AUDIO: Final = (
 QUIETER: Final = (
     r"\b(?:lower|quieter|softer|turn down|reduce|decrease|duck)\b(?:\s+the)?\s+(?:music|bgm|volume|soundtrack)"
     r"|\b(?:music|bgm|soundtrack|volume)\b(?:\s+\w+){0,3}\s+(?:quieter|softer|lower|down|too loud)\b"
-    r"|\bquieter\b|\bsofter music\b|音乐小一点|音乐调低|降低音乐|调低音乐|音量小一点|音量调低|音乐小声|音乐轻一点|小声一点"
+    r"|\bquieter\b|\bsofter music\b"
+    r"|音乐小一点|音乐调低|降低音乐|调低音乐|音量小一点|音量调低|音乐小声|音乐轻一点|小声一点"
 )
 LOUDER: Final = (
     r"\b(?:louder|raise|turn up|increase|boost)\b(?:\s+the)?\s+(?:music|bgm|volume|soundtrack)"
@@ -157,7 +161,13 @@ SLOT_WORDS: Final = (
     (r"\b(?:in|to|at)\s+the\s+(?:center|centre|middle)\b|\bcent(?:er|re)(?:ed)?\b|\bmiddle\b|居中|中间|正中", "center"),
 )
 BACKDROP_WORDS: Final = (
-    (r"\bno (?:box|background|backdrop|band|outline|shadow)\b|\bwithout (?:a |the )?(?:box|background)\b|去掉底框|不要底框|无底框", "none"),
+    (
+        (
+            r"\bno (?:box|background|backdrop|band|outline|shadow)\b|\bwithout (?:a |the )?(?:box|background)\b"
+            r"|去掉底框|不要底框|无底框"
+        ),
+        "none",
+    ),
     (r"\b(?:box|boxed|background box|label|pill)\b|底框|方框|背景框|底色", "box"),
     (r"\b(?:band|banner|strip|bar)\b|横条|色带|通栏", "band"),
     (r"\boutline[sd]?\b|\bstroke\b|描边", "outline"),
@@ -205,7 +215,11 @@ URL_PATTERN: Final = (
 # ---------------------------------------------------------------- things the planner cannot do
 
 UNSUPPORTED: Final = (  # (pattern, English name, Chinese name)
-    (r"\bavatars?\b|\btalking head\b|\bpresenter\b|\bspokesperson\b|数字人|虚拟人|主播", "add a talking avatar", "添加数字人"),
+    (
+        r"\bavatars?\b|\btalking head\b|\bpresenter\b|\bspokesperson\b|数字人|虚拟人|主播",
+        "add a talking avatar",
+        "添加数字人",
+    ),
     (
         r"\bvoice[- ]?overs?\b|\bnarrat(?:ion|or|e)\b|\btext[- ]to[- ]speech\b|\btts\b|\bvoice\b|配音|旁白|口播|朗读",
         "add a voice-over",
@@ -215,7 +229,8 @@ UNSUPPORTED: Final = (  # (pattern, English name, Chinese name)
     (r"\bface[- ]?swap\b|换脸", "swap faces", "换脸"),
     (r"\bgreen ?screen\b|\bremove the background\b|\bbackground removal\b|抠图|绿幕", "remove backgrounds", "抠图"),
     (
-        r"\bgenerate (?:an? )?(?:new )?(?:images?|pictures?|photos?)\b|\bai[- ](?:generated )?(?:images?|art|pictures?)\b"
+        r"\bgenerate (?:an? )?(?:new )?(?:images?|pictures?|photos?)\b|\bai[- ](?:generated )?(?:images?|art"
+        r"|pictures?)\b"
         r"|\b3d\b|ai生成图片|生成图片",
         "generate new images",
         "生成新图片",
@@ -223,7 +238,11 @@ UNSUPPORTED: Final = (  # (pattern, English name, Chinese name)
     (r"\btranscri(?:be|ption)\b|\bauto[- ]?subtitles?\b|语音识别|自动字幕", "transcribe speech", "语音转字幕"),
     (r"\bstickers?\b|\bemojis?\b|贴纸|表情包", "add stickers", "添加贴纸"),
     (r"\btranslat(?:e|ion)\b|翻译", "translate text", "翻译"),
-    (r"\b(?:another|second|separate|extra|\w+:\d+) version\b|\bversions? (?:for|in)\b|另一个版本|再做一个.{0,6}版", "make a second version", "另做一个版本"),
+    (
+        r"\b(?:another|second|separate|extra|\w+:\d+) version\b|\bversions? (?:for|in)\b|另一个版本|再做一个.{0,6}版",
+        "make a second version",
+        "另做一个版本",
+    ),
 )
 
 # ---------------------------------------------------------------- history and creation

@@ -25,19 +25,29 @@ _ZH_REMOVE_AFTER: Final = r"\s*(?:给)?(?:删除|删掉|删去|去掉|移除|拿
 _FIRST: Final = r"first|start|beginning|front|the start|the beginning|the front|最前面|最前|开头|最开始|前面|第一个?"
 _LAST: Final = r"last|end|the end|最后面|最后|末尾|结尾"
 _WHERE: Final = (
-    rf"(?:back\s+)?(?:(?:to|at|in|into|as)\s+)?(?:the\s+)?(?:position\s+(?P<n>\d+)|(?P<first>{_FIRST})|(?P<last>{_LAST})"
+    rf"(?:back\s+)?(?:(?:to|at|in|into|as)\s+)?(?:the\s+)?(?:position\s+(?P<n>\d+)|(?P<first>{_FIRST})"
+    rf"|(?P<last>{_LAST})"
     rf"|(?P<ord>{EN_ORDINAL}|{CN_ORDINAL})(?:\s*(?:one|place|position|slot|张|位|个))?)"
 )
 _MOVE_VERB: Final = r"\b(?:put|move|place|make|bring|show|have|set)\b|放到|移到|挪到|放在|移动到|调到|换到|放"
-_AFTER_REF_MOVE: Final = r"\s*(?:should\s+|must\s+|needs? to\s+|to\s+)?(?:come|comes|go|goes|be|is|appear|appears|play|show)\s+" + _WHERE
+_AFTER_REF_MOVE: Final = (
+    r"\s*(?:should\s+|must\s+|needs? to\s+|to\s+)?(?:come|comes|go|goes|be|is|appear|appears|play|show)\s+" + _WHERE
+)
 _ZH_AFTER_REF_MOVE: Final = r"\s*(?:放到|移到|挪到|放在|移动到|调到|换到|放)\s*" + _WHERE
 _OPEN_WITH: Final = r"\b(?:open|start|begin|lead|kick off)\s+(?:it\s+|the video\s+)?with\b|用(?=.{1,12}?(?:开头|开场))"
 _END_WITH: Final = r"\b(?:end|finish|close)\s+(?:it\s+|the video\s+)?(?:with|on)\b|以(?=.{1,12}?结尾)"
 _SWAP: Final = r"\b(?:swap|switch|exchange|flip|trade|interchange)\b|交换|调换|对调|互换"
-_SWAP_AFTER: Final = r"\s*(?:换一下位置|换个位置|换位置|互换(?:一下)?(?:位置)?|对调(?:一下)?|交换(?:一下)?(?:位置)?|调换(?:一下)?(?:位置)?)"
-_REVERSE: Final = r"\breverse\s+(?:the\s+)?(?:order|photos|images|clips|sequence|scenes)\b|\bin reverse order\b|\bbackwards\b|倒序|顺序反过来|反转顺序|顺序颠倒|倒过来"
+_SWAP_AFTER: Final = (
+    r"\s*(?:换一下位置|换个位置|换位置|互换(?:一下)?(?:位置)?|对调(?:一下)?"
+    r"|交换(?:一下)?(?:位置)?|调换(?:一下)?(?:位置)?)"
+)
+_REVERSE: Final = (
+    r"\breverse\s+(?:the\s+)?(?:order|photos|images|clips|sequence|scenes)\b|\bin reverse order\b"
+    r"|\bbackwards\b|倒序|顺序反过来|反转顺序|顺序颠倒|倒过来"
+)
 _ADD_NEW: Final = (
-    r"\b(?:add|include|use|put in)\s+(?:the\s+|my\s+|all\s+(?:the\s+)?)?(?:new|other|remaining|uploaded|latest|rest of the)"
+    r"\b(?:add|include|use|put in)\s+(?:the\s+|my\s+|all\s+(?:the\s+)?)?(?:new|other|remaining|uploaded"
+    r"|latest|rest of the)"
     r"\s+(?:\w+\s+)?(?:photos?|images?|pictures?|clips?|videos?|shots?|ones)\b"
     r"|(?:加上|加入|添加|用上|使用|放进)(?:新|刚上传|刚才上传|新上传|其他|剩下)的?(?:照片|图片|素材|视频)"
 )
@@ -46,13 +56,29 @@ _REPLACE: Final = r"\b(?:replace|swap out)\b|把"
 _REPLACE_MID: Final = r"\s*(?:with|for|by|换成|替换成|改成|换为)\s*"
 _INSTEAD: Final = r"\buse\b|用"
 _INSTEAD_MID: Final = r"\s*(?:instead of|in place of|替换|代替|换掉)\s*"
-_CONTAIN: Final = r"\bshow the whole\b|\bdon'?t crop\b|\bno cropping\b|\bwithout cropping\b|\bletterbox(?:ed)?\b|\bfit (?:it |them )?(?:inside|in|within) the frame\b|完整显示|不要裁剪|不裁剪"
+_CONTAIN: Final = (
+    r"\bshow the whole\b|\bdon'?t crop\b|\bno cropping\b|\bwithout cropping\b|\bletterbox(?:ed)?\b"
+    r"|\bfit (?:it |them )?(?:inside|in|within) the frame\b|完整显示|不要裁剪|不裁剪"
+)
 _COVER: Final = r"\bfill the (?:frame|screen)\b|\bcrop (?:it |them )?to fill\b|\bfull[- ]?screen\b|铺满|填满画面"
-_STILL: Final = r"\bno (?:zoom(?:ing)?|motion|movement|ken burns|pan(?:ning)?)\b|\bdon'?t (?:zoom|move|pan)\b|\bkeep (?:it|them|the photos|the pictures|the images)? ?still\b|\bstatic\b|\bstop (?:the )?zoom(?:ing)?\b|不要缩放|不要动|静止|固定画面"
-_ZOOM: Final = r"\bzoom (?P<dir>in|out)\b|\bslow zoom\b|\bken burns\b|\bpush in\b|\bpan (?P<pan>left|right|up|down)\b|推近|拉远|缓慢放大"
+_STILL: Final = (
+    r"\bno (?:zoom(?:ing)?|motion|movement|ken burns|pan(?:ning)?)\b|\bdon'?t (?:zoom|move|pan)\b"
+    r"|\bkeep (?:it|them|the photos|the pictures|the images)? ?still\b|\bstatic\b"
+    r"|\bstop (?:the )?zoom(?:ing)?\b|不要缩放|不要动|静止|固定画面"
+)
+_ZOOM: Final = (
+    r"\bzoom (?P<dir>in|out)\b|\bslow zoom\b|\bken burns\b|\bpush in\b|\bpan (?P<pan>left|right|up|down)\b"
+    r"|推近|拉远|缓慢放大"
+)
 _ATTACHED: Final = r"(?:\bfor|\bto|\bbe|\blast|\blasts|\bstay|\bstays|\bhold|\bshow|\bshows|停留|显示|持续|放|停)\s*$"
-_SCENE_LONGER: Final = r"\b(?:stay|stays|hold|last|linger|show)?\s*(?:a\s+(?:bit|little|touch)\s+|slightly\s+|much\s+)?longer\b|停留久一点|长一点|多停留|久一点"
-_SCENE_SHORTER: Final = r"\b(?:stay|stays|hold|last|show)?\s*(?:a\s+(?:bit|little|touch)\s+|slightly\s+|much\s+)?shorter\b|短一点|少停留|快一点过"
+_SCENE_LONGER: Final = (
+    r"\b(?:stay|stays|hold|last|linger|show)?\s*(?:a\s+(?:bit|little|touch)\s+|slightly\s+"
+    r"|much\s+)?longer\b|停留久一点|长一点|多停留|久一点"
+)
+_SCENE_SHORTER: Final = (
+    r"\b(?:stay|stays|hold|last|show)?\s*(?:a\s+(?:bit|little|touch)\s+|slightly\s+|much\s+)?shorter\b|短一点"
+    r"|少停留|快一点过"
+)
 
 
 def scene_edits(ctx: Context) -> None:
@@ -123,7 +149,9 @@ def _remove(ctx: Context) -> None:
 
 def _remove_scenes(ctx: Context, ids: tuple[str, ...]) -> None:
     if len(ids) >= len(ctx.work.scenes):
-        ctx.note("I can't remove every picture: the video needs at least one.", "不能删除所有画面：视频至少要保留一个。")
+        ctx.note(
+            "I can't remove every picture: the video needs at least one.", "不能删除所有画面：视频至少要保留一个。"
+        )
         return
     names = ", ".join(_label(ctx, i) for i in ids)
     ctx.act([{"op": "remove_scene", "scene": i} for i in ids], f"removed {names}", f"删除了{names}", "remove_scene")
@@ -134,7 +162,7 @@ def _target(ctx: Context, m: re.Match[str], scene_id: str) -> int | None:
     if m.group("n"):
         return min(count, max(1, int(m.group("n"))))
     if m.group("first"):
-        return 1 if not m.group("first").startswith("第") else 1
+        return 1
     if m.group("last"):
         return count
     value = ordinal_value(m.group("ord")) if m.group("ord") else None
@@ -152,6 +180,7 @@ def _move_to(ctx: Context, scene_id: str, to: int) -> None:
 
 def _move(ctx: Context) -> None:
     for verb, fixed in ((_OPEN_WITH, 1), (_END_WITH, -1)):
+
         def to_end(m: re.Match[str], ref: Ref, refs: list[Ref], fixed: int = fixed) -> bool:
             if not _usable(ctx, ref) or ref.scene is None:
                 return False
@@ -260,9 +289,14 @@ def _add(ctx: Context) -> None:
         return True
 
     _each_verb(ctx, _ADD, add)
-    for m in ctx.find(r"\badd\s+(?:a|an)\s+(?:blank|plain|colou?red|background|gradient)\s+(?:scene|slide|background|screen)\b|加一个背景画面"):
+    for m in ctx.find(
+        r"\badd\s+(?:a|an)\s+(?:blank|plain|colou?red|background|gradient)\s+(?:scene|slide|background"
+        r"|screen)\b|加一个背景画面"
+    ):
         ctx.take_span(m.start(), m.end())
-        ctx.act([{"op": "add_scene", "kind": "background"}], "added a background scene at the end", "在结尾加了一个背景画面")
+        ctx.act(
+            [{"op": "add_scene", "kind": "background"}], "added a background scene at the end", "在结尾加了一个背景画面"
+        )
 
 
 def _replace(ctx: Context) -> None:
@@ -310,7 +344,12 @@ def _reframe(ctx: Context) -> None:
         for m in ctx.take(pattern):
             ids = _scenes_meant(ctx, m.start())
             what = "the whole picture" if fit == "contain" else "the full frame"
-            ctx.act([{"op": "set_scene", "scene": i, "fit": fit} for i in ids], f"set {len(ids)} scene(s) to show {what}", f"{len(ids)}个画面改为{'完整显示' if fit == 'contain' else '铺满画面'}", "set_scene")
+            ctx.act(
+                [{"op": "set_scene", "scene": i, "fit": fit} for i in ids],
+                f"set {len(ids)} scene(s) to show {what}",
+                f"{len(ids)}个画面改为{'完整显示' if fit == 'contain' else '铺满画面'}",
+                "set_scene",
+            )
     for m in ctx.take(_STILL):
         ids = _scenes_meant(ctx, m.start())
         ops = [{"op": "set_scene", "scene": i, "motion": {"kind": "none"}} for i in ids]
@@ -320,7 +359,12 @@ def _reframe(ctx: Context) -> None:
         direction = m.group("dir") or m.group("pan") or ("out" if "拉远" in m.group() else "in")
         motion = {"kind": "ken_burns", "direction": direction}
         ops = [{"op": "set_scene", "scene": i, "motion": motion} for i in ids]
-        ctx.act(ops, f"set a slow {direction} move on {len(ids)} scene(s)", f"{len(ids)}个画面改为缓慢{direction}运动", "set_scene")
+        ctx.act(
+            ops,
+            f"set a slow {direction} move on {len(ids)} scene(s)",
+            f"{len(ids)}个画面改为缓慢{direction}运动",
+            "set_scene",
+        )
 
 
 def _scene_length(ctx: Context) -> None:

@@ -25,8 +25,12 @@ ITEM: Final = (
     r"|footage|frames?)"
 )
 _EN_NUMBER: Final = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
-_NUMBER_WORDS: Final = {w: i for i, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
-_CN_ITEM: Final = r"(?:张|个|段|幅|条|号)(?:的)?(?:照片|图片|图|视频|片段|素材|镜头|场景)?|(?:照片|图片|图|视频|片段|素材|镜头|场景)"
+_NUMBER_WORDS: Final = {
+    w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1)
+}
+_CN_ITEM: Final = (
+    r"(?:张|个|段|幅|条|号)(?:的)?(?:照片|图片|图|视频|片段|素材|镜头|场景)?|(?:照片|图片|图|视频|片段|素材|镜头|场景)"
+)
 _FILE: Final = r"\b[\w.-]+\.(?:jpe?g|png|webp|heic|gif|bmp|tiff?|mp4|mov|webm|m4v|mkv|avi)\b"
 _ORIENTATION: Final = (
     (r"\bportrait\b|\bvertical\b|\btall\b|\bupright\b|竖", "portrait"),
@@ -73,7 +77,8 @@ def find_refs(view: str, comp: Composition, media: Sequence[Asset]) -> list[Ref]
     """Every reference phrase in ``view`` (lower-cased, taken words blanked), in order."""
     visual = [m for m in media if m.kind in ("image", "video")]
     refs: list[Ref] = []
-    matches = [(m, False) for m in EN_REF.finditer(view)] + [(m, True) for m in ZH_REF.finditer(view)]
+    matches: list[tuple[re.Match[str] | _Span, bool]] = [(m, False) for m in EN_REF.finditer(view)]
+    matches += [(m, True) for m in ZH_REF.finditer(view)]
     for det in _DETERMINER.finditer(view):  # each "the …" on its own: "the tan bag with the street shot"
         words = _WORDS.match(view, det.end())
         if words is not None:

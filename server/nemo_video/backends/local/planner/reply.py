@@ -25,15 +25,163 @@ CAPABILITIES_ZH: Final = (
     "品牌色/字体/标志，或撤销和重做。"
 )
 _STOP_EN: Final = frozenset(
-    """a an the and or but also then please pls can could would will you i we me my our us it its it's this that these
-    those make made let lets let's just now to of in on at for with by from as be is are was were should shall want
-    need like some more less bit little lot very too so do does did video videos clip reel it's same way ok okay
-    thanks thank great good nice cool yes hey hi hmm well again instead each every all one ones there here
-    them they he she his her what how much many any both whole really actually maybe slightly quite rather
-    change set use put get have has go goes keep looks look feel feels bit little touch version
-    font color colour size style text add back over onto into under above below after before about around""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "also",
+        "then",
+        "please",
+        "pls",
+        "can",
+        "could",
+        "would",
+        "will",
+        "you",
+        "i",
+        "we",
+        "me",
+        "my",
+        "our",
+        "us",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "make",
+        "made",
+        "let",
+        "lets",
+        "let's",
+        "just",
+        "now",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "should",
+        "shall",
+        "want",
+        "need",
+        "like",
+        "some",
+        "more",
+        "less",
+        "bit",
+        "little",
+        "lot",
+        "very",
+        "too",
+        "so",
+        "do",
+        "does",
+        "did",
+        "video",
+        "videos",
+        "clip",
+        "reel",
+        "it's",
+        "same",
+        "way",
+        "ok",
+        "okay",
+        "thanks",
+        "thank",
+        "great",
+        "good",
+        "nice",
+        "cool",
+        "yes",
+        "hey",
+        "hi",
+        "hmm",
+        "well",
+        "again",
+        "instead",
+        "each",
+        "every",
+        "all",
+        "one",
+        "ones",
+        "there",
+        "here",
+        "them",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "what",
+        "how",
+        "much",
+        "many",
+        "any",
+        "both",
+        "whole",
+        "really",
+        "actually",
+        "maybe",
+        "slightly",
+        "quite",
+        "rather",
+        "change",
+        "set",
+        "use",
+        "put",
+        "get",
+        "have",
+        "has",
+        "go",
+        "goes",
+        "keep",
+        "looks",
+        "look",
+        "feel",
+        "feels",
+        "bit",
+        "little",
+        "touch",
+        "version",
+        "font",
+        "color",
+        "colour",
+        "size",
+        "style",
+        "text",
+        "add",
+        "back",
+        "over",
+        "onto",
+        "into",
+        "under",
+        "above",
+        "below",
+        "after",
+        "before",
+        "about",
+        "around",
+    ]
 )
-_STOP_ZH: Final = "放的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
+_STOP_ZH: Final = (
+    "放的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
+)
 
 
 def leftovers(ctx: Context) -> list[str]:
@@ -66,7 +214,10 @@ def summary(comp: Composition, media: Sequence[Asset], zh: bool) -> str:
     music = comp.music
     if music.kind == "mood":
         en, zh_name = MOOD_NAMES[music.mood or "upbeat"] if music.mood else ("default", "默认")
-        music_en, music_zh = f"{en} music {round(music.volume * 100)}%", f"{zh_name}背景音乐{round(music.volume * 100)}%"
+        music_en, music_zh = (
+            f"{en} music {round(music.volume * 100)}%",
+            f"{zh_name}背景音乐{round(music.volume * 100)}%",
+        )
     elif music.kind == "asset":
         music_en, music_zh = f"your audio {round(music.volume * 100)}%", f"你的音频{round(music.volume * 100)}%"
     else:
@@ -96,7 +247,14 @@ def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
         items = [d.zh if zh else d.en for d in ctx.done if d.step != "add_scene" or not ctx.fresh]
         if ctx.fresh:
             count = sum(1 for d in ctx.done if d.step == "add_scene")
-            items.insert(0, f"用了{count}个素材" if zh else f"used {count} photo{'s' if count != 1 else ''} or clip{'s' if count != 1 else ''}" if count else "text only")
+            items.insert(
+                0,
+                f"用了{count}个素材"
+                if zh
+                else f"used {count} photo{'s' if count != 1 else ''} or clip{'s' if count != 1 else ''}"
+                if count
+                else "text only",
+            )
         parts.append(f"{verb_zh}：{_join(items, True)}。" if zh else f"{verb_en}: {_join(items, False)}.")
     for note in ctx.notes:
         parts.append(note.zh if zh else note.en)
@@ -107,11 +265,15 @@ def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
         parts.append(summary(ctx.work, ctx.media, zh))
     elif empty:
         parts.append(
-            "还没有视频：请描述视频内容，或先上传照片或视频。" if zh else "There is no video yet: describe what it should say, or upload photos or clips first."
+            "还没有视频：请描述视频内容，或先上传照片或视频。"
+            if zh
+            else "There is no video yet: describe what it should say, or upload photos or clips first."
         )
     if not ctx.done:
         if not ctx.notes and not unknown and not empty:
-            parts.append("这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message.")
+            parts.append(
+                "这条消息里没有我能执行的修改。" if zh else "I didn't find a change I can make in that message."
+            )
         parts.append("视频没有改动。" if zh else "The video was not changed.")
         parts.append(CAPABILITIES_ZH if zh else CAPABILITIES_EN)
     return ("" if zh else " ").join(parts)

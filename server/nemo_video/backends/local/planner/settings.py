@@ -49,8 +49,14 @@ _NUM_UNIT: Final = (
     r"(?:\d+(?:\.\d+)?\s*-?\s*(?:seconds?|secs?|s)\b|(?:one|two|three|four|five|six|seven|eight|nine|ten)[- ]seconds?"
     r"|[零一二两三四五六七八九十\d]+\s*秒钟?)"
 )
-_LONGER: Final = r"\b(?:a\s+(?:little|bit|touch)\s+|slightly\s+|much\s+)?(?:longer|lengthen|extend(?: it)?)\b|延长|长一点|长一些|加长"
-_SHORTER: Final = r"\b(?:a\s+(?:little|bit|touch)\s+|slightly\s+|much\s+)?(?:shorter|shorten|trim it(?: down)?)\b|缩短|短一点|短一些|剪短"
+_LONGER: Final = (
+    r"\b(?:a\s+(?:little|bit|touch)\s+|slightly\s+|much\s+)?(?:longer|lengthen|extend(?: it)?)\b|延长|长一点"
+    r"|长一些|加长"
+)
+_SHORTER: Final = (
+    r"\b(?:a\s+(?:little|bit|touch)\s+|slightly\s+|much\s+)?(?:shorter|shorten|trim it(?: down)?)\b|缩短|短一点"
+    r"|短一些|剪短"
+)
 
 
 def each_duration(ctx: Context) -> None:
@@ -73,7 +79,7 @@ def total_duration(ctx: Context) -> None:
     found = [f for f in find_durations(ctx.view) if ctx.view[f[0] : f[1]].strip()]
     if found:
         targeted = [f for f in found if is_target(ctx.view, f[0])]
-        start, end, ms = (targeted or found)[0]
+        ms = (targeted or found)[0][2]
         for s, e, _ in found:
             ctx.take_span(s, e)
         _set_total(ctx, ms)
@@ -110,7 +116,9 @@ def _clip_ms(ctx: Context, media_id: str | None) -> int | None:
 def _set_total(ctx: Context, asked: int) -> None:
     ms = max(D.MIN_TOTAL_MS, min(D.MAX_TOTAL_MS, asked))
     seconds = format_seconds(ms)
-    ctx.act([{"op": "set_duration", "seconds": ms / 1000}], f"set the length to {seconds} seconds", f"时长改为{seconds}秒")
+    ctx.act(
+        [{"op": "set_duration", "seconds": ms / 1000}], f"set the length to {seconds} seconds", f"时长改为{seconds}秒"
+    )
     if ms != asked:
         low, high = D.MIN_TOTAL_MS // 1000, D.MAX_TOTAL_MS // 1000
         ctx.note(
@@ -121,7 +129,7 @@ def _set_total(ctx: Context, asked: int) -> None:
 
 
 def transitions(ctx: Context) -> None:
-    hits = []
+    hits: list[tuple[int, int, str]] = []
     for pattern, kind in TRANSITION_KIND_PATTERNS:
         hits.extend((m.start(), m.end(), kind) for m in ctx.find(pattern))
     if hits:
@@ -159,7 +167,9 @@ def _transition_length(ctx: Context, factor: float) -> None:
     work = ctx.work
     kind = work.transition.kind or D.PACE_STYLE[work.pace][1]
     if kind == "cut":
-        ctx.note("Hard cuts have no length to change; ask for a transition first.", "硬切没有时长可调，请先选一种转场。")
+        ctx.note(
+            "Hard cuts have no length to change; ask for a transition first.", "硬切没有时长可调，请先选一种转场。"
+        )
         return
     now = work.transition.duration_ms if work.transition.duration_ms is not None else D.PACE_STYLE[work.pace][2]
     new = round(now * factor) if factor < 1 else max(now + 200, round(now * factor))
@@ -179,11 +189,18 @@ def music(ctx: Context) -> None:
         audio = [a for a in ctx.media if a.kind == "audio"]
         if audio:
             name = audio[-1].name
-            ctx.act([{"op": "set_music", "asset": audio[-1].id}], f"used your audio '{name}' as the music", f"用你上传的音频「{name}」作背景音乐")
+            ctx.act(
+                [{"op": "set_music", "asset": audio[-1].id}],
+                f"used your audio '{name}' as the music",
+                f"用你上传的音频「{name}」作背景音乐",
+            )
             for pattern, _ in MOOD_PATTERNS:  # the mood words said of the music are answered by the file
                 ctx.take(rf"(?:{pattern})\s+(?:{MUSIC_WORD})")
         else:
-            ctx.note("No audio file has been uploaded, so I kept the music as it was.", "还没有上传音频文件，所以音乐保持不变。")
+            ctx.note(
+                "No audio file has been uploaded, so I kept the music as it was.",
+                "还没有上传音频文件，所以音乐保持不变。",
+            )
     else:
         _mood(ctx)
     _volume(ctx)
@@ -200,7 +217,10 @@ def _mood(ctx: Context) -> None:
             en, zh = MOOD_NAMES[mood]
             ctx.act([{"op": "set_music", "mood": mood}], f"chose {en} music", f"背景音乐改为{zh}风格")
             return
-    add = ctx.take(rf"\b(?:add|with|put on|bring back|turn on)\s+(?:some\s+|the\s+)?(?:background\s+)?(?:{MUSIC_WORD})|加上?(?:背景)?音乐|配上?音乐")
+    add = ctx.take(
+        rf"\b(?:add|with|put on|bring back|turn on)\s+(?:some\s+|the\s+)?(?:background\s+)?(?:{MUSIC_WORD})"
+        rf"|加上?(?:背景)?音乐|配上?音乐"
+    )
     if add and ctx.work.music.kind == "none":
         mood = D.DEFAULT_MOOD_FOR_PACE[ctx.work.pace]
         ctx.act([{"op": "set_music", "mood": mood}], f"added {MOOD_NAMES[mood][0]} music", "加上了背景音乐")
@@ -211,7 +231,9 @@ def _volume(ctx: Context) -> None:
     context = ctx.find(rf"(?:{MUSIC_WORD})|\bvolume\b|音量")
     if context:
         start, end = ctx.clause_of(context[0].start())
-        percent = re.search(r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|per cent\b)|百分之[零一二两三四五六七八九十百\d]+", ctx.view[start:end])
+        percent = re.search(
+            r"\d+(?:\.\d+)?\s*(?:%|％|percent\b|per cent\b)|百分之[零一二两三四五六七八九十百\d]+", ctx.view[start:end]
+        )
         if percent:
             volume = find_percent(percent.group())
             ctx.take_span(start + percent.start(), start + percent.end())
@@ -225,14 +247,18 @@ def _volume(ctx: Context) -> None:
         return
     volume = round(max(0.05, min(1.0, volume)), 2)
     percent_text = f"{round(volume * 100)}%"
-    ctx.act([{"op": "set_music", "volume": volume}], f"set the music volume to {percent_text}", f"背景音乐音量调到{percent_text}")
+    ctx.act(
+        [{"op": "set_music", "volume": volume}],
+        f"set the music volume to {percent_text}",
+        f"背景音乐音量调到{percent_text}",
+    )
 
 
 def pace(ctx: Context) -> None:
     hits = [(m.start(), m.end(), p) for pattern, p in PACE_PATTERNS for m in ctx.find(pattern)]
     if not hits:
         return
-    start, end, chosen = min(hits)
+    chosen = min(hits)[2]
     for s, e, _ in hits:
         ctx.take_span(s, e)
     en, zh = PACE_NAMES[chosen]
@@ -253,7 +279,11 @@ def format_(ctx: Context) -> None:
     raw: dict[str, object] = {"op": "set_format", "aspect": aspect}
     if platform:
         raw["platform"] = platform
-    ctx.act([raw], f"changed the format to {aspect} ({width}x{height}{where})", f"画幅改为{aspect}（{width}x{height}{where}）")
+    ctx.act(
+        [raw],
+        f"changed the format to {aspect} ({width}x{height}{where})",
+        f"画幅改为{aspect}（{width}x{height}{where}）",
+    )
 
 
 _CORNERS: Final = (
@@ -268,14 +298,21 @@ def brand(ctx: Context) -> None:
     for m in ctx.find(r"\bbrand(?:ing)?\s+(?:colou?rs?|palette)\b|\bour colou?rs\b|品牌色|品牌颜色"):
         stop = re.compile(r"[.;!?\n。；！？]").search(ctx.view, m.end())
         end = stop.start() if stop else len(ctx.view)
-        colours = [
-            (h.start(), name) for p, name in COLOR_WORDS for h in re.finditer(p, ctx.view[m.end() : end])
-        ] + [(h.start(), h.group()) for h in re.finditer(r"#[0-9a-f]{6}\b|#[0-9a-f]{3}\b", ctx.view[m.end() : end])]
+        colours = [(h.start(), name) for p, name in COLOR_WORDS for h in re.finditer(p, ctx.view[m.end() : end])] + [
+            (h.start(), h.group()) for h in re.finditer(r"#[0-9a-f]{6}\b|#[0-9a-f]{3}\b", ctx.view[m.end() : end])
+        ]
         if colours:
             ctx.take_span(m.start(), end)
             palette = [c for _, c in sorted(colours)][:6]
-            ctx.act([{"op": "set_brand", "palette": palette}], f"set the brand colours to {', '.join(palette)}", f"品牌色设为{'、'.join(palette)}")
-    for m in ctx.find(r"\b(?:brand\s+)?(?:font|typeface)\s*(?:to|is|:|=|as)?\s*(?P<f>[a-z][a-z0-9 -]{1,30}?)(?=\s*$|\s*[,.;]|\s+(?:for|and|on|please)\b)|字体(?:用|改成|换成|为|是)\s*(?P<z>[a-z][a-z0-9 -]{1,30})"):
+            ctx.act(
+                [{"op": "set_brand", "palette": palette}],
+                f"set the brand colours to {', '.join(palette)}",
+                f"品牌色设为{'、'.join(palette)}",
+            )
+    for m in ctx.find(
+        r"\b(?:brand\s+)?(?:font|typeface)\s*(?:to|is|:|=|as)?\s*(?P<f>[a-z][a-z0-9 -]{1,30}?)(?=\s*$|\s*[,.;]"
+        r"|\s+(?:for|and|on|please)\b)|字体(?:用|改成|换成|为|是)\s*(?P<z>[a-z][a-z0-9 -]{1,30})"
+    ):
         group = "f" if m.group("f") else "z"
         font = ctx.text[m.start(group) : m.end(group)].strip()
         if font.lower() in ("bigger", "larger", "smaller", "bold", "size"):
@@ -291,7 +328,10 @@ def brand(ctx: Context) -> None:
         logos = [a for a in ctx.media if a.kind == "image" and "logo" in a.name.lower()]
         ctx.take_span(start, end)
         if not logos and ctx.work.brand.logo is None:
-            ctx.note("There is no logo to show: upload an image named like logo.png first.", "没有可用的标志：请先上传一张名为 logo.png 之类的图片。")
+            ctx.note(
+                "There is no logo to show: upload an image named like logo.png first.",
+                "没有可用的标志：请先上传一张名为 logo.png 之类的图片。",
+            )
             return
         raw: dict[str, object] = {"op": "set_brand"}
         if logos:

@@ -12,7 +12,18 @@ from typing import Any, Final
 
 from ....composition import defaults as D
 from .context import Context
-from .lexicon import ANIMATION_WORDS, BACKDROP_WORDS, BIGGER, BOLD, COLOR_WORDS, REGULAR, ROLE_WORDS, SIZE_NAMES, SLOT_WORDS, SMALLER
+from .lexicon import (
+    ANIMATION_WORDS,
+    BACKDROP_WORDS,
+    BIGGER,
+    BOLD,
+    COLOR_WORDS,
+    REGULAR,
+    ROLE_WORDS,
+    SIZE_NAMES,
+    SLOT_WORDS,
+    SMALLER,
+)
 from .refs import find_refs
 from .words import Content
 
@@ -23,16 +34,24 @@ ROLE_NAMES: Final = {
     "custom": ("the text", "文字"),
 }
 COLOR_ZH: Final = {
-    "white": "白色", "black": "黑色", "gray": "灰色", "red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色",
-    "teal": "青色", "navy": "藏青色", "blue": "蓝色", "purple": "紫色", "pink": "粉色", "brown": "棕色", "beige": "米色",
-    "gold": "金色",
+    "white": "白色", "black": "黑色", "gray": "灰色", "red": "红色", "orange": "橙色", "yellow": "黄色",
+    "green": "绿色", "teal": "青色", "navy": "藏青色", "blue": "蓝色", "purple": "紫色", "pink": "粉色",
+    "brown": "棕色", "beige": "米色", "gold": "金色",
 }  # fmt: skip
 _LIGHT: Final = frozenset({"white", "yellow", "beige", "gray", "gold", "orange", "pink"})
 _BOX_AFTER: Final = r"\s*(?:colou?red\s+)?(?:box|background|backdrop|band|banner|label|pill|底框|底色|背景|色块)"
-_REMOVE: Final = r"\b(?:remove|delete|drop|hide|lose|get rid of|no|without|turn off|switch off|disable|take off|kill)\s+(?:the\s+|all\s+(?:the\s+)?|any\s+|that\s+)?(?:{R})|(?:去掉|删除|删掉|不要|关掉|关闭|隐藏|去除|拿掉)(?:{R})|把(?:{R})(?:给)?(?:去掉|删除|删掉|拿掉|隐藏)"
+_REMOVE: Final = (
+    r"\b(?:remove|delete|drop|hide|lose|get rid of|no|without|turn off|switch off|disable|take off"
+    r"|kill)\s+(?:the\s+|all\s+(?:the\s+)?|any\s+|that\s+)?(?:{R})|(?:去掉|删除|删掉|不要|关掉|关闭|隐藏|去除|拿掉)(?:{R})"
+    r"|把(?:{R})(?:给)?(?:去掉|删除|删掉|拿掉|隐藏)"
+)
 _KEEP: Final = r"\bkeep\s+(?:the\s+)?(?:{R})(?:\s+as (?:it is|is))?|保留(?:{R})"
-_TO_SCENE: Final = r"\b(?:appear|show|go|move|put|place|sit|be)\b|\bon\b|\bover\b|\bonto\b|放到|移到|挪到|放在|显示在|出现在"
-_ALL_SCENES: Final = r"\b(?:the whole video|throughout|all (?:the )?(?:photos|scenes|pictures)|every (?:photo|scene))\b|整个视频|全程"
+_TO_SCENE: Final = (
+    r"\b(?:appear|show|go|move|put|place|sit|be)\b|\bon\b|\bover\b|\bonto\b|放到|移到|挪到|放在|显示在|出现在"
+)
+_ALL_SCENES: Final = (
+    r"\b(?:the whole video|throughout|all (?:the )?(?:photos|scenes|pictures)|every (?:photo|scene))\b|整个视频|全程"
+)
 _SLOT_ZH: Final = {"top": "顶部", "upper_third": "上方", "center": "中间", "lower_third": "下方", "bottom": "底部"}
 _PX: Final = r"(\d{2,3})\s*(?:px|pixels?|像素)"
 
@@ -90,7 +109,10 @@ def _say_content(ctx: Context, raw: dict[str, Any], role: str, text: str, scene_
     elif role == "cta":
         en, zh = f"set the closing card to '{text}'", f"结尾卡片设为「{text}」"
     else:
-        en, zh = f"added the {'caption' if role == 'caption' else 'text'} '{text}'{where_en}", f"加上{'字幕' if role == 'caption' else '文字'}「{text}」{where_zh}"
+        en, zh = (
+            f"added the {'caption' if role == 'caption' else 'text'} '{text}'{where_en}",
+            f"加上{'字幕' if role == 'caption' else '文字'}「{text}」{where_zh}",
+        )
     ctx.act([raw], en, zh)
 
 
@@ -134,7 +156,10 @@ def _move_to_scene(ctx: Context) -> None:
             continue
         texts = ctx.work.texts_of(role)
         if not texts:
-            ctx.note(f"There is no {ROLE_NAMES[role][0][4:].rstrip('s')} to move.", f"视频里没有{ROLE_NAMES[role][1]}可以移动。")
+            ctx.note(
+                f"There is no {ROLE_NAMES[role][0][4:].rstrip('s')} to move.",
+                f"视频里没有{ROLE_NAMES[role][1]}可以移动。",
+            )
             ctx.take_span(start, end)
             continue
         ctx.take_span(start + role_hit.start(), start + role_hit.end())
@@ -144,11 +169,18 @@ def _move_to_scene(ctx: Context) -> None:
             ctx.take_span(refs[0].start, refs[0].end)
             target: str = refs[0].scene or "none"
             position = next(i for i, s in enumerate(ctx.work.scenes, 1) if s.id == target)
-            en, zh = f"moved {ROLE_NAMES[role][0]} to scene {position}", f"把{ROLE_NAMES[role][1]}移到第{position}个画面"
+            en, zh = (
+                f"moved {ROLE_NAMES[role][0]} to scene {position}",
+                f"把{ROLE_NAMES[role][1]}移到第{position}个画面",
+            )
         else:
             assert everywhere is not None
             ctx.take_span(start + everywhere.start(), start + everywhere.end())
-            target, en, zh = "none", f"{ROLE_NAMES[role][0]} now show over the whole video", f"{ROLE_NAMES[role][1]}改为全程显示"
+            target, en, zh = (
+                "none",
+                f"{ROLE_NAMES[role][0]} now show over the whole video",
+                f"{ROLE_NAMES[role][1]}改为全程显示",
+            )
         ctx.act([{"op": "set_text", "id": t.id, "scene": target} for t in texts[:1]], en, zh, "set_text")
 
 
@@ -167,7 +199,10 @@ def _styles(ctx: Context) -> None:
             present = sorted({t.role for t in ctx.work.all_texts()})
             role = present[0] if len(present) == 1 else None
         if role is None:
-            ctx.note("Say which text to change (the title, the captions or the closing card).", "请说明要修改哪段文字（标题、字幕或结尾卡片）。")
+            ctx.note(
+                "Say which text to change (the title, the captions or the closing card).",
+                "请说明要修改哪段文字（标题、字幕或结尾卡片）。",
+            )
             continue
         carried = role
         texts = ctx.work.texts_of(role)
@@ -177,7 +212,10 @@ def _styles(ctx: Context) -> None:
         for s, e in spans:
             ctx.take_span(s, e)
         if not texts:
-            ctx.note(f"There is no {en[4:].rstrip('s')} yet, so I could not restyle it.", f"视频里还没有{zh}，所以无法修改它的样式。")
+            ctx.note(
+                f"There is no {en[4:].rstrip('s')} yet, so I could not restyle it.",
+                f"视频里还没有{zh}，所以无法修改它的样式。",
+            )
             continue
         if "size" in style and isinstance(style["size"], tuple):
             style["size"] = _step(texts[0].style.size, style["size"][0])
@@ -223,21 +261,21 @@ def _features(
                 style.setdefault("color", "black" if name in _LIGHT else "white")
                 spans.append((offset + m.start(), offset + m.end() + box.end()))
                 said.append((f"on a {name} {'band' if band else 'box'}", f"加{COLOR_ZH[name]}底框"))
-            elif "color" not in style or style["color"] in ("black", "white") and "backdrop" in style:
+            elif "color" not in style or (style["color"] in ("black", "white") and "backdrop" in style):
                 style["color"] = name
                 hit(m)
                 said.append((name, f"改为{COLOR_ZH[name]}"))
     for pattern, value, en_zh in ((BIGGER, 1, ("larger", "放大")), (SMALLER, -1, ("smaller", "缩小"))):
-        m = re.search(pattern, view)
-        if m and "size" not in style:
+        found = re.search(pattern, view)
+        if found and "size" not in style:
             style["size"] = (value,)
-            hit(m)
+            hit(found)
             said.append(en_zh)
     for pattern, step in SIZE_NAMES:
-        m = re.search(pattern, view)
-        if m and "size" not in style:
+        found = re.search(pattern, view)
+        if found and "size" not in style:
             style["size"] = step
-            hit(m)
+            hit(found)
             said.append((f"size {step}", f"字号{step}"))
     px = re.search(_PX, view)
     if px and "size" not in style:
@@ -245,27 +283,27 @@ def _features(
         hit(px)
         said.append((f"{px.group(1)} px", f"{px.group(1)}像素"))
     for pattern, weight, words in ((REGULAR, 400, ("regular weight", "常规字重")), (BOLD, 700, ("bold", "加粗"))):
-        m = re.search(pattern, view)
-        if m and "weight" not in style:
+        found = re.search(pattern, view)
+        if found and "weight" not in style:
             style["weight"] = weight
-            hit(m)
+            hit(found)
             said.append(words)
     for pattern, slot in SLOT_WORDS:
-        m = re.search(pattern, view)
-        if m and "slot" not in position:
+        found = re.search(pattern, view)
+        if found and "slot" not in position:
             position["slot"] = slot
-            hit(m)
+            hit(found)
             said.append((f"@moved {{}} to the {slot.replace('_', ' ')}", f"@{{}}放到{_SLOT_ZH[slot]}"))
     for pattern, backdrop in BACKDROP_WORDS:
-        m = re.search(pattern, view)
-        if m and "backdrop" not in style:
+        found = re.search(pattern, view)
+        if found and "backdrop" not in style:
             style["backdrop"] = backdrop
-            hit(m)
+            hit(found)
             said.append((f"with {backdrop}" if backdrop != "none" else "without a backdrop", f"背景{backdrop}"))
     for pattern, kind in ANIMATION_WORDS:
-        m = re.search(pattern, view)
-        if m and not animation:
+        found = re.search(pattern, view)
+        if found and not animation:
             animation["enter"] = kind
-            hit(m)
+            hit(found)
             said.append((f"{kind.replace('_', ' ')} in", f"入场{kind}"))
     return style, position, animation, spans, said

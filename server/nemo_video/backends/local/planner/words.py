@@ -35,7 +35,9 @@ _SEP: Final = (
     r"(?:\s*(?:[:：=]|\bto\s+(?:say|read)\b|\bto\b|\bis\b|\bas\b|\breads?\b|\bsaying\b|\bthat says\b|\bwhich says\b"
     r"|\bshould (?:say|read|be)\b|\bsays?\b|改成|改为|换成|设为|设置为|写上?|是|为|叫)\s*)"
 )
-_EACH: Final = r"(?:\s+(?:for|on|under|over)\s+(?:each|every|the)\s+(?:screen|photo|image|picture|scene|slide|shot|one)s?)"
+_EACH: Final = (
+    r"(?:\s+(?:for|on|under|over)\s+(?:each|every|the)\s+(?:screen|photo|image|picture|scene|slide|shot|one)s?)"
+)
 # (label pattern, role, unquoted text allowed after it without a separator)
 _LABELS: Final = (
     (r"\b(?:with|and|plus)\s+(?:the\s+|a\s+)?(?:title|headline|heading|tagline|slogan)(?:\s+text)?\s+", "title", True),
@@ -93,8 +95,7 @@ def extract(ctx: Context, fresh: bool) -> list[Content]:
             found.extend(_after_label(ctx, label, role, bare, quotes))
     for start, end, inner in quotes:
         if ctx.view[start:end].strip():  # not taken by a label
-            role = "cta" if _is_cta_phrase(inner) else None
-            found.append(Content(role, inner, start, end))
+            found.append(Content("cta" if _is_cta_phrase(inner) else None, inner, start, end))
             ctx.take_span(start, end)
     if fresh:
         found.extend(_cta_phrases(ctx))

@@ -190,6 +190,21 @@ async def test_undo_goes_back_a_version_and_undo_again_goes_back_further(
     assert (await backend.state(session)).draft is None  # before the first video
 
 
+async def test_redo_walks_forward_again(backend: LocalBackend, photos: list[Path]) -> None:
+    session = await backend.open_session()
+    await backend.upload(session, photos)
+    [_ async for _ in backend.send(session, "a 10-second video")]
+    [_ async for _ in backend.send(session, "make it 5 seconds")]
+    [_ async for _ in backend.send(session, "undo")]
+    assert (await backend.state(session)).draft.total_ms() == 10000  # type: ignore[union-attr]
+    [_ async for _ in backend.send(session, "redo")]
+    assert (await backend.state(session)).draft.total_ms() == 5000  # type: ignore[union-attr]
+    events = [e async for e in backend.send(session, "redo")]
+    texts = [e.text for e in events if isinstance(e, Text)]
+    assert texts and "nothing to redo" in texts[0].lower()
+    assert (await backend.state(session)).draft.total_ms() == 5000  # type: ignore[union-attr]
+
+
 async def test_undo_with_nothing_to_undo_says_so(backend: LocalBackend) -> None:
     session = await backend.open_session()
     events = [e async for e in backend.send(session, "undo")]

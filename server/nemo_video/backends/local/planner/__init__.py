@@ -70,8 +70,8 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     content_spans = [(c.start, c.end) for c in contents]
     if fresh:
         visual = [a for a in media if a.kind in ("image", "video") and "logo" not in a.name.lower()]
-        for asset in visual:
-            ctx.act([{"op": "add_scene", "media": asset.id}], f"added {asset.name}", f"加入{asset.name}")
+        names = ", ".join(a.name for a in visual)
+        ctx.act([{"op": "add_scene", "media": a.id} for a in visual], f"added {names}", f"加入{names}", "add_scene")
     settings.each_duration(ctx)
     mediaops.scene_edits(ctx)
     texts.place_contents(ctx, contents)

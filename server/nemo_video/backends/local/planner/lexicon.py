@@ -53,10 +53,12 @@ TRANSITION_KIND_PATTERNS: Final = (
     (r"\bcross[- ]?fades?\b|\bfade transitions?\b|\bfades? between\b|淡入淡出|交叉淡化|渐变转场", "crossfade"),
 )
 TRANSITION_WORD: Final = r"\btransitions?\b|\bcuts\b|\bfades\b|转场|切换"
-SLOWER: Final = r"\bslower\b|\blonger\b|\bgentler\b|\bsofter\b|\bsmoother\b|慢一点|慢一些|长一点|更慢|更长|柔和"
+SLOWER: Final = (
+    r"\bslow(?:er|\s+down)?\b|\blonger\b|\bgentler\b|\bsofter\b|\bsmoother\b|慢一点|慢一些|长一点|更慢|更长|柔和"
+)
 FASTER: Final = (
-    r"\bfaster\b|\bquicker\b|\bshorter\b|\bsnappier\b|\bsnappy\b|\btighter\b|\bcrisper\b|快一点|快一些|短一点|更快|更短"
-    r"|利落"
+    r"\bfaster\b|\bspeed up\b|\bquicken\b|\bquicker\b|\bshorter\b|\bsnappier\b|\bsnappy\b|\btighter\b"
+    r"|\bcrisper\b|快一点|快一些|短一点|更快|更短|利落"
 )
 
 # ---------------------------------------------------------------- music
@@ -72,7 +74,7 @@ MOOD_PATTERNS: Final = (
     (r"\blo[- ]?fi\b|\bchill(?:hop|ed|y)?\b|低保真|轻松", "lofi"),
     (r"\bcinematic\b|\bepic\b|\bdramatic\b|\borchestral\b|\bmovie[- ]like\b|电影感|史诗|大气|震撼", "cinematic"),
     (
-        r"\bcalm(?:ing)?\b|\brelax(?:ing|ed)\b|\bsoft\b|\bpeaceful\b|\bambient\b|\bgentle\b|\bsoothing\b"
+        r"\bcalm(?:ing|er)?\b|\brelax(?:ing|ed)\b|\bsoft\b|\bpeaceful\b|\bambient\b|\bgentle\b|\bsoothing\b"
         r"|\bmellow\b|舒缓|轻柔|安静|放松|柔和",
         "calm",
     ),

@@ -59,6 +59,9 @@ _NUMBER_UNIT: Final = re.compile(
     r"(?![- ]?(?:style|vibe|look|era|aesthetic|walk|drive|ride|read|wait|delivery))"
     rf"|({_CN_NUMBER})\s*(秒钟?|分钟)"
 )
+_HOURS: Final = re.compile(
+    rf"(?<![\w.])({_NUM})\s*-?\s*(?:hours?|hrs?)(?=\s+(?:long\b|video|clip|reel|movie|film)|\s*$)"
+)
 _TARGET_BEFORE: Final = re.compile(
     r"(?:\bto|\binto|\bat|改成|改为|调到|调成|变成|缩短到|延长到|缩到|剪到|设为|设置为)\s*$"
 )
@@ -84,10 +87,13 @@ def cn_number(text: str) -> int | None:
 
 
 def find_durations(text: str) -> list[tuple[int, int, int]]:
-    """Every length the text names, as (start, end, ms), in order; hours are never a video length."""
+    """Every length the text names, as (start, end, ms), in order. Hours count only when said of the video
+    ("a 10000-hour video"), never in a description ("cold-brewed for 18 hours", "冷萃十八小时")."""
     found: list[tuple[int, int, int]] = []
     for pattern, ms in _DURATION_PATTERNS:
         found.extend((m.start(), m.end(), ms) for m in re.finditer(pattern, text))
+    for m in _HOURS.finditer(text):  # only as a length of the video: "a 10000-hour video", "10 hours long"
+        found.append((m.start(), m.end(), round(float(m.group(1)) * 3_600_000)))
     for m in _NUMBER_UNIT.finditer(text):
         value = _match_ms(m)
         if value is not None and not any(s <= m.start() < e for s, e, _ in found):
@@ -135,7 +141,6 @@ ORDINAL_WORDS: Final = {
 EN_ORDINAL: Final = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|\d+(?:st|nd|rd|th))"
 )
-CN_NUMBER: Final = _CN_NUMBER
 CN_ORDINAL: Final = rf"(?:第\s*{_CN_NUMBER}|最后一|最后)"
 
 
@@ -178,11 +183,6 @@ def language_of(text: str, fallback: str = "en") -> str:
     if not han and not words:
         return fallback
     return "zh" if han and han / 2 >= words else "en"
-
-
-def text_units(text: str) -> float:
-    """Rough width of text in font-size units: wide (CJK) glyphs are 1, others about 0.55."""
-    return sum(1.0 if _CJK.match(ch) else 0.55 for ch in text)
 
 
 def is_wide(ch: str) -> bool:

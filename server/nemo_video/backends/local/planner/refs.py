@@ -46,6 +46,7 @@ EN_REF: Final = re.compile(
     rf"(?:\s*(?:and|&|,|with)\s*#?(?P<num2>{_EN_NUMBER}))?\b"
     rf"|(?P<file>{_FILE})"
 )
+_NUMBER_BEFORE: Final = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|[a-z]+ty))[\s-]*$")
 _DETERMINER: Final = re.compile(r"\b(?:the|that|this|our|my)\s+")
 _WORDS: Final = re.compile(r"(?P<words>(?:[a-z0-9][a-z0-9'-]*\s+){0,3}[a-z0-9][a-z0-9'-]*)")
 ZH_REF: Final = re.compile(
@@ -111,6 +112,8 @@ class _Span:
 
 def _resolve(m: re.Match[str] | _Span, comp: Composition, visual: Sequence[Asset], zh: bool) -> Ref | None:
     groups = m.groupdict()
+    if groups.get("ord") and isinstance(m, re.Match) and _NUMBER_BEFORE.search(m.string[: m.start("ord")]):
+        return None  # "a 12 second video": a length, not the second scene
     if groups.get("ord") or groups.get("num"):
         kind = _kind(groups.get("kind") or groups.get("kind2") or m.group(0))
         raw = [groups.get("ord") or groups.get("num"), groups.get("ord2") or groups.get("num2")]

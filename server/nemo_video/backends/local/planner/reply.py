@@ -238,6 +238,19 @@ def _clip_ms(media: Sequence[Asset], media_id: str | None) -> int | None:
     return round(asset.duration_s * 1000)
 
 
+def _media_phrase(ctx: Context, zh: bool) -> str:
+    kinds = {a.id: a.kind for a in ctx.media}
+    clips = sum(1 for s in ctx.work.scenes if kinds.get(s.media or "") == "video")
+    photos = len(ctx.work.scenes) - clips
+    if zh:
+        parts = ([f"{photos}张照片"] if photos else []) + ([f"{clips}段视频"] if clips else [])
+        return "用了" + "和".join(parts) if parts else "纯文字"
+    words = ([f"{photos} photo{'s' if photos != 1 else ''}"] if photos else []) + (
+        [f"{clips} clip{'s' if clips != 1 else ''}"] if clips else []
+    )
+    return "from " + " and ".join(words) if words else "text only"
+
+
 def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
     zh = ctx.language == "zh"
     parts: list[str] = []
@@ -246,15 +259,7 @@ def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
         verb_zh = "已制作视频" if ctx.fresh else "已完成"
         items = [d.zh if zh else d.en for d in ctx.done if d.step != "add_scene" or not ctx.fresh]
         if ctx.fresh:
-            count = sum(1 for d in ctx.done if d.step == "add_scene")
-            items.insert(
-                0,
-                f"用了{count}个素材"
-                if zh
-                else f"used {count} photo{'s' if count != 1 else ''} or clip{'s' if count != 1 else ''}"
-                if count
-                else "text only",
-            )
+            items.insert(0, _media_phrase(ctx, zh))
         parts.append(f"{verb_zh}：{_join(items, True)}。" if zh else f"{verb_en}: {_join(items, False)}.")
     for note in ctx.notes:
         parts.append(note.zh if zh else note.en)

@@ -46,8 +46,14 @@ _EACH_DURATION: Final = (
     r"|每(?:张|个|段|幅)(?:图片?|照片|画面|镜头|素材|场景)?\s*(?:都)?(?:停留|显示|播放|持续|放|停)?\s*(?P<d4>{D})"
 )
 _NUM_UNIT: Final = (
-    r"(?:\d+(?:\.\d+)?\s*-?\s*(?:seconds?|secs?|s)\b|(?:one|two|three|four|five|six|seven|eight|nine|ten)[- ]seconds?"
+    r"(?:(?:a|one)\s+second|\d+(?:\.\d+)?\s*-?\s*(?:seconds?|secs?|s)\b"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten)[- ]seconds?"
     r"|[零一二两三四五六七八九十\d]+\s*秒钟?)"
+)
+_BY_AMOUNT: Final = (
+    r"\b(?:shorter|longer|shorten(?: it)?|lengthen(?: it)?|extend(?: it)?|trim(?: it)?|cut(?: it)?)\s+by\s+(?P<d>{D})"
+    r"|(?P<d2>{D})\s+(?:shorter|longer|more|less)\b|\b(?:add|another|cut|trim|remove|take off)\s+(?P<d3>{D})"
+    r"(?!\s*(?:per|each|every))"
 )
 _LONGER: Final = (
     r"\b(?:a\s+(?:little|bit|touch)\s+|slightly\s+|much\s+)?(?:longer|lengthen|extend(?: it)?)\b|延长|长一点"
@@ -76,6 +82,13 @@ def each_duration(ctx: Context) -> None:
 
 
 def total_duration(ctx: Context) -> None:
+    for m in ctx.find(_BY_AMOUNT.replace("{D}", _NUM_UNIT)):
+        amount = find_durations(m.group("d") or m.group("d2") or m.group("d3"))
+        if amount:
+            ctx.take_span(m.start(), m.end())
+            less = re.search(r"short|less|trim|cut|remove|take|minus|减|缩", m.group())
+            _set_total(ctx, current_total(ctx) + (-1 if less else 1) * amount[0][2])
+            return
     found = [f for f in find_durations(ctx.view) if ctx.view[f[0] : f[1]].strip()]
     if found:
         targeted = [f for f in found if is_target(ctx.view, f[0])]
@@ -144,7 +157,7 @@ def transitions(ctx: Context) -> None:
         )
     word = rf"(?:{TRANSITION_WORD})"
     for pattern, factor in ((SLOWER, 1.6), (FASTER, 0.6)):
-        for m in ctx.find(rf"(?:{pattern})\s+{word}|{word}(?:\s+\S+){{0,3}}?\s*(?:{pattern})"):
+        for m in ctx.find(rf"(?:{pattern})\s+(?:the\s+)?{word}|{word}(?:\s+\S+){{0,3}}?\s*(?:{pattern})"):
             ctx.take_span(m.start(), m.end())
             _transition_length(ctx, factor)
             return

@@ -53,6 +53,8 @@ _ALL_SCENES: Final = (
     r"\b(?:the whole video|throughout|all (?:the )?(?:photos|scenes|pictures)|every (?:photo|scene))\b|整个视频|全程"
 )
 _SLOT_ZH: Final = {"top": "顶部", "upper_third": "上方", "center": "中间", "lower_third": "下方", "bottom": "底部"}
+_UP: Final = r"\b(?:up|higher|upward|upwards)\b|往上|上移|高一点|靠上"
+_DOWN: Final = r"\b(?:down|lower|downward|downwards)\b|往下|下移|低一点|靠下"
 _PX: Final = r"(\d{2,3})\s*(?:px|pixels?|像素)"
 
 
@@ -104,7 +106,9 @@ def _say_content(ctx: Context, raw: dict[str, Any], role: str, text: str, scene_
     if scene_id is not None:
         position = next(i for i, s in enumerate(ctx.work.scenes, 1) if s.id == scene_id)
         where_en, where_zh = f" on scene {position}", f"（第{position}个画面）"
-    if role == "title":
+    if "id" in raw:
+        en, zh = f"changed the caption to '{text}'", f"字幕改为「{text}」"
+    elif role == "title":
         en, zh = f"set the title to '{text}'", f"标题设为「{text}」"
     elif role == "cta":
         en, zh = f"set the closing card to '{text}'", f"结尾卡片设为「{text}」"
@@ -185,12 +189,12 @@ def _move_to_scene(ctx: Context) -> None:
 
 
 def _styles(ctx: Context) -> None:
-    roles = _role_pattern()
+    role_words = _role_pattern()
     carried: str | None = None
     for start, end in ctx.clauses:
         view = ctx.view[start:end]
         style, position, animation, spans, said = _features(ctx, view, start)
-        role_hit = re.search(roles, view)
+        role_hit = re.search(role_words, view)
         role = _role_of(role_hit.group()) if role_hit else ctx.roles.get(start, carried)
         if not (style or position or animation):
             carried = _role_of(role_hit.group()) if role_hit else carried
@@ -205,7 +209,10 @@ def _styles(ctx: Context) -> None:
             )
             continue
         carried = role
-        texts = ctx.work.texts_of(role)
+        targets = [role]
+        if role == "custom" and not ctx.work.texts_of("custom"):  # "the text": every text there is
+            targets = sorted({t.role for t in ctx.work.all_texts()}) or [role]
+        texts = ctx.work.texts_of(targets[0])
         en, zh = ROLE_NAMES[role]
         if role_hit:
             ctx.take_span(start + role_hit.start(), start + role_hit.end())
@@ -217,13 +224,27 @@ def _styles(ctx: Context) -> None:
                 f"视频里还没有{zh}，所以无法修改它的样式。",
             )
             continue
-        if "size" in style and isinstance(style["size"], tuple):
-            style["size"] = _step(texts[0].style.size, style["size"][0])
-        raw: dict[str, Any] = {"op": "set_text", "role": role}
-        for key, value in (("style", style), ("position", position), ("animation", animation)):
-            if value:
-                raw[key] = value
-        ctx.act([raw], _sentence(en, [s[0] for s in said], False), _sentence(zh, [s[1] for s in said], True))
+        ops = [_op(ctx, r, dict(style), dict(position), animation) for r in targets]
+        if len(targets) > 1:
+            en, zh = "all the texts", "所有文字"
+        ctx.act(ops, _sentence(en, [s[0] for s in said], False), _sentence(zh, [s[1] for s in said], True), "set_text")
+
+
+def _op(
+    ctx: Context, role: str, style: dict[str, Any], position: dict[str, Any], animation: dict[str, Any]
+) -> dict[str, Any]:
+    first = ctx.work.texts_of(role)[0]
+    if isinstance(style.get("size"), tuple):
+        style["size"] = _step(first.style.size, style["size"][0])
+    if isinstance(position.get("slot"), tuple):
+        now = first.position.slot or (D.ROLE_SLOT[role] if ctx.work.scenes else D.TEXT_ONLY_SLOT)
+        index = D.SLOTS.index(now) + position["slot"][0]
+        position["slot"] = D.SLOTS[max(0, min(len(D.SLOTS) - 1, index))]
+    raw: dict[str, Any] = {"op": "set_text", "role": role}
+    for key, value in (("style", style), ("position", position), ("animation", animation)):
+        if value:
+            raw[key] = value
+    return raw
 
 
 def _sentence(name: str, said: list[str], zh: bool) -> str:
@@ -294,6 +315,12 @@ def _features(
             position["slot"] = slot
             hit(found)
             said.append((f"@moved {{}} to the {slot.replace('_', ' ')}", f"@{{}}放到{_SLOT_ZH[slot]}"))
+    for pattern, delta, words in ((_UP, -1, ("higher", "上移")), (_DOWN, 1, ("lower", "下移"))):
+        found = re.search(pattern, view)
+        if found and "slot" not in position:
+            position["slot"] = (delta,)
+            hit(found)
+            said.append((f"@moved {{}} {words[0]}", f"@{{}}{words[1]}"))
     for pattern, backdrop in BACKDROP_WORDS:
         found = re.search(pattern, view)
         if found and "backdrop" not in style:

@@ -28,13 +28,13 @@ PACE_PATTERNS: Final = (
     (
         r"\b(?:more\s+)?energetic\b|\bfaster(?:\s+pace)?\b|\bfast[- ]paced\b|\bdynamic\b|\bpunchy\b|\bsnappy\b"
         r"|\bhigh[- ]energy\b|\bspeed (?:it|things) up\b|\bpick up the pace\b|\bquicker\b|\bfast pace\b"
-        r"|快节奏|节奏快|节奏(?:再)?快一点|动感一点|快一点|更快|有活力",
+        r"|快节奏|节奏快|加快节奏|节奏加快|节奏(?:再)?快一点|动感一点|快一点|更快|有活力",
         "energetic",
     ),
     (
         r"\bcalm(?:er)?\s+(?:pace|video|edit|feel)\b|\bslow(?:er)?\s+(?:pace|down|it down|video|edit)\b"
         r"|\bslow it down\b|\brelaxed\b|\bleisurely\b|\bmellow\b|\bgentler\b|\bslower\b|\bcalmer\b"
-        r"|慢节奏|节奏慢|节奏(?:再)?慢一点|慢一点|更慢|舒缓一点",
+        r"|慢节奏|节奏慢|放慢节奏|节奏放慢|节奏(?:再)?慢一点|慢一点|更慢|舒缓一点",
         "calm",
     ),
     (r"\b(?:normal|medium|moderate|regular|steady) (?:pace|speed)\b|正常节奏|中等节奏", "normal"),
@@ -137,10 +137,12 @@ COLOR_WORDS: Final = (
     (r"\bgold(?:en)?\b|金色", "gold"),
 )
 BIGGER: Final = (
+    r"\b(?:increase|raise|bump up|up)\b(?=.*\bsize\b)|\bsize up\b|"
     r"\b(?:a\s+(?:bit|little|touch)\s+|much\s+|even\s+)?(?:larger|bigger|greater)\b|\benlarge\b|\bscale up\b"
     r"|\bmore prominent\b|放大|大一点|大一些|更大|加大|再大"
 )
 SMALLER: Final = (
+    r"\b(?:decrease|reduce|lower|cut)\b(?=.*\bsize\b)|\bsize down\b|"
     r"\b(?:a\s+(?:bit|little|touch)\s+|much\s+|even\s+)?(?:smaller|tinier|less prominent)\b|\bshrink\b"
     r"|\bscale down\b|\bless huge\b|缩小|小一点|小一些|更小|再小"
 )

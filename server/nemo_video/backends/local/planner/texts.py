@@ -168,6 +168,7 @@ def _move_to_scene(ctx: Context) -> None:
             continue
         ctx.take_span(start + role_hit.start(), start + role_hit.end())
         ctx.take_span(start + verb.start(), start + verb.end())
+        ctx.roles[start] = role
         ctx.take(r"\binstead\b|\brather\b|改为|改到")
         if refs:
             ctx.take_span(refs[0].start, refs[0].end)
@@ -191,7 +192,7 @@ def _move_to_scene(ctx: Context) -> None:
 def _styles(ctx: Context) -> None:
     role_words = _role_pattern()
     carried: str | None = None
-    for start, end in ctx.clauses:
+    for start, end in _segments(ctx, role_words):
         view = ctx.view[start:end]
         style, position, animation, spans, said = _features(ctx, view, start)
         role_hit = re.search(role_words, view)
@@ -228,6 +229,16 @@ def _styles(ctx: Context) -> None:
         if len(targets) > 1:
             en, zh = "all the texts", "所有文字"
         ctx.act(ops, _sentence(en, [s[0] for s in said], False), _sentence(zh, [s[1] for s in said], True), "set_text")
+
+
+def _segments(ctx: Context, role_words: str) -> list[tuple[int, int]]:
+    """Clauses, cut again before each further text they name ("the title red and the captions yellow")."""
+    out = []
+    for start, end in ctx.clauses:
+        cuts = [start + m.start() for m in re.finditer(role_words, ctx.view[start:end])][1:]
+        bounds = [start, *cuts, end]
+        out.extend(zip(bounds[:-1], bounds[1:], strict=True))
+    return out
 
 
 def _op(

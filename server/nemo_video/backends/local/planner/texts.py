@@ -8,6 +8,7 @@ text continues the one before ("…, at the bottom"). Sizes move one named step 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any, Final
 
 from ....composition import defaults as D
@@ -233,11 +234,11 @@ def _styles(ctx: Context) -> None:
 
 def _segments(ctx: Context, role_words: str) -> list[tuple[int, int]]:
     """Clauses, cut again before each further text they name ("the title red and the captions yellow")."""
-    out = []
+    out: list[tuple[int, int]] = []
     for start, end in ctx.clauses:
         cuts = [start + m.start() for m in re.finditer(role_words, ctx.view[start:end])][1:]
         bounds = [start, *cuts, end]
-        out.extend(zip(bounds[:-1], bounds[1:], strict=True))
+        out.extend(pairwise(bounds))
     return out
 
 

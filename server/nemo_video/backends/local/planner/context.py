@@ -55,6 +55,7 @@ class Context:
     _taken: list[bool] = field(default_factory=list)
     subject: dict[int, str] = field(default_factory=dict)  # clause start → the scene it is about
     roles: dict[int, str] = field(default_factory=dict)  # clause start → the role of the text it gives
+    window: tuple[int, int] | None = None  # when set, only this part of the text is read
     _view: str | None = None
     _clauses: list[tuple[int, int]] | None = None
 
@@ -69,7 +70,10 @@ class Context:
         """The lower-cased text with every taken character blanked."""
         if self._view is None:
             self._view = "".join(" " if t else ch for ch, t in zip(self.lower, self._taken, strict=True))
-        return self._view
+        if self.window is None:
+            return self._view
+        start, end = self.window
+        return " " * start + self._view[start:end] + " " * (len(self._view) - end)
 
     def take_span(self, start: int, end: int) -> None:
         for i in range(max(0, start), min(end, len(self._taken))):

@@ -16,6 +16,10 @@ from .context import Context
 from .numbers import CN_ORDINAL, EN_ORDINAL, find_durations, ordinal_value
 from .refs import Ref, find_refs
 
+_NEXT_EDIT: Final = (
+    r"\s(?:and|then|also|and then)\s+(?=(?:then\s+)?(?:drop|remove|delete|move|put|open|start|end|swap|switch|add"
+    r"|replace|use|make|lose|cut|get|take|show|place|bring|reverse|skip|finish|close)\b)"
+)
 _FILL: Final = re.compile(r"(?:\s|\bthe\b|\bboth\b|\bof\b|\bthat\b|把|将)*")
 _REMOVE: Final = (
     r"\b(?:drop|remove|delete|cut|take out|get rid of|skip|lose|exclude|ditch|leave out|kill|don't use|do not use"
@@ -82,8 +86,22 @@ _SCENE_SHORTER: Final = (
 
 
 def scene_edits(ctx: Context) -> None:
-    for matcher in (_reverse, _add_new, _swap, _replace, _remove, _move, _add, _reframe, _scene_length):
-        matcher(ctx)
+    """Each part of the message in turn, so a later "the second one" sees the earlier changes."""
+    for window in _windows(ctx):
+        ctx.window = window
+        for matcher in (_reverse, _add_new, _swap, _replace, _remove, _move, _add, _reframe, _scene_length):
+            matcher(ctx)
+    ctx.window = None
+
+
+def _windows(ctx: Context) -> list[tuple[int, int]]:
+    cuts = [m.start() for m in re.finditer(_NEXT_EDIT, ctx.lower)]
+    out = []
+    for start, end in ctx.clauses:
+        inner = [c for c in cuts if start < c < end]
+        bounds = [start, *inner, end]
+        out.extend(zip(bounds[:-1], bounds[1:], strict=True))
+    return out
 
 
 def _refs(ctx: Context) -> list[Ref]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any, Final
 
 from ....composition import defaults as D
@@ -96,11 +97,10 @@ def scene_edits(ctx: Context) -> None:
 
 def _windows(ctx: Context) -> list[tuple[int, int]]:
     cuts = [m.start() for m in re.finditer(_NEXT_EDIT, ctx.lower)]
-    out = []
+    out: list[tuple[int, int]] = []
     for start, end in ctx.clauses:
         inner = [c for c in cuts if start < c < end]
-        bounds = [start, *inner, end]
-        out.extend(zip(bounds[:-1], bounds[1:], strict=True))
+        out.extend(pairwise([start, *inner, end]))
     return out
 
 

@@ -33,7 +33,7 @@ CHECKS: dict[str, list[dict[str, Any]]] = {
             "count": 2,
             "texts_on": {"Only 200 pairs": "sneaker-black.jpg"},
         },
-        {"each_s": 3, "total": 6},
+        {"each_s": 3, "total": 8.5},  # 2 x 3 s plus the 2.5 s end card
         {"volume_down": True, "transition_longer": True, "all_done": True},
     ],
     "P2": [

@@ -19,7 +19,7 @@ from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
 from ..base import Asset
 from ..events import AgentEvent, Closed, Text, ToolCall, ToolResult
-from .planner import Plan, plan
+from .planner import Plan, plan, summary
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ class LocalAgent:
             return result.reply  # nothing the planner could act on; its reply says which part and why
         base = Composition(language=result.language) if result.fresh or comp is None else comp
         try:
-            draft = to_draft(apply(base, result.ops, media), media)
+            after = apply(base, result.ops, media)
+            draft = to_draft(after, media)
         except OperationError as exc:  # the planner checks every operation: this is its bug, not the user's
             log.error("planner operations did not apply to %r: %s", message[:200], exc.message)
             raise NemoVideoError(
@@ -88,7 +89,8 @@ class LocalAgent:
         if draft.to_wire() != before:
             saved = await self._store.save_draft(session_id, draft, message)
             log.info("session %s: draft version %d", session_id, saved.version)
-        return result.reply
+        zh = result.language == "zh"
+        return ("" if zh else " ").join((result.reply, summary(after, draft.total_ms(), zh)))
 
 
 def _plan(message: str, media: Sequence[Asset], current: Draft | None) -> tuple[Composition | None, Plan]:

@@ -21,9 +21,10 @@ from .context import Context, safe_lower
 from .describe import find_captions
 from .lexicon import CREATE, REDO, UNDO, UNSUPPORTED, VIDEO_WORD
 from .numbers import language_of
+from .reply import summary
 from .words import extract, quoted_spans
 
-__all__ = ["Plan", "PlanStep", "plan"]
+__all__ = ["Plan", "PlanStep", "plan", "summary"]
 
 _VERSION_NOTE: Final = (
     "A second version is not made inside this one: export this video first, then ask for the other format "

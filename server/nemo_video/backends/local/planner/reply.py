@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ....composition import Composition
-from ....composition.timing import scene_slots
 from ....draft import format_seconds
-from ...base import Asset
 from .context import Context
 from .lexicon import MOOD_NAMES
 
@@ -206,9 +204,9 @@ def _join(items: Sequence[str], zh: bool) -> str:
     return "; ".join(items)
 
 
-def summary(comp: Composition, media: Sequence[Asset], zh: bool) -> str:
-    clips = [_clip_ms(media, s.media) for s in comp.scenes]
-    total, _ = scene_slots(comp, clips)
+def summary(comp: Composition, total_ms: float, zh: bool) -> str:
+    """ "Now: 12 s, 1080x1920, 3 scenes, …" — of the laid-out result (the agent adds it to the reply)."""
+    total = total_ms
     width, height = comp.format.size
     seconds = format_seconds(total)
     music = comp.music
@@ -229,13 +227,6 @@ def summary(comp: Composition, media: Sequence[Asset], zh: bool) -> str:
         return f"现在：{seconds}秒，{width}x{height}，{body}，{texts}段文字，{music_zh}。"
     body = f"{scenes} scene{'s' if scenes != 1 else ''}" if scenes else "text only"
     return f"Now: {seconds} s, {width}x{height}, {body}, {texts} text{'s' if texts != 1 else ''}, {music_en}."
-
-
-def _clip_ms(media: Sequence[Asset], media_id: str | None) -> int | None:
-    asset = next((a for a in media if a.id == media_id), None)
-    if asset is None or asset.kind != "video" or not asset.duration_s:
-        return None
-    return round(asset.duration_s * 1000)
 
 
 def _media_phrase(ctx: Context, zh: bool) -> str:
@@ -266,9 +257,7 @@ def compose(ctx: Context, unknown: list[str], empty: bool) -> str:
     if unknown:
         quoted = "、".join(f"「{u}」" for u in unknown) if zh else ", ".join(f"'{u}'" for u in unknown)
         parts.append(f"没有理解{quoted}，这部分没有做。" if zh else f"Not done — I did not understand {quoted}.")
-    if ctx.done:
-        parts.append(summary(ctx.work, ctx.media, zh))
-    elif empty:
+    if empty and not ctx.done:
         parts.append(
             "还没有视频：请描述视频内容，或先上传照片或视频。"
             if zh

@@ -86,3 +86,17 @@ def test_a_partly_understood_request_does_only_that_part(message: str, kinds: se
 
 def test_there_are_at_least_thirty_unknown_requests() -> None:
     assert len(NOTHING) + len(PARTLY) >= 30
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("Make a 10 second video with sparkles and a countdown", "sparkles"),
+        ("做一个视频，加点烟花特效", "烟花"),
+        ("Make a video about our shoes with a voice-over", "voice-over"),
+    ],
+)
+def test_a_new_video_names_what_it_left_out(message: str, word: str) -> None:
+    result = plan(message, MEDIA, None)
+    assert result.fresh and [op.op for op in result.ops].count("add_scene") == len(MEDIA)
+    assert any(word in note for note in result.notes) and any(note in result.reply for note in result.notes)

@@ -33,6 +33,9 @@ _VERSION_NOTE: Final = (
 )
 
 
+_ASKS_MORE: Final = r"\b(?:with|add|adding|include|including|use|using|put|show|plus|make it)\b|加|配|带|用"
+
+
 @dataclass(frozen=True)
 class PlanStep:
     name: str
@@ -69,6 +72,15 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     _unsupported(ctx)
     contents = extract(ctx, fresh)
     content_spans = [(c.start, c.end) for c in contents]
+    described: list[str] = []
+    if fresh:
+        ctx.take(CREATE)
+        if not any(c.role == "caption" for c in contents):  # the description's sentences are words to show
+            described = list(find_captions(ctx.text, ctx.lower, content_spans))
+            for line in described:
+                at = ctx.lower.find(line.lower())
+                if at >= 0:
+                    ctx.take_span(at, at + len(line))
     if fresh:
         visual = [a for a in media if a.kind in ("image", "video") and "logo" not in a.name.lower()]
         names = ", ".join(a.name for a in visual)
@@ -84,7 +96,7 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     settings.brand(ctx)
     texts.text_edits(ctx)
     if fresh:
-        return _fresh(ctx, contents, content_spans, empty)
+        return _fresh(ctx, contents, described, empty)
     unknown = reply.leftovers(ctx)
     return _result(ctx, unknown, empty=False)
 
@@ -108,14 +120,13 @@ def _unsupported(ctx: Context) -> None:
                 ctx.note(f"I can't {en} here, so I left that out.", f"这里无法{zh}，这部分没有做。")
 
 
-def _fresh(ctx: Context, contents: list[Any], spans: list[tuple[int, int]], empty: bool) -> Plan:
-    if not any(c.role == "caption" for c in contents):
-        for line in find_captions(ctx.text, ctx.lower, spans):
-            ctx.act(
-                [{"op": "set_text", "role": "caption", "text": line}],
-                f"added the caption '{line}'",
-                f"加上字幕「{line}」",
-            )
+def _fresh(ctx: Context, contents: list[Any], described: list[str], empty: bool) -> Plan:
+    for line in described:
+        ctx.act(
+            [{"op": "set_text", "role": "caption", "text": line}],
+            f"added the caption '{line}'",
+            f"加上字幕「{line}」",
+        )
     asks = (
         contents
         or re.search(CREATE, _without_quotes(ctx.lower))
@@ -126,7 +137,9 @@ def _fresh(ctx: Context, contents: list[Any], spans: list[tuple[int, int]], empt
         ctx.done.clear()
         ctx.ops.clear()
         return _result(ctx, [], empty=True)
-    return _result(ctx, [], empty)
+    # A new video's leftover words are its description; only asks for something more are named.
+    unknown = [u for u in reply.leftovers(ctx) if re.search(_ASKS_MORE, u.lower())]
+    return _result(ctx, unknown, empty)
 
 
 def _result(ctx: Context, unknown: list[str], empty: bool) -> Plan:

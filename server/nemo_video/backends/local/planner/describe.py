@@ -21,7 +21,7 @@ _INSTRUCTION: Final = re.compile(
     r"|photos?|images?|pictures?|transitions?|captions?|subtitles?|pace|title|tagline|slogan|please|use|add"
     r"|put|set|change|remove|drop|swap|move|mute|undo|i want|i need|can you|could you|let's|\d+s)\b"
     r"|视频|制作|生成|做一|做个|秒|分钟|音乐|配乐|竖屏|横屏|方形|字幕|转场|节奏|抖音|标题|标语|照片|图片|素材|帮我|请|删除|去掉"
-    r"|改成|调到|背景|介绍|展示|宣传|推广|交换|调换|撤销|放到|加一个|添加|倒序|顺序|音量"
+    r"|加点|加个|加上|加一个|配上|改成|调到|背景|介绍|展示|宣传|推广|交换|调换|撤销|放到|加一个|添加|倒序|顺序|音量"
     r"|\b(?:reverse|order|undo|lower|louder|shorter|longer|faster|slower|transitions?)\b"
 )
 _SUBJECT: Final = (

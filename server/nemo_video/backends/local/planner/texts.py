@@ -201,6 +201,8 @@ def _styles(ctx: Context) -> None:
         if not (style or position or animation):
             carried = _role_of(role_hit.group()) if role_hit else carried
             continue
+        if role is None and ctx.fresh:
+            continue  # a new video's adjectives describe it ("smooth and bold"), they style no text
         if role is None:
             present = sorted({t.role for t in ctx.work.all_texts()})
             role = present[0] if len(present) == 1 else None

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from nemo_video.backends.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local.agent import LocalAgent
 from nemo_video.backends.local.store import Store
 from nemo_video.composition import from_draft
-from nemo_video.backends.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ class Context:
             ops = parse_operations(raw_ops)
             self.work = apply(self.work, ops, self.media)
         except OperationError as exc:
-            self.note(f"I could not {en}: {exc.message}", f"无法{zh}：{exc.message}")
+            self.note(f"Not done ({en}): {exc.message}", f"没有完成（{zh}）：{exc.message}")
             return False
         self.ops.extend(ops)
         args = raw_ops[0] if len(raw_ops) == 1 else {"ops": raw_ops}

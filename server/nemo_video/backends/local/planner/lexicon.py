@@ -116,7 +116,7 @@ ROLE_WORDS: Final = (
         r"|结尾卡片|结尾文字|行动号召|按钮|结尾语",
         "cta",
     ),
-    (r"\b(?:texts?|words|overlays?|labels?|lettering)\b|文字|文案", "custom"),
+    (r"\b(?:texts?|words|overlays?|labels?|lettering|everything)\b|文字|文案", "custom"),
 )
 # (pattern, colour name) — the names are composition.defaults.COLOR_NAMES keys.
 COLOR_WORDS: Final = (

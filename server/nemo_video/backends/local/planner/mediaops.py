@@ -169,7 +169,8 @@ def _swap(ctx: Context) -> None:
         end = ref.end
         if len(pair) == 1:
             mid = re.match(r"\s*(?:and|with|&|和|与|跟)\s*", ctx.view[ref.end :])
-            other = ref_at(ctx, refs, ref.end + mid.end()) if mid else None
+            after = [r for r in refs if r.start >= ref.end]  # "the white and black sneakers"
+            other = (ref_at(ctx, after, ref.end + mid.end()) or ref_at(ctx, after, ref.end)) if mid else None
             if other is None or not usable(ctx, other):
                 return False
             pair, end = (ref.scenes[0], *other.scenes[:1]), other.end

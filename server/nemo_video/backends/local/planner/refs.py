@@ -44,10 +44,11 @@ EN_REF: Final = re.compile(
     rf"\b(?:the\s+)?(?P<ord>{EN_ORDINAL})(?:\s+(?:and|&|,)\s+(?:the\s+)?(?P<ord2>{EN_ORDINAL}))?\s+(?P<kind>{ITEM})\b"
     rf"|\b(?P<kind2>{ITEM})\s+(?:number\s+|no\.?\s*|#\s*)?(?P<num>{_EN_NUMBER})"
     rf"(?:\s*(?:and|&|,|with)\s*#?(?P<num2>{_EN_NUMBER}))?\b"
+    r"(?!\s*(?:s|sec|secs|seconds?|minutes?|mins?|%|x|px|percent)\b)"
     rf"|(?P<file>{_FILE})"
 )
 _NUMBER_BEFORE: Final = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|[a-z]+ty))[\s-]*$")
-_DETERMINER: Final = re.compile(r"\b(?:the|that|this|our|my)\s+")
+_DETERMINER: Final = re.compile(r"\b(?:the|that|this|our|my|and|&)\s+")
 _WORDS: Final = re.compile(r"(?P<words>(?:[a-z0-9][a-z0-9'-]*\s+){0,3}[a-z0-9][a-z0-9'-]*)")
 ZH_REF: Final = re.compile(
     rf"(?P<ord>{CN_ORDINAL})(?:{_CN_ITEM})?(?:\s*(?:和|与|跟|、)\s*(?P<ord2>{CN_ORDINAL})(?:{_CN_ITEM})?)?"
@@ -178,7 +179,8 @@ def _by_description(
         orient = next((o for p, o in _ORIENTATION if re.fullmatch(p, word) or (zh and re.search(p, word))), None)
         for i, asset in enumerate(visual):
             gain = 0.0
-            if word in name_tokens(asset.name) or (zh and any(n in word for n in name_tokens(asset.name))):
+            names = name_tokens(asset.name)
+            if word in names or word.removesuffix("s") in names or (zh and any(n in word for n in names)):
                 gain += 1.0
             if colour and asset.colors:
                 gain += 1.0 if asset.colors[0] == colour else 0.4 if colour in asset.colors[1:2] else 0.0

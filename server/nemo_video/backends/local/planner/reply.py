@@ -33,7 +33,10 @@ _STOP_LINES: Final = (
     "after before about around move shift nudge bring promo ad ads reels story stories demo teaser",
     "trailer slideshow montage short shorts create generate produce build something",
 )
-_STOP_EN: Final = frozenset(word for line in _STOP_LINES for word in line.split())
+_STOP_EN: Final = frozenset(word for line in _STOP_LINES for word in line.split()) | frozenset(
+    ("photo", "photos", "image", "images", "picture", "pictures", "pics", "shot", "shots", "scene", "scenes",
+     "clip", "clips", "stay", "stays", "last", "lasts", "hold", "show", "shows", "long", "seconds", "second", "s")
+)  # fmt: skip
 _STOP_ZH: Final = (
     "用放的了吧呢啊呀哦嗯把将请帮我们你再也都就还这那个些一点下给让使得和与跟在上中里面视频一下吗好谢能可以要想改成为到"
 )

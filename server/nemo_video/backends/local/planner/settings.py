@@ -222,7 +222,9 @@ def music(ctx: Context) -> None:
 def _mood(ctx: Context) -> None:
     for pattern, mood in MOOD_PATTERNS:
         near = rf"(?:{pattern})[^,.;，。；]{{0,12}}?(?:{MUSIC_WORD})|(?:{MUSIC_WORD})[^,.;，。；]{{0,16}}?(?:{pattern})"
-        said = bool(re.search(MUSIC_WORD, ctx.lower))
+        said = bool(re.search(MUSIC_WORD, ctx.lower)) or bool(
+            re.search(rf"\bmake (?:it|the video|this|the whole thing)\s+(?:more\s+|a bit\s+)?(?:{pattern})", ctx.view)
+        )
         hits = ctx.find(near) or (ctx.find(pattern) if ctx.fresh or said else [])
         if hits:
             if not ctx.fresh or ctx.find(near):

@@ -143,6 +143,26 @@ def _remove(ctx: Context, m: re.Match[str]) -> None:
     if not present:
         ctx.note(f"There is no {en[4:].rstrip('s')} to remove.", f"视频里没有{zh}可以去掉。")
         return
+    where = re.match(r"\s*(?:on|from|of|in|over)\s+", ctx.view[m.end() :])
+    ref = None
+    if where is not None:
+        at = m.end() + where.end()
+        ref = next((r for r in find_refs(ctx.view, ctx.work, ctx.media) if r.start == at and r.scene), None)
+    if ref is not None and ref.scene is not None:
+        ctx.take_span(m.end(), ref.end)
+        position = next(i for i, s in enumerate(ctx.work.scenes, 1) if s.id == ref.scene)
+        if not any(t.role == role for t in ctx.work.scenes[position - 1].texts):
+            ctx.note(
+                f"There is no {en[4:].rstrip('s')} on scene {position}, so I removed nothing.",
+                f"第{position}个画面上没有{zh}，所以没有删除。",
+            )
+            return
+        ctx.act(
+            [{"op": "remove_text", "role": role, "scene": ref.scene}],
+            f"removed {en} on scene {position}",
+            f"去掉了第{position}个画面上的{zh}",
+        )
+        return
     ctx.act([{"op": "remove_text", "role": role}], f"removed {en}", f"去掉了{zh}")
 
 

@@ -170,7 +170,8 @@ def _is_style(words: str) -> bool:
     rest = re.sub(
         r"\b(?:larger|bigger|smaller|bold|regular|italic|in|and|a|the|an|bit|little|more|less|font|color|colour"
         r"|size|text|box|shadow|outline|band|at|on|to|of|top|bottom|center|centre|middle|left|right|too|very|much|big"
-        r"|small|large|bright|dark|visible|readable|italic|higher|lower|up|down|px|pixels|\d+)\b|[^\w]",
+        r"|small|large|bright|dark|visible|readable|italic|higher|lower|up|down|px|pixels|be|is|look|looks|appear|seem"
+        r"|stand out|have|get|go|become|feel|more|less|\d+)\b|[^\w]",
         " ",
         rest,
     )

@@ -200,9 +200,9 @@ def _by_description(
     end = base + best_end if not zh else m.end()
     leaders = [a for a, s in zip(visual, best_scores, strict=True) if s == top]
     if len(leaders) > 1:
-        names = ", ".join(a.name for a in leaders)
+        fits = ", ".join(a.name for a in leaders)
         phrase = words[:best_end]
-        return Ref(m.start(), end, problem=(f"'{phrase}' fits {names} equally", f"「{phrase}」同时符合{names}"))
+        return Ref(m.start(), end, problem=(f"'{phrase}' fits {fits} equally", f"「{phrase}」同时符合{fits}"))
     return _ref_to(m.start(), end, comp, leaders[0])
 
 

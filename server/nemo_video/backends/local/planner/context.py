@@ -55,6 +55,7 @@ class Context:
     _taken: list[bool] = field(default_factory=list)
     subject: dict[int, str] = field(default_factory=dict)  # clause start → the scene it is about
     roles: dict[int, str] = field(default_factory=dict)  # clause start → the role of the text it gives
+    cache: dict[str, Any] = field(default_factory=dict)  # for matchers: results valid for one view/work
     window: tuple[int, int] | None = None  # when set, only this part of the text is read
     _view: str | None = None
     _clauses: list[tuple[int, int]] | None = None

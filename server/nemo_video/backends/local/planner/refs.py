@@ -48,6 +48,7 @@ EN_REF: Final = re.compile(
     rf"|(?P<file>{_FILE})"
 )
 _NUMBER_BEFORE: Final = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|[a-z]+ty))[\s-]*$")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
 _DETERMINER: Final = re.compile(r"\b(?:the|that|this|our|my|and|&)\s+")
 _WORDS: Final = re.compile(r"(?P<words>(?:[a-z0-9][a-z0-9'-]*\s+){0,3}[a-z0-9][a-z0-9'-]*)")
 ZH_REF: Final = re.compile(
@@ -80,7 +81,8 @@ def find_refs(view: str, comp: Composition, media: Sequence[Asset]) -> list[Ref]
     visual = [m for m in media if m.kind in ("image", "video")]
     refs: list[Ref] = []
     matches: list[tuple[re.Match[str] | _Span, bool]] = [(m, False) for m in EN_REF.finditer(view)]
-    matches += [(m, True) for m in ZH_REF.finditer(view)]
+    if _CJK.search(view):
+        matches += [(m, True) for m in ZH_REF.finditer(view)]
     for det in _DETERMINER.finditer(view):  # each "the …" on its own: "the tan bag with the street shot"
         words = _WORDS.match(view, det.end())
         if words is not None:

@@ -14,7 +14,15 @@ _FILL: Final = re.compile(r"(?:\s|\bthe\b|\bboth\b|\bof\b|\bthat\b|把|将)*")
 
 
 def scene_refs(ctx: Context) -> list[Ref]:
-    return find_refs(ctx.view, ctx.work, ctx.media)
+    """The references in what is left of the text, against the working composition (cached until either
+    changes)."""
+    view, work = ctx.view, ctx.work
+    cached = ctx.cache.get("refs")
+    if cached is not None and cached[0] == view and cached[1] is work:
+        return list(cached[2])
+    found = find_refs(view, work, ctx.media)
+    ctx.cache["refs"] = (view, work, found)
+    return list(found)
 
 
 def ref_at(ctx: Context, refs: list[Ref], pos: int) -> Ref | None:

@@ -25,7 +25,7 @@ from .lexicon import (
     SLOT_WORDS,
     SMALLER,
 )
-from .refs import find_refs
+from .scenerefs import scene_refs
 from .words import Content
 
 ROLE_NAMES: Final = {
@@ -95,7 +95,7 @@ def _changes(ctx: Context, content: Content) -> bool:
 
 def _scene_in_clause(ctx: Context, position: int) -> str | None:
     start, end = ctx.clause_of(position)
-    for ref in find_refs(ctx.view, ctx.work, ctx.media):
+    for ref in scene_refs(ctx):
         if start <= ref.start < end and ref.scene and ref.problem is None:
             ctx.take_span(ref.start, ref.end)
             return ref.scene
@@ -147,7 +147,7 @@ def _remove(ctx: Context, m: re.Match[str]) -> None:
     ref = None
     if where is not None:
         at = m.end() + where.end()
-        ref = next((r for r in find_refs(ctx.view, ctx.work, ctx.media) if r.start == at and r.scene), None)
+        ref = next((r for r in scene_refs(ctx) if r.start == at and r.scene), None)
     if ref is not None and ref.scene is not None:
         ctx.take_span(m.end(), ref.end)
         position = next(i for i, s in enumerate(ctx.work.scenes, 1) if s.id == ref.scene)
@@ -176,7 +176,7 @@ def _move_to_scene(ctx: Context) -> None:
             continue
         role = _role_of(role_hit.group())
         everywhere = re.search(_ALL_SCENES, view)
-        refs = [r for r in find_refs(ctx.view, ctx.work, ctx.media) if start <= r.start < end and r.scene]
+        refs = [r for r in scene_refs(ctx) if start <= r.start < end and r.scene]
         if not refs and not everywhere:
             continue
         texts = ctx.work.texts_of(role)

@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from ....composition import defaults as D
+from ....composition import to_draft
 from ....composition.timing import scene_slots
 from ....draft import format_seconds
 from .context import Context
@@ -108,8 +109,8 @@ def total_duration(ctx: Context) -> None:
 
 
 def current_total(ctx: Context) -> int:
-    clips = [_clip_ms(ctx, s.media) for s in ctx.work.scenes]
-    return scene_slots(ctx.work, clips)[0]
+    """How long the video is now, as laid out (end card and beat grid included)."""
+    return round(to_draft(ctx.work, ctx.media).total_ms())
 
 
 def scene_ms(ctx: Context, scene_id: str) -> int:

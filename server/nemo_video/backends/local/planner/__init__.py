@@ -71,7 +71,7 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     ctx = Context(text, media, base, language=lang, fresh=fresh)
     _unsupported(ctx)
     contents = extract(ctx, fresh)
-    content_spans = [(c.start, c.end) for c in contents]
+    content_spans = [c.span for c in contents]
     described: list[str] = []
     if fresh:
         ctx.take(CREATE)
@@ -121,7 +121,7 @@ def _unsupported(ctx: Context) -> None:
 
 
 def _fresh(ctx: Context, contents: list[Any], described: list[str], empty: bool) -> Plan:
-    for line in described:
+    for line in [] if ctx.cache.get("no_captions") else described:
         ctx.act(
             [{"op": "set_text", "role": "caption", "text": line}],
             f"added the caption '{line}'",

@@ -12,7 +12,7 @@ from typing import Final
 
 from .numbers import is_wide
 
-_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|[;\n。！？；]+")
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+|[;\n。！？；]+|[:：]\s*")
 _CJK_CLAUSE: Final = re.compile(r"[，、,]\s*")
 _INSTRUCTION: Final = re.compile(
     r"\d+\s*[:：]\s*\d+|\b(?:video|videos|clip|reel|reels|tiktok|shorts|stories|youtube|instagram|promo|ad|advert"

@@ -96,7 +96,10 @@ def _changes(ctx: Context, content: Content) -> bool:
 def _scene_in_clause(ctx: Context, position: int) -> str | None:
     start, end = ctx.clause_of(position)
     for ref in scene_refs(ctx):
-        if start <= ref.start < end and ref.scene and ref.problem is None:
+        placed = re.search(
+            r"(?:\b(?:on|over|onto|under|above|across)|在|到)\s*(?:the\s+|that\s+)?$", ctx.view[: ref.start]
+        )
+        if start <= ref.start < end and ref.scene and ref.problem is None and placed:
             ctx.take_span(ref.start, ref.end)
             return ref.scene
     return None
@@ -140,8 +143,11 @@ def _remove(ctx: Context, m: re.Match[str]) -> None:
     ctx.take_span(m.start(), m.end())
     present = ctx.work.texts_of(role)
     en, zh = ROLE_NAMES[role]
+    if ctx.fresh and role in ("caption", "custom"):
+        ctx.cache["no_captions"] = True  # "a video with no text": a wish, not an edit
     if not present:
-        ctx.note(f"There is no {en[4:].rstrip('s')} to remove.", f"视频里没有{zh}可以去掉。")
+        if not ctx.fresh:
+            ctx.note(f"There is no {en[4:].rstrip('s')} to remove.", f"视频里没有{zh}可以去掉。")
         return
     where = re.match(r"\s*(?:on|from|of|in|over)\s+", ctx.view[m.end() :])
     ref = None

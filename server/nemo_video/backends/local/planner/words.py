@@ -72,6 +72,11 @@ class Content:
     start: int
     end: int
     each: bool = False  # one per scene, in order ("captions for each screen: 'A', 'B'")
+    label: int | None = None  # where its label starts ("end card 'Open 7am-3pm'")
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start if self.label is None else min(self.label, self.start), self.end)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int, str]]:
@@ -130,7 +135,7 @@ def _after_label(
         quote = next(((s, e, t) for s, e, t in quotes if s == pos), None)
         if quote is None:
             break
-        items.append(Content(role, quote[2], quote[0], quote[1], each))
+        items.append(Content(role, quote[2], quote[0], quote[1], each, label.start()))
         if role != "caption":
             break
         gap = _LIST_GAP.match(ctx.lower, quote[1])
@@ -146,7 +151,7 @@ def _after_label(
     if run is None:
         return []
     ctx.take_span(label.start(), run[1])
-    return [Content(role, ctx.text[run[0] : run[1]], run[0], run[1], each)]
+    return [Content(role, ctx.text[run[0] : run[1]], run[0], run[1], each, label.start())]
 
 
 def _run(ctx: Context, start: int) -> tuple[int, int] | None:

@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from nemo_video.backends.events import AgentEvent, Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local.agent import LocalAgent
+from nemo_video.backends.local.backend import LocalBackend
 from nemo_video.backends.local.store import Store
 from nemo_video.composition import from_draft
+from nemo_video.config import Settings
 
 
 @pytest.fixture
@@ -82,3 +85,26 @@ async def test_a_chinese_edit_gets_a_chinese_reply(store: Store) -> None:
     reply, _ = await say(agent, "删除第一张，标题改成红色")
     assert "删除" in reply and "红色" in reply
     assert await names(store) == ["sneaker-black.jpg", "street.jpg"]
+
+
+async def test_colours_and_orientation_computed_at_import_reach_the_planner(settings: Settings, tmp_path: Path) -> None:
+    pictures = [("sky.jpg", (40, 90, 220), (480, 320)), ("tomato.jpg", (220, 40, 30), (320, 480)),
+                ("grass.jpg", (40, 170, 60), (480, 320))]  # fmt: skip
+    paths = []
+    for name, colour, size in pictures:
+        Image.new("RGB", size, colour).save(tmp_path / name, "JPEG")
+        paths.append(tmp_path / name)
+    backend = LocalBackend(settings)
+    try:
+        session = await backend.open_session()
+        assets = await backend.upload(session, paths)
+        assert [a.colors[0] for a in assets] == ["blue", "red", "green"]
+        [_ async for _ in backend.send(session, "Make a 9 second video")]
+        [_ async for _ in backend.send(session, "lose the blue one and put the portrait one last")]
+        state = await backend.state(session)
+        assert state.draft is not None
+        comp = from_draft(state.draft, state.media)
+        names = {a.id: a.name for a in state.media}
+        assert [names[s.media or ""] for s in comp.scenes] == ["grass.jpg", "tomato.jpg"]
+    finally:
+        await backend.aclose()

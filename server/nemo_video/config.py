@@ -62,6 +62,11 @@ class Settings:
     allow_private_urls: bool = False
     ffmpeg: str | None = None
     font_dirs: tuple[Path, ...] = ()
+    # MCP over HTTP: extra browser origins allowed besides loopback pages, how long an idle protocol
+    # session lives, and whether a client may announce a root as wide as / or the home folder.
+    mcp_allowed_origins: tuple[str, ...] = ()
+    mcp_session_idle_s: float = 1800.0
+    allow_wide_roots: bool = False
 
     # Attribution headers (CONTRACT §2.2).
     skill_source: str = SKILL_NAME
@@ -130,6 +135,8 @@ class Settings:
         values["media_dirs"] = _paths(env.get("NEMO_MEDIA_DIRS")) + _user_media_dirs(home)
         values["font_dirs"] = _paths(env.get("NEMO_FONT_DIRS"))
         values["allow_private_urls"] = _truthy(env.get("NEMO_ALLOW_PRIVATE_URLS"))
+        values["mcp_allowed_origins"] = _origins(env.get("NEMO_MCP_ALLOWED_ORIGINS"))
+        values["allow_wide_roots"] = _truthy(env.get("NEMO_ALLOW_WIDE_ROOTS"))
         values["ffmpeg"] = env.get("NEMO_FFMPEG") or None
         values["skill_platform"] = detect_platform(env, skill_dir=skill_dir, home=home)
 
@@ -156,6 +163,7 @@ _TIMING_ENV: tuple[tuple[str, str, type], ...] = (
     ("render_max_polls", "NEMO_RENDER_MAX_POLLS", int),
     ("rate_limit_wait_s", "NEMO_RATE_LIMIT_WAIT_SECONDS", float),
     ("render_timeout_s", "NEMO_RENDER_TIMEOUT_SECONDS", float),
+    ("mcp_session_idle_s", "NEMO_MCP_SESSION_IDLE_SECONDS", float),
 )
 
 # Documented environment variables: name → what it does. The README's configuration table and
@@ -175,8 +183,15 @@ ENV_VARS: dict[str, str] = {
     "NEMO_ALLOW_PRIVATE_URLS": "Set to 1 to allow importing media from private/loopback URLs.",
     "NEMO_FFMPEG": "Path of an ffmpeg binary to use instead of the bundled one.",
     "NEMO_MCP_TOKEN": "Bearer token for `nemo-video mcp --http`; required when binding a non-loopback address.",
+    "NEMO_MCP_ALLOWED_ORIGINS": "Comma-separated browser origins (e.g. `https://app.example.com`, "
+    "`http://intranet:*`) that may call `nemo-video mcp --http`, besides loopback pages; any other "
+    "`Origin` is refused (403).",
+    "NEMO_ALLOW_WIDE_ROOTS": "Set to 1 to accept an MCP client root as wide as `/` or your whole home "
+    "folder (refused by default: any local process could then import any readable file).",
     "SKILL_SOURCE": "Overrides the detected install platform sent as X-Skill-Platform.",
     **{key: f"Override `{name}` (seconds or count)." for name, key, _ in _TIMING_ENV},
+    "NEMO_MCP_SESSION_IDLE_SECONDS": "An HTTP MCP session with no request for this long is closed and its "
+    "memory released (default 1800).",
 }
 
 
@@ -215,6 +230,10 @@ def _paths(value: str | None) -> tuple[Path, ...]:
     if not value:
         return ()
     return tuple(Path(p).expanduser() for p in value.split(os.pathsep) if p.strip())
+
+
+def _origins(value: str | None) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in (value or "").split(",") if o.strip())
 
 
 def _truthy(value: str | None) -> bool:

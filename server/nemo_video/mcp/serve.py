@@ -37,7 +37,9 @@ async def serve_http(settings: Settings, host: str = "127.0.0.1", port: int = DE
     from .server import build_server
 
     async with VideoService(settings) as service:
-        app = build_http_app(build_server(service), host=host, port=port, token=token)
+        app = build_http_app(build_server(service), host=host, port=port, token=token,
+                             allowed_origins=settings.mcp_allowed_origins,
+                             idle_timeout_s=settings.mcp_session_idle_s)
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
         logger.warning("nemo-video MCP listening on http://%s:%s/mcp", host, port)
         await uvicorn.Server(config).serve()
@@ -63,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(args_list)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        # A client may ask for debug logs (logging/setLevel): they go to that client, not to stderr.
+        handler.setLevel(logging.WARNING)
     try:
         overrides = {"backend": args.backend} if args.backend else {}
         settings = Settings.from_env(**overrides)

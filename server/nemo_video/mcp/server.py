@@ -288,6 +288,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
     """An MCPServer over an open ``service`` (one service, any number of client sessions)."""
     from .boundary import CheckedMCPServer
     from .prompts import register_prompts
+    from .protocol import register_protocol
     from .resources import register_resources
 
     @asynccontextmanager
@@ -330,4 +331,5 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         )
     register_resources(server, service)
     register_prompts(server)
+    register_protocol(server, service)
     return server

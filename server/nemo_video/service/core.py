@@ -18,6 +18,7 @@ from ..composition.describe import describe
 from ..config import Settings, read_json, write_private
 from ..errors import ErrorCode, NemoVideoError
 from . import work
+from .events import EventHub, ExportReady, TimelineChanged
 from .jobs import AsyncWatcher, Job, JobManager, JobRecord
 from .outputs import NameReserver, safe_stem
 from .results import EditResult, JobView, Route, StateResult, UploadResult
@@ -53,6 +54,8 @@ class VideoService:
         self.jobs = JobManager(settings.data_dir, backend.name if backend else settings.backend)
         self.names = NameReserver()
         self.extra_roots: tuple[Path, ...] = ()
+        self.events = EventHub()  # timeline changes and finished exports, for listeners such as MCP
+        self.jobs.on_finish.append(self._job_finished)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -231,6 +234,7 @@ class VideoService:
         names = {a.id: a.name for a in before.media}
         base = from_draft(before.draft, before.media) if before.draft else Composition()
         outcome = await self.backend.edit(session, operations)
+        self.events.emit(TimelineChanged(session.id))
         state = await self._state(session)
         draft = state.draft
         skipped = {u.index for u in outcome.not_applied}
@@ -347,6 +351,12 @@ class VideoService:
             action = "generate"
             result = await self.start_generate(text, confirm_spend=confirm_spend, roots=roots)
         return action, chosen.reason, result
+
+    def _job_finished(self, record: JobRecord) -> None:
+        if record.kind == "message" and record.session_id:
+            self.events.emit(TimelineChanged(record.session_id))  # even a failed message may have edited
+        elif record.kind == "render" and record.status == "completed" and record.result:
+            self.events.emit(ExportReady(record.session_id, str(record.result.get("path", ""))))
 
     # ------------------------------------------------------------ restart
 

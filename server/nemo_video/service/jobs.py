@@ -107,6 +107,8 @@ class Job:
         self._manager.persist()
         self._notify()
         self._finished.set()
+        for listener in self._manager.on_finish:
+            listener(rec)
 
     def _notify(self) -> None:
         changed, self._changed = self._changed, anyio.Event()
@@ -142,6 +144,7 @@ class JobManager:
         self._jobs: dict[str, Job] = {}
         self._tg: TaskGroup | None = None
         self._last_write = 0.0
+        self.on_finish: list[Callable[[JobRecord], None]] = []  # called with each record that ends
 
     def attach(self, tg: TaskGroup) -> None:
         self._tg = tg

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import logging
 import os
 import socket
 import stat
@@ -30,6 +31,7 @@ import httpx
 
 from .errors import ErrorCode, NemoVideoError
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 200 * 1024 * 1024
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -178,6 +180,24 @@ def _copy_bytes(source_fd: int, target_fd: int, limit: int) -> None:
         while view:
             view = view[os.write(target_fd, view):]
         copied += len(chunk)
+
+
+def narrow_roots(roots: Sequence[Path], home: Path, *, allow_wide: bool = False) -> list[Path]:
+    """The client-announced ``roots`` without those as wide as the filesystem root, the home folder
+    or a folder above it (any local process could otherwise have any readable file imported), unless
+    ``allow_wide`` (``NEMO_ALLOW_WIDE_ROOTS``)."""
+    if allow_wide:
+        return list(roots)
+    kept = []
+    home = _resolve_root(home)
+    for root in roots:
+        real = _resolve_root(root)
+        if real == Path(real.anchor) or home.is_relative_to(real):
+            logger.warning("Ignoring the client root %s: it is too wide (set NEMO_ALLOW_WIDE_ROOTS=1 to "
+                           "allow it).", real)
+            continue
+        kept.append(root)
+    return kept
 
 
 def _resolve_root(root: Path) -> Path:

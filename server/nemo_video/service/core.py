@@ -17,6 +17,7 @@ from ..composition import Composition, Operation, apply, from_draft, history_op
 from ..composition.describe import describe
 from ..config import Settings, read_json, write_private
 from ..errors import ErrorCode, NemoVideoError
+from ..guard import narrow_roots
 from . import work
 from .events import EventHub, ExportReady, TimelineChanged
 from .jobs import AsyncWatcher, Job, JobManager, JobRecord
@@ -171,7 +172,8 @@ class VideoService:
         """
         cwd = Path.cwd()
         here = [] if cwd == Path(cwd.anchor) else [cwd]
-        return [*here, *self.settings.media_dirs, *self.extra_roots, *extra]
+        client = narrow_roots(extra, Path.home(), allow_wide=self.settings.allow_wide_roots)
+        return [*here, *self.settings.media_dirs, *self.extra_roots, *client]
 
     async def upload(self, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
                      *, roots: Sequence[Path] = ()) -> UploadResult:

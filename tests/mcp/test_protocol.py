@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 import anyio
-import pytest
 import mcp_types as types
+import pytest
 from mcp_types import LoggingMessageNotificationParams, PromptReference
 
 from mcp import Client
@@ -26,8 +26,10 @@ class Inbox:
         self.logs.append(params)
 
     async def message(self, message: Any) -> None:
-        if isinstance(message, types.ServerNotification | types.ResourceUpdatedNotification
-                      | types.ResourceListChangedNotification):
+        if isinstance(
+            message,
+            types.ServerNotification | types.ResourceUpdatedNotification | types.ResourceListChangedNotification,
+        ):
             self.notes.append(message)
 
     def updated(self) -> list[str]:
@@ -45,27 +47,29 @@ class Inbox:
 @pytest.mark.filterwarnings("ignore:The logging capability is deprecated")  # still the 2025-11-25 way
 async def test_set_level_bridges_records_to_the_client_that_asked(settings: Settings) -> None:
     a, b = Inbox(), Inbox()
-    async with http_server(settings) as (base, _, _server):
-        async with Client(f"{base}/mcp", logging_callback=a.log, mode="legacy") as first, \
-                Client(f"{base}/mcp", logging_callback=b.log, mode="legacy") as second:
-            caps = first.server_capabilities
-            assert caps.logging is not None and caps.completions is not None
-            assert (await first.set_logging_level("info")) is not None
-            await first.call_tool("get_credits", {})
-            await a.until(lambda: any("get_credits answered" in str(m.data) for m in a.logs))
-            assert all(m.level == "info" and m.logger == "nemo_video.mcp.tools" for m in a.logs)
+    async with (
+        http_server(settings) as (base, _, _server),
+        Client(f"{base}/mcp", logging_callback=a.log, mode="legacy") as first,
+        Client(f"{base}/mcp", logging_callback=b.log, mode="legacy") as second,
+    ):
+        caps = first.server_capabilities
+        assert caps.logging is not None and caps.completions is not None
+        assert (await first.set_logging_level("info")) is not None
+        await first.call_tool("get_credits", {})
+        await a.until(lambda: any("get_credits answered" in str(m.data) for m in a.logs))
+        assert all(m.level == "info" and m.logger == "nemo_video.mcp.tools" for m in a.logs)
 
-            await second.set_logging_level("warning")
-            await second.call_tool("get_credits", {})  # info: below what the second client asked for
-            await first.call_tool("get_state", {})
-            logging.getLogger("nemo_video.test").warning("token nmv_usr_s3cret.abc leaked?")
-            await b.until(lambda: any("leaked" in str(m.data) for m in b.logs))
-            await a.until(lambda: any("leaked" in str(m.data) for m in a.logs))
+        await second.set_logging_level("warning")
+        await second.call_tool("get_credits", {})  # info: below what the second client asked for
+        await first.call_tool("get_state", {})
+        logging.getLogger("nemo_video.test").warning("token nmv_usr_s3cret.abc leaked?")
+        await b.until(lambda: any("leaked" in str(m.data) for m in b.logs))
+        await a.until(lambda: any("leaked" in str(m.data) for m in a.logs))
 
-            await first.set_logging_level("error")
-            before = len(a.logs)
-            await first.call_tool("get_credits", {})
-            await anyio.sleep(0.3)
+        await first.set_logging_level("error")
+        before = len(a.logs)
+        await first.call_tool("get_credits", {})
+        await anyio.sleep(0.3)
     leaked = [str(m.data) for m in b.logs if "leaked" in str(m.data)]
     assert leaked == ["token nmv_usr_*** leaked?"]  # the server's own record reaches both, redacted
     assert not any("get_" in str(m.data) for m in b.logs)  # never the other client's tool calls
@@ -88,34 +92,36 @@ async def test_prompt_arguments_complete_from_the_composition_presets(settings: 
 @pytest.mark.filterwarnings("ignore:resources/(un)?subscribe is removed")  # still the 2025-11-25 way
 async def test_subscribers_hear_of_timeline_changes_and_new_exports(settings: Settings) -> None:
     watching, other = Inbox(), Inbox()
-    async with http_server(settings) as (base, _, _server):
-        async with Client(f"{base}/mcp", message_handler=watching.message, mode="legacy") as client, \
-                Client(f"{base}/mcp", message_handler=other.message, mode="legacy") as bystander:
-            assert client.server_capabilities.resources is not None
-            assert client.server_capabilities.resources.subscribe
-            assert client.server_capabilities.resources.list_changed
-            await client.subscribe_resource("nemo-video://session/current/timeline")
-            await client.subscribe_resource("nemo-video://exports")
-            await bystander.subscribe_resource("test://never-fires")
+    async with (
+        http_server(settings) as (base, _, _server),
+        Client(f"{base}/mcp", message_handler=watching.message, mode="legacy") as client,
+        Client(f"{base}/mcp", message_handler=other.message, mode="legacy") as bystander,
+    ):
+        assert client.server_capabilities.resources is not None
+        assert client.server_capabilities.resources.subscribe
+        assert client.server_capabilities.resources.list_changed
+        await client.subscribe_resource("nemo-video://session/current/timeline")
+        await client.subscribe_resource("nemo-video://exports")
+        await bystander.subscribe_resource("test://never-fires")
 
-            made = await client.call_tool("generate_video", {"request": "a 2-second video with the title 'Hi'",
-                                                             "wait_s": 50})
-            assert made.structured_content is not None and made.structured_content["status"] == "completed"
-            await watching.until(lambda: "nemo-video://session/current/timeline" in watching.updated())
+        made = await client.call_tool(
+            "generate_video", {"request": "a 2-second video with the title 'Hi'", "wait_s": 50}
+        )
+        assert made.structured_content is not None and made.structured_content["status"] == "completed"
+        await watching.until(lambda: "nemo-video://session/current/timeline" in watching.updated())
 
-            export = await client.call_tool("export_video", {"quality": "draft", "height": 180, "wait_s": 50})
-            assert export.structured_content is not None, export.content
-            assert export.structured_content["status"] == "completed", export.content
-            uri = export.structured_content["export"]["uri"]
-            await watching.until(lambda: "nemo-video://exports" in watching.updated()
-                                 and watching.list_changes() == 1)
-            listed = {str(r.uri) for r in (await client.list_resources()).resources}
-            assert uri in listed  # the new export is a resource of its own
+        export = await client.call_tool("export_video", {"quality": "draft", "height": 180, "wait_s": 50})
+        assert export.structured_content is not None, export.content
+        assert export.structured_content["status"] == "completed", export.content
+        uri = export.structured_content["export"]["uri"]
+        await watching.until(lambda: "nemo-video://exports" in watching.updated() and watching.list_changes() == 1)
+        listed = {str(r.uri) for r in (await client.list_resources()).resources}
+        assert uri in listed  # the new export is a resource of its own
 
-            await client.unsubscribe_resource("nemo-video://session/current/timeline")
-            seen = len(watching.updated())
-            again = await client.call_tool("generate_video", {"request": "make it 3 seconds", "wait_s": 50})
-            assert not again.is_error
-            await anyio.sleep(0.5)
+        await client.unsubscribe_resource("nemo-video://session/current/timeline")
+        seen = len(watching.updated())
+        again = await client.call_tool("generate_video", {"request": "make it 3 seconds", "wait_s": 50})
+        assert not again.is_error
+        await anyio.sleep(0.5)
     assert len(watching.updated()) == seen  # unsubscribed: no more timeline notifications
     assert other.updated() == [] and other.list_changes() == 1  # a subscriber hears the list grew only

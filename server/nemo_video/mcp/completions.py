@@ -21,10 +21,14 @@ MAX_VALUES = 100  # the spec's limit per response
 
 _ASPECTS = get_args(Aspect)
 VALUES: Mapping[str, tuple[str, ...]] = {
-    "ratio": _ASPECTS, "aspect": _ASPECTS, "aspect_ratio": _ASPECTS,
+    "ratio": _ASPECTS,
+    "aspect": _ASPECTS,
+    "aspect_ratio": _ASPECTS,
     "platform": get_args(Platform),
-    "mood": get_args(Mood), "music": get_args(Mood),
-    "format": get_args(OutputFormat), "quality": get_args(Quality),
+    "mood": get_args(Mood),
+    "music": get_args(Mood),
+    "format": get_args(OutputFormat),
+    "quality": get_args(Quality),
     "seconds": ("6", "10", "15", "20", "30", "45", "60"),
 }
 
@@ -41,8 +45,11 @@ def complete(argument: str, typed: str) -> Completion:
 
 def register_completions(server: MCPServer[Any]) -> None:
     @server.completion()  # type: ignore[no-untyped-call, untyped-decorator]
-    async def handle(ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
-                     context: CompletionContext | None) -> Completion | None:
+    async def handle(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
         if not isinstance(ref, PromptReference):
             return None
         prompts = {p.name: p for p in await server.list_prompts()}

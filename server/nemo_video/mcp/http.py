@@ -59,8 +59,10 @@ def security_for(host: str, port: int, origins: Sequence[str] = ()) -> Transport
 def origin_allowed(origin: str, allowed: Sequence[str]) -> bool:
     """``origin`` equals an allowed origin, or matches one ending in ``:*`` (any port)."""
     origin = origin.rstrip("/")
-    return any(origin == a or (a.endswith(":*") and origin.startswith(a[:-1])
-                               and origin[len(a) - 1:].isdigit()) for a in allowed)
+    return any(
+        origin == a or (a.endswith(":*") and origin.startswith(a[:-1]) and origin[len(a) - 1 :].isdigit())
+        for a in allowed
+    )
 
 
 def _refuse(status: int, error: str, message: str, extra: Sequence[tuple[bytes, bytes]] = ()) -> ASGIApp:
@@ -84,8 +86,12 @@ class OriginCheck:
         if scope["type"] == "http" and scope.get("path") != "/health":
             origin = dict(scope.get("headers") or []).get(b"origin")
             if origin is not None and not origin_allowed(origin.decode("latin-1"), self.allowed):
-                refuse = _refuse(403, "origin_not_allowed", "This Origin may not call nemo-video; add it "
-                                 "to NEMO_MCP_ALLOWED_ORIGINS on the server to allow it.")
+                refuse = _refuse(
+                    403,
+                    "origin_not_allowed",
+                    "This Origin may not call nemo-video; add it "
+                    "to NEMO_MCP_ALLOWED_ORIGINS on the server to allow it.",
+                )
                 await refuse(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -109,27 +115,38 @@ class BearerToken:
         if scope["type"] == "http" and scope.get("path") != "/health":
             given = dict(scope.get("headers") or []).get(b"authorization", b"")
             if not self._accepts(given):
-                refuse = _refuse(401, "unauthorized", "A valid bearer token is required "
-                                 "(Authorization: Bearer <token>).",
-                                 [(b"www-authenticate", b'Bearer realm="nemo-video"')])
+                refuse = _refuse(
+                    401,
+                    "unauthorized",
+                    "A valid bearer token is required (Authorization: Bearer <token>).",
+                    [(b"www-authenticate", b'Bearer realm="nemo-video"')],
+                )
                 await refuse(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-def build_http_app(server: MCPServer[Any], *, host: str = "127.0.0.1", port: int = 8765,
-                   token: str | None = None, allowed_origins: Sequence[str] = (),
-                   idle_timeout_s: float = DEFAULT_IDLE_S,
-                   event_store: MemoryEventStore | None = None) -> ASGIApp:
+def build_http_app(
+    server: MCPServer[Any],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    allowed_origins: Sequence[str] = (),
+    idle_timeout_s: float = DEFAULT_IDLE_S,
+    event_store: MemoryEventStore | None = None,
+) -> ASGIApp:
     """The ASGI app to serve; raises ``invalid_input`` for a non-loopback bind without a token."""
     if not is_loopback(host) and not token:
         raise NemoVideoError(
-            ErrorCode.INVALID_INPUT, f"Serving MCP on {host!r} (not loopback) needs a bearer token.",
+            ErrorCode.INVALID_INPUT,
+            f"Serving MCP on {host!r} (not loopback) needs a bearer token.",
             hint="Set NEMO_MCP_TOKEN (or pass --token), or bind 127.0.0.1.",
         )
     if not idle_timeout_s > 0:
         raise NemoVideoError(
-            ErrorCode.INVALID_INPUT, f"An idle session timeout of {idle_timeout_s} s is not possible.",
+            ErrorCode.INVALID_INPUT,
+            f"An idle session timeout of {idle_timeout_s} s is not possible.",
             hint="Set NEMO_MCP_SESSION_IDLE_SECONDS to a positive number of seconds, e.g. 1800.",
         )
 
@@ -139,8 +156,10 @@ def build_http_app(server: MCPServer[Any], *, host: str = "127.0.0.1", port: int
     server.custom_route("/health", methods=["GET"])(health)
 
     app: ASGIApp = server.streamable_http_app(
-        transport_security=security_for(host, port, allowed_origins), host=host,
-        event_store=event_store or MemoryEventStore(), retry_interval=RETRY_MS,
+        transport_security=security_for(host, port, allowed_origins),
+        host=host,
+        event_store=event_store if event_store is not None else MemoryEventStore(),
+        retry_interval=RETRY_MS,
         session_idle_timeout=idle_timeout_s,
     )
     app = StreamScope(app)

@@ -31,10 +31,14 @@ from ..backends.cloud.redact import redact
 from .peers import Peers, current_peer, peer_key
 
 ROOT_LOGGER = "nemo_video"
-LEVELS: tuple[LoggingLevel, ...] = ("debug", "info", "notice", "warning", "error", "critical", "alert",
-                                    "emergency")
-_PYTHON_LEVEL = {"debug": logging.DEBUG, "info": logging.INFO, "notice": logging.INFO + 5,
-                 "warning": logging.WARNING, "error": logging.ERROR}  # critical and above: CRITICAL
+LEVELS: tuple[LoggingLevel, ...] = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+_PYTHON_LEVEL = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "notice": logging.INFO + 5,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}  # critical and above: CRITICAL
 _QUIET = (__name__, "nemo_video.mcp.peers")  # never forward our own records (no feedback loops)
 logger = logging.getLogger(__name__)
 
@@ -90,8 +94,9 @@ class LogBridge(logging.Handler):
             text = redact(record.getMessage())
         except (TypeError, ValueError):
             text = redact(str(record.msg))
-        notification = LoggingMessageNotification(params=LoggingMessageNotificationParams(
-            level=level, logger=record.name, data=text))
+        notification = LoggingMessageNotification(
+            params=LoggingMessageNotificationParams(level=level, logger=record.name, data=text)
+        )
         for peer in self.peers.audience(current_peer.get()):
             if peer.log_rank is not None and rank >= peer.log_rank:
                 peer.post(notification)
@@ -111,8 +116,9 @@ class Attribution:
             logger_for_tools.info("Calling %s", name)
             result = await call_next(ctx)
             failed = isinstance(result, dict) and result.get("isError")
-            logger_for_tools.info("%s %s after %.1f s", name, "failed" if failed else "answered",
-                                  time.monotonic() - started)
+            logger_for_tools.info(
+                "%s %s after %.1f s", name, "failed" if failed else "answered", time.monotonic() - started
+            )
             return result
         finally:
             current_peer.reset(token)

@@ -93,9 +93,6 @@ class Peers:
         self._peers: dict[str, Peer] = {}
         self.on_change: list[Callable[[], None]] = []  # e.g. the log bridge re-reading levels
 
-    def __len__(self) -> int:
-        return len(self._peers)
-
     def __iter__(self) -> Any:
         return iter(list(self._peers.values()))
 

@@ -51,8 +51,7 @@ class Watcher:
         self.peers.settle(peer)
         return EmptyResult()
 
-    async def unsubscribe(self, ctx: ServerRequestContext[Any, Any],
-                          params: UnsubscribeRequestParams) -> EmptyResult:
+    async def unsubscribe(self, ctx: ServerRequestContext[Any, Any], params: UnsubscribeRequestParams) -> EmptyResult:
         peer = self.peers.join(ctx)
         peer.uris.discard(str(params.uri))
         self.peers.settle(peer)
@@ -77,8 +76,16 @@ class Watcher:
             return
         self._exports.add(uri)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        self.server.add_resource(FileResource(uri=uri, path=path, name=path.name, title=f"Exported video {path.name}",
-                                              description="A video nemo-video exported.", mime_type=mime))
+        self.server.add_resource(
+            FileResource(
+                uri=uri,
+                path=path,
+                name=path.name,
+                title=f"Exported video {path.name}",
+                description="A video nemo-video exported.",
+                mime_type=mime,
+            )
+        )
         for peer in self.peers:
             if peer.uris:
                 peer.post(ResourceListChangedNotification())

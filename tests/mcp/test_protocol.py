@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 import mcp_types as types
 import pytest
+from mcp.shared.subscriptions import ResourcesListChanged, ResourceUpdated
 from mcp_types import LoggingMessageNotificationParams, PromptReference
 
 from mcp import Client
@@ -125,3 +126,33 @@ async def test_subscribers_hear_of_timeline_changes_and_new_exports(settings: Se
         await anyio.sleep(0.5)
     assert len(watching.updated()) == seen  # unsubscribed: no more timeline notifications
     assert other.updated() == [] and other.list_changes() == 1  # a subscriber hears the list grew only
+
+
+async def test_listeners_of_the_2026_protocol_hear_the_same_changes(settings: Settings) -> None:
+    heard: list[object] = []
+    timeline, exports = "nemo-video://session/current/timeline", "nemo-video://exports"
+    async with (
+        http_server(settings) as (base, _, _server),
+        Client(f"{base}/mcp", mode="2026-07-28") as client,
+        client.listen(resources_list_changed=True, resource_subscriptions=[timeline]) as subscription,
+    ):
+
+        async def listen() -> None:
+            async for event in subscription:
+                heard.append(event)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(listen)
+            made = await client.call_tool(
+                "generate_video", {"request": "a 2-second video with the title 'Hi'", "wait_s": 50}
+            )
+            assert made.structured_content is not None and made.structured_content["status"] == "completed"
+            export = await client.call_tool("export_video", {"quality": "draft", "height": 180, "wait_s": 50})
+            assert export.structured_content is not None and export.structured_content["status"] == "completed"
+            with anyio.fail_after(10):
+                while not any(isinstance(e, ResourcesListChanged) for e in heard):
+                    await anyio.sleep(0.05)
+            tg.cancel_scope.cancel()
+    updated = [e.uri for e in heard if isinstance(e, ResourceUpdated)]
+    assert timeline in updated
+    assert exports not in updated  # not asked for: the listen filter holds

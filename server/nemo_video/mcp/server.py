@@ -286,6 +286,8 @@ def _after(route: str) -> str:
 
 def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServer[AppState]:
     """An MCPServer over an open ``service`` (one service, any number of client sessions)."""
+    from mcp.server.subscriptions import InMemorySubscriptionBus
+
     from .boundary import CheckedMCPServer
     from .prompts import register_prompts
     from .protocol import register_protocol
@@ -295,6 +297,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         yield AppState(service, heartbeat_s)
 
+    bus = InMemorySubscriptionBus()  # subscriptions/listen (2026-07-28): resource changes reach listeners
     server: MCPServer[AppState] = CheckedMCPServer(
         "nemo-video",
         title="nemo-video",
@@ -302,6 +305,7 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         instructions=descriptions.INSTRUCTIONS,
         lifespan=lifespan,
         log_level="WARNING",
+        subscriptions=bus,
     )
     cloud = service.backend_name == "cloud"
     for fn, read_only, idempotent, open_world, destructive in (
@@ -331,5 +335,5 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         )
     register_resources(server, service)
     register_prompts(server)
-    register_protocol(server, service)
+    register_protocol(server, service, bus)
     return server

@@ -6,11 +6,16 @@ changed (the current timeline, that session's timeline, the exports list). A lan
 becomes a resource of its own (its ``file://`` URI, the one tool results link to), so the resource
 list grows and subscribed clients get ``notifications/resources/list_changed``.
 
+Clients of the 2026-07-28 protocol have no ``resources/subscribe``: they open a
+``subscriptions/listen`` stream instead, and the same changes are published on the server's
+subscription bus for them.
+
 Subscribing to a URI the server does not (yet) serve is accepted: it simply never fires.
 """
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,8 @@ from typing import Any
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources import FileResource
+from mcp.server.subscriptions import ResourcesListChanged, ResourceUpdated, SubscriptionBus
+from mcp.server.subscriptions import ServerEvent as BusEvent
 from mcp_types import (
     EmptyResult,
     ResourceListChangedNotification,
@@ -40,10 +47,12 @@ def timeline_uri(session_id: str) -> str:
 
 
 class Watcher:
-    def __init__(self, server: MCPServer[Any], peers: Peers) -> None:
+    def __init__(self, server: MCPServer[Any], peers: Peers, bus: SubscriptionBus | None = None) -> None:
         self.server = server
         self.peers = peers
+        self.bus = bus
         self._exports: set[str] = set()
+        self._publishing: set[asyncio.Task[None]] = set()
 
     async def subscribe(self, ctx: ServerRequestContext[Any, Any], params: SubscribeRequestParams) -> EmptyResult:
         peer = self.peers.join(ctx)
@@ -64,7 +73,16 @@ class Watcher:
             self._add_export(Path(event.path))
             self._updated(EXPORTS)
 
+    def _publish(self, event: BusEvent) -> None:
+        if self.bus is None:
+            return
+        task = asyncio.get_running_loop().create_task(self.bus.publish(event))
+        self._publishing.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._publishing.discard)
+
     def _updated(self, *uris: str) -> None:
+        for uri in uris:
+            self._publish(ResourceUpdated(uri=uri))
         for peer in self.peers:
             for uri in uris:
                 if uri in peer.uris:
@@ -86,6 +104,7 @@ class Watcher:
                 mime_type=mime,
             )
         )
+        self._publish(ResourcesListChanged())
         for peer in self.peers:
             if peer.uris:
                 peer.post(ResourceListChangedNotification())
@@ -104,8 +123,10 @@ class AnnounceListChanged:
         return result
 
 
-def register_watch(server: MCPServer[Any], service: VideoService, peers: Peers) -> Watcher:
-    watcher = Watcher(server, peers)
+def register_watch(
+    server: MCPServer[Any], service: VideoService, peers: Peers, bus: SubscriptionBus | None = None
+) -> Watcher:
+    watcher = Watcher(server, peers, bus)
     lowlevel = server._lowlevel_server  # MCPServer has no public seam for these two methods (SDK 2.3)
     lowlevel.add_request_handler("resources/subscribe", SubscribeRequestParams, watcher.subscribe)
     lowlevel.add_request_handler("resources/unsubscribe", UnsubscribeRequestParams, watcher.unsubscribe)

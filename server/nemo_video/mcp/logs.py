@@ -41,6 +41,7 @@ _PYTHON_LEVEL = {
 }  # critical and above: CRITICAL
 _QUIET = (__name__, "nemo_video.mcp.peers")  # never forward our own records (no feedback loops)
 logger = logging.getLogger(__name__)
+logger_for_tools = logging.getLogger("nemo_video.mcp.tools")  # what clients see at "info"
 
 
 def mcp_level(levelno: int) -> LoggingLevel:
@@ -122,9 +123,6 @@ class Attribution:
             return result
         finally:
             current_peer.reset(token)
-
-
-logger_for_tools = logging.getLogger("nemo_video.mcp.tools")
 
 
 def register_logging(server: MCPServer[Any], peers: Peers) -> LogBridge:

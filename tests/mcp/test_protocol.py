@@ -156,3 +156,17 @@ async def test_listeners_of_the_2026_protocol_hear_the_same_changes(settings: Se
     updated = [e.uri for e in heard if isinstance(e, ResourceUpdated)]
     assert timeline in updated
     assert exports not in updated  # not asked for: the listen filter holds
+
+
+async def test_a_2026_request_that_opts_in_gets_its_own_log_messages(settings: Settings) -> None:
+    opted, silent = Inbox(), Inbox()
+    async with (
+        http_server(settings) as (base, _, _server),
+        Client(f"{base}/mcp", mode="2026-07-28", log_level="info", logging_callback=opted.log) as client,
+        Client(f"{base}/mcp", mode="2026-07-28", logging_callback=silent.log) as other,
+    ):
+        assert not (await client.call_tool("get_credits", {})).is_error
+        assert not (await other.call_tool("get_credits", {})).is_error
+        await opted.until(lambda: len(opted.logs) >= 2)
+    assert [str(m.data).split(" after ")[0] for m in opted.logs] == ["Calling get_credits", "get_credits answered"]
+    assert silent.logs == []  # no opt-in, no log messages

@@ -7,16 +7,19 @@ request (a tool call and the job it started) goes to that client only; the serve
 to every client that asked. Debug records reach a client without reaching stderr: only the
 ``nemo_video`` logger's level is lowered, never a handler's.
 
-The 2026-07-28 protocol has no ``logging/setLevel`` (log delivery is a per-request opt-in there), so
-this serves the handshake versions.
+The 2026-07-28 protocol has no ``logging/setLevel``: a request opts in with the reserved
+``io.modelcontextprotocol/logLevel`` ``_meta`` key, and the records that request causes while it is
+being answered ride its own response stream.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from contextvars import ContextVar
 from typing import Any
 
+from mcp.server.connection import allowed_log_levels
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp_types import (
@@ -26,9 +29,10 @@ from mcp_types import (
     LoggingMessageNotificationParams,
     SetLevelRequestParams,
 )
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from ..backends.cloud.redact import redact
-from .peers import Peers, current_peer, peer_key
+from .peers import Peer, Peers, current_peer, peer_key
 
 ROOT_LOGGER = "nemo_video"
 LEVELS: tuple[LoggingLevel, ...] = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
@@ -42,6 +46,8 @@ _PYTHON_LEVEL = {
 _QUIET = (__name__, "nemo_video.mcp.peers")  # never forward our own records (no feedback loops)
 logger = logging.getLogger(__name__)
 logger_for_tools = logging.getLogger("nemo_video.mcp.tools")  # what clients see at "info"
+# The 2026-07-28 request being answered, when it opted in to log messages.
+_request_sink: ContextVar[Peer | None] = ContextVar("nemo_video_request_log_sink", default=None)
 
 
 def mcp_level(levelno: int) -> LoggingLevel:
@@ -60,7 +66,19 @@ class LogBridge(logging.Handler):
         self.peers = peers
         self.logger = logging.getLogger(ROOT_LOGGER)
         self._own_level: int | None = None  # the logger's level before a client lowered it
+        self._request_ranks: list[int] = []  # levels asked by 2026-07-28 requests being answered
         peers.on_change.append(self.refresh)
+
+    def request_sink(self, ctx: ServerRequestContext[Any, Any]) -> Peer | None:
+        """A sink on this request's own stream, when it is a 2026-07-28 request that opted in."""
+        if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS or ctx.request_id is None:
+            return None
+        allowed = allowed_log_levels(ctx.protocol_version, ctx.meta)
+        if not allowed:
+            return None
+        sink = Peer(f"request:{ctx.request_id}", ctx.session, lambda _: None, related=ctx.request_id)
+        sink.log_rank = min(LEVELS.index(level) for level in allowed)
+        return sink
 
     async def set_level(self, ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
         peer = self.peers.join(ctx)
@@ -73,6 +91,7 @@ class LogBridge(logging.Handler):
         """Attach while any peer wants logs, lower the logger's level to the lowest wanted, and undo
         both when none does."""
         ranks = [p.log_rank for p in self.peers if p.log_rank is not None and not p.gone]
+        ranks += self._request_ranks
         attached = self in self.logger.handlers
         if ranks and not attached:
             self._own_level = self.logger.level
@@ -98,16 +117,46 @@ class LogBridge(logging.Handler):
         notification = LoggingMessageNotification(
             params=LoggingMessageNotificationParams(level=level, logger=record.name, data=text)
         )
+        sink = _request_sink.get()
+        if sink is not None and not sink.gone and sink.log_rank is not None and rank >= sink.log_rank:
+            sink.post(notification)
         for peer in self.peers.audience(current_peer.get()):
             if peer.log_rank is not None and rank >= peer.log_rank:
                 peer.post(notification)
+
+    def hold_level(self, sink: Peer) -> None:
+        assert sink.log_rank is not None
+        self._request_ranks.append(sink.log_rank)
+        self.refresh()
+
+    def drop_level(self, sink: Peer) -> None:
+        assert sink.log_rank is not None
+        self._request_ranks.remove(sink.log_rank)
+        self.refresh()
 
 
 class Attribution:
     """Server middleware: marks each request with its client (see :data:`current_peer`), and says at
     ``info`` which tool a client called and how it ended."""
 
+    def __init__(self, bridge: LogBridge) -> None:
+        self.bridge = bridge
+
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        sink = self.bridge.request_sink(ctx)
+        if sink is None:
+            return await self._attributed(ctx, call_next)
+        token = _request_sink.set(sink)
+        self.bridge.hold_level(sink)
+        try:
+            result = await self._attributed(ctx, call_next)
+            await sink.flush()  # the request's stream closes with its response: send the logs first
+            return result
+        finally:
+            self.bridge.drop_level(sink)
+            _request_sink.reset(token)
+
+    async def _attributed(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         token = current_peer.set(peer_key(ctx))
         try:
             if ctx.method != "tools/call":
@@ -128,5 +177,5 @@ class Attribution:
 def register_logging(server: MCPServer[Any], peers: Peers) -> LogBridge:
     bridge = LogBridge(peers)
     server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, bridge.set_level)
-    server.middleware.append(Attribution())
+    server.middleware.append(Attribution(bridge))
     return bridge

@@ -22,7 +22,7 @@ from typing import Any
 
 from mcp.server.context import ServerRequestContext
 from mcp.server.session import ServerSession
-from mcp_types import ServerNotification
+from mcp_types import RequestId, ServerNotification
 
 MAX_PEERS = 1024
 OUTBOX = 512  # notifications waiting per client; beyond that the oldest are dropped
@@ -40,9 +40,12 @@ def peer_key(ctx: ServerRequestContext[Any, Any]) -> str:
 
 
 class Peer:
-    def __init__(self, key: str, session: ServerSession, on_gone: Callable[[Peer], None]) -> None:
+    def __init__(
+        self, key: str, session: ServerSession, on_gone: Callable[[Peer], None], related: RequestId | None = None
+    ) -> None:
         self.key = key
         self.session = session
+        self.related = related  # set: notifications ride that request's stream, not the standalone one
         self.log_rank: int | None = None  # the lowest MCP log level rank wanted, None: no logs
         self.uris: set[str] = set()
         self._on_gone = on_gone
@@ -74,11 +77,16 @@ class Peer:
         if self._task is None or self._task.done():
             self._task = self._loop.create_task(self._drain())
 
+    async def flush(self) -> None:
+        """Wait until what was queued so far has been sent (or the client found gone)."""
+        if self._task is not None and not self._task.done():
+            await self._task
+
     async def _drain(self) -> None:
         while self._outbox and not self.gone:
             notification = self._outbox.popleft()
             try:
-                await self.session.send_notification(notification)
+                await self.session.send_notification(notification, related_request_id=self.related)
             except Exception:  # closed or broken streams, a reset socket: the client is gone
                 self.gone = True
         if self.gone:

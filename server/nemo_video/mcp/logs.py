@@ -66,7 +66,7 @@ class LogBridge(logging.Handler):
         self.peers = peers
         self.logger = logging.getLogger(ROOT_LOGGER)
         self._own_level: int | None = None  # the logger's level before a client lowered it
-        self._request_ranks: list[int] = []  # levels asked by 2026-07-28 requests being answered
+        self._request_sinks: list[Peer] = []  # 2026-07-28 requests of this server being answered
         peers.on_change.append(self.refresh)
 
     def request_sink(self, ctx: ServerRequestContext[Any, Any]) -> Peer | None:
@@ -91,7 +91,7 @@ class LogBridge(logging.Handler):
         """Attach while any peer wants logs, lower the logger's level to the lowest wanted, and undo
         both when none does."""
         ranks = [p.log_rank for p in self.peers if p.log_rank is not None and not p.gone]
-        ranks += self._request_ranks
+        ranks += [s.log_rank for s in self._request_sinks if s.log_rank is not None]
         attached = self in self.logger.handlers
         if ranks and not attached:
             self._own_level = self.logger.level
@@ -118,20 +118,18 @@ class LogBridge(logging.Handler):
             params=LoggingMessageNotificationParams(level=level, logger=record.name, data=text)
         )
         sink = _request_sink.get()
-        if sink is not None and not sink.gone and sink.log_rank is not None and rank >= sink.log_rank:
+        if sink in self._request_sinks and sink.log_rank is not None and rank >= sink.log_rank:
             sink.post(notification)
         for peer in self.peers.audience(current_peer.get()):
             if peer.log_rank is not None and rank >= peer.log_rank:
                 peer.post(notification)
 
     def hold_level(self, sink: Peer) -> None:
-        assert sink.log_rank is not None
-        self._request_ranks.append(sink.log_rank)
+        self._request_sinks.append(sink)
         self.refresh()
 
     def drop_level(self, sink: Peer) -> None:
-        assert sink.log_rank is not None
-        self._request_ranks.remove(sink.log_rank)
+        self._request_sinks.remove(sink)
         self.refresh()
 
 

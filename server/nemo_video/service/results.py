@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from ..backends.base import Asset, Credits
 from ..composition import Composition
-from .jobs import JobRecord
+
+if TYPE_CHECKING:
+    from .jobs import JobRecord
 
 Route = Literal["export", "credits", "state", "upload", "generate"]
 
@@ -22,8 +24,13 @@ class OfferedAction(BaseModel):
     next_call: str = Field(description="The tool call that does it.")
 
 
+SESSION_FIELD = Field(default="default", description="The name of the video session this client edits: "
+                      "pass it as `session` to continue it from another connection, or to share it.")
+
+
 class UploadResult(BaseModel):
     session_id: str
+    session: str = SESSION_FIELD
     assets: list[Asset]
     notice: str | None = None
 
@@ -66,15 +73,19 @@ class JobView(BaseModel):
     message: str
     error: dict[str, Any] | None = None
     next_step: str
+    result_path: str | None = Field(default=None, description="The video file of a finished export.")
 
     @classmethod
     def of(cls, record: JobRecord) -> JobView:
+        path = (record.result or {}).get("path") if record.kind == "render" else None
         return cls(job_id=record.id, kind=record.kind, status=record.status, progress=record.fraction,
-                   message=record.message, error=record.error, next_step=next_step(record))
+                   message=record.message, error=record.error, next_step=next_step(record),
+                   result_path=path if isinstance(path, str) else None)
 
 
 class StateResult(BaseModel):
     session_id: str
+    session: str = SESSION_FIELD
     backend: str
     summary: str
     exportable: bool

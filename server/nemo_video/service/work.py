@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
 
-from ..backends.base import RenderRequest, RenderStatus, Session
+from ..backends.base import ProgressCallback, RenderOutput, RenderRequest, Session
 from ..backends.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
@@ -35,7 +36,7 @@ _NEXT_CALL = {
 # ---------------------------------------------------------------- agent message
 
 
-async def run_message(service: VideoService, job: Job, session: Session, text: str) -> dict[str, Any]:
+async def run_message(service: VideoService, job: Job, session: Session, text: str) -> GenerateResult:
     before = await service._state(session)
     texts: list[str] = []  # the agent's own words; none at all makes a silent edit
     notes: list[str] = []  # what the backend wrote about the turn (the diff after a silent stream or a drop)
@@ -60,8 +61,8 @@ async def run_message(service: VideoService, job: Job, session: Session, text: s
         raise
     job.progress(0.9, "reading the timeline")
     after = await service._state(session)
-    return (await _shape_reply(service, session, "\n\n".join(t for t in texts if t.strip()),
-                               before.draft, after.draft, note=" ".join(notes))).model_dump(mode="json")
+    return await _shape_reply(service, session, "\n\n".join(t for t in texts if t.strip()),
+                              before.draft, after.draft, note=" ".join(notes))
 
 
 def _report_event(job: Job, event: object) -> None:
@@ -111,58 +112,83 @@ async def _shape_reply(service: VideoService, session: Session, reply: str,
 
 
 async def run_render(service: VideoService, job: Job, session: Session, draft: Draft | None,
-                     request: RenderRequest) -> dict[str, Any]:
+                     request: RenderRequest) -> ExportResult:
+    """One awaited backend call; cancelling the job cancels it and leaves no file behind."""
     assert draft is not None
+    progress = _render_progress(job)
+    cancelled = False
     try:
-        status = await service.backend.start_render(session, draft, request)
-        job.set_render_id(status.job_id)
-        return await _follow_render(service, job, status, request.destination)
+        with _no_file_if_cancelled(request):
+            output = await service.backend.render(session, draft, request, progress, job.set_render_id)
+            return await _finish(service, job, output)
+    except anyio.get_cancelled_exc_class():
+        cancelled = True  # its name stays taken in this process: the next export gets a fresh one
+        raise
     finally:
-        service.names.release(request.destination)
+        if not cancelled:
+            service.names.release(request.destination)
 
 
-async def resume_render(service: VideoService, job: Job) -> dict[str, Any]:
+async def resume_render(service: VideoService, job: Job) -> ExportResult:
+    """Continue a render started before a restart (cloud), or report it interrupted (local)."""
     record = job.record
     assert record.render_id is not None
-    destination = Path(str(record.request.get("destination")))
+    request = RenderRequest(destination=Path(str(record.request.get("destination"))),
+                            format=record.request.get("format", "mp4"),
+                            quality=record.request.get("quality", "high"), height=record.request.get("height"))
+    with _no_file_if_cancelled(request):
+        output = await service.backend.resume(record.render_id, request, _render_progress(job),
+                                              job.set_render_id)
+        return await _finish(service, job, output)
+
+
+def _render_progress(job: Job) -> ProgressCallback:
+    def on_progress(fraction: float, message: str) -> None:
+        job.progress(0.02 + 0.93 * fraction, message or "rendering")
+
+    return on_progress
+
+
+@contextmanager
+def _no_file_if_cancelled(request: RenderRequest) -> Iterator[None]:
+    """A cancelled render leaves no file: remove what it wrote if cancelled after writing it.
+
+    The backends already remove their temporaries; this covers a cancel that lands after the file
+    was renamed into place (while its poster is made, say). A file that was there before and was not
+    replaced is left alone.
+    """
+    paths = (request.destination, *_sidecars(request.destination))
+    before = {path: _identity(path) for path in paths}
     try:
-        status = await service.backend.render_status(record.render_id)
-    except NemoVideoError as exc:
-        if exc.code in (ErrorCode.UNKNOWN_JOB, ErrorCode.RENDER_INTERRUPTED):
-            raise NemoVideoError(ErrorCode.RENDER_INTERRUPTED,
-                                 "The render stopped when nemo-video restarted.") from exc
+        yield
+    except anyio.get_cancelled_exc_class():
+        for path in paths:
+            now = _identity(path)
+            if now is not None and now != before[path]:
+                logger.info("Removing %s: its render was cancelled", path.name)
+                path.unlink(missing_ok=True)
         raise
-    return await _follow_render(service, job, status, destination)
 
 
-async def _follow_render(service: VideoService, job: Job, status: RenderStatus,
-                         destination: Path) -> dict[str, Any]:
-    settings = service.settings
-    cloud = service.backend.name == "cloud"
-    interval = settings.render_poll_s if cloud else min(0.25, settings.render_poll_s)
-    # A local render enforces the limit itself (the runner stops ffmpeg and says so); a deadline
-    # here would only stop *following* a render that still writes its file, or one still queued.
-    deadline = time.monotonic() + settings.render_timeout_s if cloud else float("inf")
-    while status.status not in ("completed", "failed"):
-        job.progress(0.05 + 0.85 * (status.progress or 0.0), status.message or f"rendering ({status.status})")
-        if time.monotonic() > deadline:
-            raise NemoVideoError(ErrorCode.RENDER_TIMEOUT, "The render did not finish in time.")
-        await anyio.sleep(interval)
-        status = await service.backend.render_status(status.job_id)
-        job.set_render_id(status.job_id)  # a cloud retry may hand back a new id: continue with it
-    if status.status == "failed":
-        raise _render_error(status)
-    job.progress(0.9, "saving the video")
+def _sidecars(destination: Path) -> tuple[Path, Path]:
+    return (destination.with_name(f"{destination.stem}.poster.jpg"),
+            destination.with_name(f"{destination.stem}.contact.jpg"))
 
-    def fetched(fraction: float, message: str) -> None:
-        job.progress(0.9 + 0.08 * fraction, message or "downloading")
 
-    output = await service.backend.fetch_output(status, destination, fetched)
-    ffmpeg = locate(settings)
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
+async def _finish(service: VideoService, job: Job, output: RenderOutput) -> ExportResult:
+    ffmpeg = locate(service.settings)
     output = await describe(output, ffmpeg)
     poster = output.poster if output.poster and output.poster.exists() else None
     if poster is None:
-        job.progress(0.98, "making a poster frame")
+        job.progress(0.97, "making a poster frame")
         poster = await make_poster(output.path, ffmpeg, output.duration_s)
     path = output.path.resolve()
     return ExportResult(
@@ -170,18 +196,4 @@ async def _follow_render(service: VideoService, job: Job, status: RenderStatus,
         duration_s=output.duration_s, width=output.width, height=output.height,
         poster=str(poster.resolve()) if poster else None,
         contact_sheet=str(output.contact_sheet.resolve()) if output.contact_sheet else None,
-    ).model_dump(mode="json")
-
-
-def _render_error(status: RenderStatus) -> NemoVideoError:
-    try:
-        code = ErrorCode(status.error or "render_failed")
-    except ValueError:
-        code = ErrorCode.RENDER_FAILED
-    detail = status.message or status.error or "no reason given"
-    if code == ErrorCode.RENDER_INTERRUPTED:
-        return NemoVideoError(code, "The render stopped when nemo-video restarted.")
-    if code == ErrorCode.RENDER_TIMEOUT:  # the render was stopped: "call job_status later" would not help
-        return NemoVideoError(code, f"The render failed: {detail}.", hint="Export a shorter video or a "
-                              "lower height, or raise NEMO_RENDER_TIMEOUT_SECONDS.")
-    return NemoVideoError(code, f"The render failed: {detail}.")
+    )

@@ -24,6 +24,7 @@ from ..base import (
     Credits,
     EditOutcome,
     ProgressCallback,
+    RenderIdCallback,
     RenderOutput,
     RenderRequest,
     RenderStatus,
@@ -168,21 +169,59 @@ class CloudBackend:
 
     # ------------------------------------------------------------ export
 
-    async def start_render(self, session: Session, draft: Draft, request: RenderRequest) -> RenderStatus:
+    async def render(
+        self,
+        session: Session,
+        draft: Draft,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
+    ) -> RenderOutput:
+        """Submit, poll until done, then download: one awaited call (see :class:`Renders`)."""
         if not draft.exportable:
             raise NemoVideoError(
                 ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty; there is nothing to export."
             )
-        return await self._scoped(session, lambda: self.renders.start(session.id, draft, request))
+        if request.destination.exists() and not request.overwrite:
+            raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{request.destination} already exists.")
+        started = await self._scoped(session, lambda: self.renders.start(session.id, draft, request))
+        return await self._finish(started, request, on_progress, on_render_id)
 
-    async def render_status(self, job_id: str) -> RenderStatus:
-        """One poll. A failed render is resubmitted once: the result then has a NEW ``job_id``."""
-        return await self.renders.status(job_id)
-
-    async def fetch_output(
-        self, status: RenderStatus, destination: Path, on_progress: ProgressCallback | None = None
+    async def resume(
+        self,
+        render_id: str,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
     ) -> RenderOutput:
-        return await fetch_output(self.settings, self.api, status, destination, on_progress)
+        """Continue polling a render submitted before a restart; one NemoVideo forgot is interrupted."""
+        try:
+            status = await self.renders.status(render_id)
+        except NemoVideoError as exc:
+            if exc.code == ErrorCode.UNKNOWN_JOB:
+                raise NemoVideoError(ErrorCode.RENDER_INTERRUPTED,
+                                     "The render stopped when nemo-video restarted.") from exc
+            raise
+        return await self._finish(status, request, on_progress, on_render_id)
+
+    async def _finish(
+        self,
+        status: RenderStatus,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None,
+        on_render_id: RenderIdCallback | None,
+    ) -> RenderOutput:
+        def polled(fraction: float, message: str) -> None:
+            if on_progress is not None:
+                on_progress(0.9 * fraction, message)
+
+        def fetched(fraction: float, message: str) -> None:
+            if on_progress is not None:
+                on_progress(0.9 + 0.1 * fraction, message or "downloading")
+
+        done = await self.renders.follow(status, polled, on_render_id)
+        polled(1.0, "saving the video")
+        return await fetch_output(self.settings, self.api, done, request.destination, fetched)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -17,8 +17,13 @@ import pytest
 
 from mcp import Client
 from nemo_video.config import Settings
+from nemo_video.service import JobRecord, VideoService
+from tests.conftest import fixture_json
+from tests.double import NemoDouble
 from tests.mcp.conftest import serving
 from tests.reliability.helpers import children
+
+FINISHED = fixture_json("state_latest.json")["data"]["state"]
 
 MOMENTS_S = (0.2, 0.5, 1.0, 1.5, 2.2, 3.0)  # into the render; a 60-second video outlasts them all
 STOP_LIMIT_S = 2.0
@@ -80,3 +85,43 @@ async def test_six_cancels_leave_no_file_no_ffmpeg_and_free_no_name(
     assert [n for n in files(out) if n.endswith(".mp4")] == [video.name]
     assert not [n for n in files(out) if "partial" in n]
     assert ffmpegs() == []
+
+
+async def test_cancelling_a_cloud_render_stops_polling_and_saves_nothing(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
+    nemo_double.render.polls_to_complete = 10_000
+    async with VideoService(cloud_settings.with_(render_poll_s=0.05)) as service:
+        nemo_double.set_state((await service.session()).id, FINISHED)
+        job = await service.start_export(filename="stopped")
+        with anyio.fail_after(10):
+            while nemo_double.count("render_status") < 2:
+                await anyio.sleep(0.02)
+        record = await service.cancel(job.id)
+        polls = nemo_double.count("render_status")
+        await anyio.sleep(0.3)  # six poll intervals
+        assert nemo_double.count("render_status") == polls
+    assert record.status == "cancelled" and record.error is not None
+    assert "may still finish" in record.error["message"]  # paid work is not pretended away
+    assert files(cloud_settings.output_dir) == []
+
+
+async def test_a_cancel_after_the_file_was_saved_removes_it(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
+    """The cloud file is downloaded into place, then the service makes its poster: cancel right then."""
+    nemo_double.render.polls_to_complete = 1
+    async with VideoService(cloud_settings) as service:
+        nemo_double.set_state((await service.session()).id, FINISHED)
+        job = await service.start_export(filename="late")
+        seen: list[bool] = []
+
+        async def on_update(record: JobRecord, heartbeat: bool) -> None:
+            if record.message == "making a poster frame" and not seen:
+                seen.append((cloud_settings.output_dir / "late.mp4").is_file())
+                await service.cancel(job.id)
+
+        record = await service.wait(job.id, 20, on_update, heartbeat_s=0.05)
+    assert seen == [True], "the cancel landed after the video was saved"
+    assert record.status == "cancelled"
+    assert files(cloud_settings.output_dir) == []

@@ -101,13 +101,13 @@ async def handle_line(svc: VideoService, args: argparse.Namespace, line: str) ->
         asked = await svc.ask(line, confirm_spend=allowed, plan=plan)
         result: Any = asked.result
         if isinstance(result, Job):
-            record = await follow(svc, result.record.id, progress_for(args))
-            result = (GenerateResult if record.kind == "message" else ExportResult).model_validate(record.result)
+            await follow(svc, result.id, progress_for(args))
+            result = result.result  # typed: GenerateResult or ExportResult
         show(args, plan.route, plan.reason, result)
         if plan.export_follows:  # "… and export it"
             job = await svc.start_export(**plan.export.model_dump())
-            record = await follow(svc, job.record.id, progress_for(args))
-            show(args, "export", "the request also asked for the file", ExportResult.model_validate(record.result))
+            await follow(svc, job.id, progress_for(args))
+            show(args, "export", "the request also asked for the file", job.result)
     except NemoVideoError as exc:
         if args.json:
             emit_json({"ok": False, "line": line, "error": exc.to_dict()})

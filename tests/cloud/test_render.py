@@ -60,9 +60,7 @@ async def test_submit_body(backend: CloudBackend, nemo_double: NemoDouble, tmp_p
 
 
 @pytest.mark.parametrize("shape", ["wrapped", "toplevel"])
-async def test_both_poll_shapes(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path, shape: str
-) -> None:
+async def test_both_poll_shapes(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path, shape: str) -> None:
     nemo_double.render.shape = shape  # type: ignore[assignment]
     nemo_double.render.polls_to_complete = 4
     _, job = await _submitted(backend, tmp_path)
@@ -89,9 +87,7 @@ async def test_a_failed_render_is_resubmitted_once_with_a_new_id(
     assert done.status == "completed"
 
 
-async def test_a_second_failure_is_reported(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
-) -> None:
+async def test_a_second_failure_is_reported(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path) -> None:
     nemo_double.render.fail_first = 2
     _, job = await _submitted(backend, tmp_path)
     retried = await backend.renders.status(job.job_id)
@@ -118,9 +114,7 @@ async def test_submit_failing_twice(backend: CloudBackend, nemo_double: NemoDoub
     assert nemo_double.count("render_submit") == 2
 
 
-async def test_402_is_the_plan_not_credits(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
-) -> None:
+async def test_402_is_the_plan_not_credits(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path) -> None:
     nemo_double.fail_next("render_submit", 402)
     with pytest.raises(NemoVideoError) as caught:
         await _submitted(backend, tmp_path)
@@ -151,9 +145,7 @@ async def test_transient_poll_failures_retry_the_same_id(
     assert nemo_double.count("render_status") == 3 and nemo_double.count("render_submit") == 1
 
 
-async def test_empty_draft_is_not_submitted(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
-) -> None:
+async def test_empty_draft_is_not_submitted(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path) -> None:
     session = await backend.open_session()
     with pytest.raises(NemoVideoError) as caught:
         await backend.render(session, Draft(), RenderRequest(destination=tmp_path / "v.mp4"))
@@ -187,9 +179,7 @@ async def test_never_overwrites_and_leaves_no_temp_file(
     assert nemo_double.count("output") == 0
 
 
-async def test_failed_download_leaves_nothing(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
-) -> None:
+async def test_failed_download_leaves_nothing(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path) -> None:
     nemo_double.render.output = "broken_url"
     _, job = await _submitted(backend, tmp_path)
     done = await _until_done(backend, job.job_id)
@@ -237,8 +227,9 @@ async def test_render_is_one_call_with_monotonic_progress_and_its_id(
     assert draft is not None
     seen: list[float] = []
     ids: list[str] = []
-    out = await backend.render(session, draft, RenderRequest(destination=tmp_path / "one.mp4"),
-                               lambda f, _m: seen.append(f), ids.append)
+    out = await backend.render(
+        session, draft, RenderRequest(destination=tmp_path / "one.mp4"), lambda f, _m: seen.append(f), ids.append
+    )
     assert out.path == (tmp_path / "one.mp4").resolve() and out.path.read_bytes() == nemo_double.mp4
     assert seen == sorted(seen) and seen[-1] == 1.0 and 0.0 < seen[0] < 0.9
     (submitted,) = nemo_double.calls("render_submit")
@@ -287,9 +278,7 @@ async def test_resume_after_a_restart_polls_the_same_id_and_downloads(
     assert {c.path for c in nemo_double.calls("render_status")} == {f"/api/render/proxy/lambda/{job.job_id}"}
 
 
-async def test_resume_of_a_render_nemovideo_forgot_is_interrupted(
-    backend: CloudBackend, tmp_path: Path
-) -> None:
+async def test_resume_of_a_render_nemovideo_forgot_is_interrupted(backend: CloudBackend, tmp_path: Path) -> None:
     with pytest.raises(NemoVideoError) as caught:
         await backend.resume("render_1", RenderRequest(destination=tmp_path / "v.mp4"))
     assert caught.value.code == ErrorCode.RENDER_INTERRUPTED

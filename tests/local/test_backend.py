@@ -68,8 +68,9 @@ async def test_words_and_photos_to_a_video_and_a_restart(
     target = tmp_path / "renders" / "hi.mp4"
     seen: list[float] = []
     ids: list[str] = []
-    output = await backend.render(session, state.draft, RenderRequest(destination=target, height=180),
-                                  lambda f, _m: seen.append(f), ids.append)
+    output = await backend.render(
+        session, state.draft, RenderRequest(destination=target, height=180), lambda f, _m: seen.append(f), ids.append
+    )
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(ids) == 1 and ids[0].startswith("render-")
     assert output.path == target and target.stat().st_size > 1000
     assert output.height == 180 and output.poster is not None and output.poster.exists()
@@ -118,6 +119,7 @@ async def test_cancelling_the_call_kills_ffmpeg_and_leaves_no_file(
     target = tmp_path / "out" / "cancelled.mp4"
     finished: list[Path] = []
     async with anyio.create_task_group() as tg:
+
         async def render() -> None:
             out = await backend.render(session, draft, RenderRequest(destination=target, height=180))
             finished.append(out.path)
@@ -149,8 +151,9 @@ async def test_renders_queue_one_at_a_time_and_both_finish(
                 running.append(n)
                 most = max(most, len(running))
 
-        out = await backend.render(session, draft, RenderRequest(destination=tmp_path / f"{n}.mp4", height=120),
-                                   on_progress)
+        out = await backend.render(
+            session, draft, RenderRequest(destination=tmp_path / f"{n}.mp4", height=120), on_progress
+        )
         if n in running:
             running.remove(n)
         finished.append(out.path)

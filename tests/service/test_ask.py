@@ -37,14 +37,21 @@ async def test_plain_upload_stays_an_upload(settings: Settings, tmp_path: Path) 
         assert (await svc.state()).summary.startswith("Timeline (0 tracks)")
 
 
-@pytest.mark.parametrize(("text", "route", "follows", "export"), [
-    ("make a 10-second video with the title 'Hi' and export it as a 720p webm", "generate", True,
-     {"format": "webm", "quality": "high", "height": 720}),
-    ("make a 10-second video", "generate", False, {"format": "mp4", "quality": "high", "height": None}),
-    ("export 1080p mov", "export", False, {"format": "mov", "quality": "high", "height": 1080}),
-    ("how many credits do I have?", "credits", False, {"format": "mp4", "quality": "high", "height": None}),
-    ("状态", "state", False, {"format": "mp4", "quality": "high", "height": None}),
-])
+@pytest.mark.parametrize(
+    ("text", "route", "follows", "export"),
+    [
+        (
+            "make a 10-second video with the title 'Hi' and export it as a 720p webm",
+            "generate",
+            True,
+            {"format": "webm", "quality": "high", "height": 720},
+        ),
+        ("make a 10-second video", "generate", False, {"format": "mp4", "quality": "high", "height": None}),
+        ("export 1080p mov", "export", False, {"format": "mov", "quality": "high", "height": 1080}),
+        ("how many credits do I have?", "credits", False, {"format": "mp4", "quality": "high", "height": None}),
+        ("状态", "state", False, {"format": "mp4", "quality": "high", "height": None}),
+    ],
+)
 async def test_the_plan_says_route_spend_and_export(
     settings: Settings, cloud_settings: Settings, text: str, route: str, follows: bool, export: dict[str, object]
 ) -> None:

@@ -106,9 +106,7 @@ async def test_cancelling_a_cloud_render_stops_polling_and_saves_nothing(
     assert files(cloud_settings.output_dir) == []
 
 
-async def test_a_cancel_after_the_file_was_saved_removes_it(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_a_cancel_after_the_file_was_saved_removes_it(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     """The cloud file is downloaded into place, then the service makes its poster: cancel right then."""
     nemo_double.render.polls_to_complete = 1
     async with VideoService(cloud_settings) as service:

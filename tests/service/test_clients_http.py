@@ -57,8 +57,11 @@ async def refused(client: Client, tool: str, args: dict[str, Any]) -> str:
 
 async def make_and_export(client: Client, title: str, photo: Path, session: dict[str, str]) -> dict[str, Any]:
     await call(client, "upload_media", {"paths": [str(photo)], **session})
-    made = await call(client, "generate_video", {
-        "request": f"a 2-second horizontal video with the title '{title}'", "wait_s": 30, **session})
+    made = await call(
+        client,
+        "generate_video",
+        {"request": f"a 2-second horizontal video with the title '{title}'", "wait_s": 30, **session},
+    )
     assert made["status"] == "completed", made
     done = await call(client, "export_video", {"height": 180, "filename": "video", "wait_s": 45, **session})
     while done["status"] == "running":
@@ -67,8 +70,9 @@ async def make_and_export(client: Client, title: str, photo: Path, session: dict
     return done
 
 
-async def check_isolated(a: Client, b: Client, photos: list[Path], name_a: dict[str, str],
-                         name_b: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+async def check_isolated(
+    a: Client, b: Client, photos: list[Path], name_a: dict[str, str], name_b: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A makes and exports 'Alpha'; B sees none of it, then makes 'Beta'; each sees only its own."""
     alpha = await make_and_export(a, "Alpha", photos[0], name_a)
     empty = await call(b, "get_state", name_b)
@@ -97,9 +101,7 @@ async def check_isolated(a: Client, b: Client, photos: list[Path], name_a: dict[
     return state_a, state_b
 
 
-async def test_two_protocol_sessions_edit_and_export_independently(
-    settings: Settings, photos: list[Path]
-) -> None:
+async def test_two_protocol_sessions_edit_and_export_independently(settings: Settings, photos: list[Path]) -> None:
     async with http_server(settings) as url:
         async with Client(url, mode="legacy") as a, Client(url, mode="legacy") as b:
             assert a.protocol_version == b.protocol_version == "2025-11-25"
@@ -132,10 +134,13 @@ async def test_a_token_is_an_identity_and_never_shows(settings: Settings) -> Non
     async with http_server(settings, token=token) as url:
         web_a = httpx2.AsyncClient(headers={"authorization": f"Bearer {token}"})
         web_b = httpx2.AsyncClient(headers={"authorization": f"Bearer {token}"})
-        async with (web_a, web_b, Client(streamable_http_client(url, http_client=web_a), mode=MODERN) as a,
-                    Client(streamable_http_client(url, http_client=web_b), mode=MODERN) as b):
+        async with (
+            web_a,
+            web_b,
+            Client(streamable_http_client(url, http_client=web_a), mode=MODERN) as a,
+            Client(streamable_http_client(url, http_client=web_b), mode=MODERN) as b,
+        ):
             first, second = await call(a, "get_state", {}), await call(b, "get_state", {})
             other = await call(a, "get_state", {"session": "apart"})
     assert first["session"] == second["session"] and first["session"].startswith("token-")
     assert token not in first["session"] and other["session_id"] != first["session_id"]
-

@@ -114,7 +114,9 @@ class RenderRequest(_Value):
     quality: Quality = "high"
     destination: Path = Field(description="Final path of the file; written under a temporary name first.")
     height: int | None = Field(
-        default=None, ge=64, le=4320,
+        default=None,
+        ge=64,
+        le=4320,
         description="Output height in pixels (width follows the draft's aspect ratio); default the draft's.",
     )
     overwrite: bool = False
@@ -153,9 +155,7 @@ class Backend(Protocol):
         """Talk to the agent; events are yielded as they arrive and the last one is ``Closed``."""
         ...
 
-    async def upload(
-        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
-    ) -> list[Asset]: ...
+    async def upload(self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()) -> list[Asset]: ...
 
     async def credits(self) -> Credits: ...
 

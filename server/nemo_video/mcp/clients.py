@@ -18,9 +18,15 @@ from pydantic import Field
 from ..service.jobs import DEFAULT_CLIENT
 from ..service.sessions import EPHEMERAL_PREFIX, check_client_name
 
-SessionName = Annotated[str | None, Field(description=(
-    "Video session name (letters, digits, . _ -): leave it out for this connection's own; results "
-    "return it as `session`; pass a name to continue or share that video."))]
+SessionName = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Video session name (letters, digits, . _ -): leave it out for this connection's own; results "
+            "return it as `session`; pass a name to continue or share that video."
+        )
+    ),
+]
 
 
 def client_of(ctx: Context[Any, Any], session: str | None) -> str:

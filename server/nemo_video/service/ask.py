@@ -7,14 +7,22 @@ export that ``export_follows`` with ``export``'s options). :meth:`VideoService.a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from ..backends.base import Credits, OutputFormat, Quality
+from ..errors import ErrorCode, NemoVideoError
 from .jobs import Job
 from .results import Route, StateResult, UploadResult
+
+if TYPE_CHECKING:
+    from .core import VideoService
+
+MAX_REQUEST_CHARS = 20_000  # far beyond any description of a 3-minute video; a pasted file is a mistake
 
 _FORMATS: tuple[OutputFormat, ...] = ("mp4", "webm", "mov", "gif")
 
@@ -34,8 +42,10 @@ class AskPlan(BaseModel):
     reason: str = Field(description="Why the text was routed there.")
     spends_credits: bool = Field(description="True when it sends words to the paid cloud agent: ask first.")
     uploads: bool = Field(default=False, description="Media named in the text is uploaded first.")
-    export_follows: bool = Field(default=False, description="The text also asked for the video file: "
-                                 "export with `export` once the generation is done.")
+    export_follows: bool = Field(
+        default=False,
+        description="The text also asked for the video file: export with `export` once the generation is done.",
+    )
     export: ExportOptions = Field(default_factory=ExportOptions)
     paths: list[str] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
@@ -51,6 +61,17 @@ class Asked:
 
     plan: AskPlan
     result: AskResult
+
+
+def check_request_length(text: str) -> None:
+    """Refuse a request no person would type (it would cost cloud credits and say nothing more)."""
+    if len(text) > MAX_REQUEST_CHARS:
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"The request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}.",
+            hint=f"Shorten the request to under {MAX_REQUEST_CHARS:,} characters: describe the video and "
+            "quote only the lines it should show.",
+        )
 
 
 def plan(text: str, *, spends_on_agent: bool) -> AskPlan:
@@ -72,10 +93,15 @@ def plan(text: str, *, spends_on_agent: bool) -> AskPlan:
     elif action == "generate":
         agent_text = text
     return AskPlan(
-        route=action, reason=reason, spends_credits=spends_on_agent and action == "generate",
-        uploads=uploads, export_follows=action == "generate" and then == "export",
-        export=_export_options(options), paths=list(chosen.paths) if uploads else [],
-        urls=list(chosen.urls) if uploads else [], agent_text=agent_text,
+        route=action,
+        reason=reason,
+        spends_credits=spends_on_agent and action == "generate",
+        uploads=uploads,
+        export_follows=action == "generate" and then == "export",
+        export=_export_options(options),
+        paths=list(chosen.paths) if uploads else [],
+        urls=list(chosen.urls) if uploads else [],
+        agent_text=agent_text,
     )
 
 
@@ -87,3 +113,30 @@ def _export_options(options: dict[str, Any]) -> ExportOptions:
         quality="draft" if options.get("quality") == "draft" else "high",
         height=height if isinstance(height, int) and 64 <= height <= 4320 else None,
     )
+
+
+async def act(
+    service: VideoService,
+    chosen: AskPlan,
+    text: str,
+    *,
+    confirm_spend: bool,
+    roots: Sequence[Path],
+    client: str,
+) -> Asked:
+    """Do what the plan says, for ``client``."""
+    result: AskResult
+    if chosen.route == "export":
+        result = await service.start_export(**chosen.export.model_dump(), client=client)
+    elif chosen.route == "credits":
+        result = await service.credits()
+    elif chosen.route == "state":
+        result = await service.state(client)
+    elif chosen.route == "upload":
+        result = await service.upload(chosen.paths, chosen.urls, roots=roots, client=client)
+    else:
+        text = chosen.agent_text or text
+        result = await service.start_generate(
+            text, chosen.paths, chosen.urls, confirm_spend=confirm_spend, roots=roots, client=client
+        )
+    return Asked(chosen, result)

@@ -13,30 +13,19 @@ from anyio.abc import TaskGroup
 
 from ..backends.base import Backend, Credits, OutputFormat, Quality, RenderRequest, Session, SessionState
 from ..composition import Composition, Operation, apply, from_draft, history_op
-from ..composition.describe import describe
 from ..config import Settings
 from ..errors import ErrorCode, NemoVideoError
 from . import ask as asking
 from . import work
+from .ask import check_request_length
 from .jobs import DEFAULT_CLIENT, AsyncWatcher, Job, JobManager, JobRecord
 from .outputs import NameReserver, safe_stem
-from .results import EditResult, JobView, StateResult, UploadResult
+from .results import JobView, StateResult, UploadResult
 from .sessions import SessionBook
 
 logger = logging.getLogger(__name__)
 
 MIN_HEIGHT, MAX_HEIGHT = 64, 4320  # the export_video schema's bounds, for callers without a schema (CLI)
-MAX_REQUEST_CHARS = 20_000  # far beyond any description of a 3-minute video; a pasted file is a mistake
-
-
-def check_request_length(text: str) -> None:
-    """Refuse a request no person would type (it would cost cloud credits and say nothing more)."""
-    if len(text) > MAX_REQUEST_CHARS:
-        raise NemoVideoError(
-            ErrorCode.INVALID_INPUT,
-            f"The request is {len(text):,} characters long; the limit is {MAX_REQUEST_CHARS:,}.",
-            hint=f"Shorten the request to under {MAX_REQUEST_CHARS:,} characters: describe the video and "
-            "quote only the lines it should show.")
 
 
 class VideoService:
@@ -46,8 +35,7 @@ class VideoService:
     clients never see one another's sessions, jobs or exports (see :mod:`.sessions`).
     """
 
-    def __init__(self, settings: Settings, backend: Backend | None = None, *,
-                 project: str = "default") -> None:
+    def __init__(self, settings: Settings, backend: Backend | None = None, *, project: str = "default") -> None:
         self.settings = settings
         self.project = project
         self._backend = backend
@@ -68,11 +56,12 @@ class VideoService:
         await self._tg.__aenter__()
         self.jobs.attach(self._tg)
         for record in self.jobs.load():
-            self._resume(record)
+            work.resume(self, record)
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         assert self._tg is not None
         self._tg.cancel_scope.cancel()  # running jobs stay "running" on disk and resume next start
         # The body's own exception is not the task group's business: keeping it out of the group lets
@@ -85,8 +74,9 @@ class VideoService:
     @property
     def backend(self) -> Backend:
         if self._tg is None:
-            raise NemoVideoError(ErrorCode.INTERNAL, "The service is not open.",
-                                 hint="Use VideoService as an async context manager.")
+            raise NemoVideoError(
+                ErrorCode.INTERNAL, "The service is not open.", hint="Use VideoService as an async context manager."
+            )
         if self._backend is None:
             from ..backends import create_backend
 
@@ -133,10 +123,8 @@ class VideoService:
     def adopt_replacement(self, error: NemoVideoError, client: str = DEFAULT_CLIENT) -> None:
         """The cloud opened a replacement for a lost session: the client continues with it."""
         new_id = error.details.get("new_session_id")
-        current = self._book.get(client)
-        if isinstance(new_id, str) and new_id and current is not None:
-            self.adopt(Session(id=new_id, backend=current.backend, language=current.language,
-                               notice="The previous session was lost; a new one was started."), client)
+        if isinstance(new_id, str) and new_id:
+            self._book.replace(client, new_id, "The previous session was lost; a new one was started.")
 
     async def _state(self, session: Session, client: str = DEFAULT_CLIENT) -> SessionState:
         try:
@@ -168,14 +156,23 @@ class VideoService:
         here = [] if cwd == Path(cwd.anchor) else [cwd]
         return [*here, *self.settings.media_dirs, *self.extra_roots, *extra]
 
-    async def upload(self, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
-                     *, roots: Sequence[Path] = (), client: str = DEFAULT_CLIENT) -> UploadResult:
+    async def upload(
+        self,
+        paths: Sequence[str | Path] = (),
+        urls: Sequence[str] = (),
+        *,
+        roots: Sequence[Path] = (),
+        client: str = DEFAULT_CLIENT,
+    ) -> UploadResult:
         """Check every path against the sandbox and every URL against the network policy, then upload."""
         from ..guard import check_url, resolve_input_path
 
         if not paths and not urls:
-            raise NemoVideoError(ErrorCode.INVALID_INPUT, "Nothing to upload: no paths and no URLs.",
-                                 hint="Pass paths=[...] (absolute paths) and/or urls=[...].")
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT,
+                "Nothing to upload: no paths and no URLs.",
+                hint="Pass paths=[...] (absolute paths) and/or urls=[...].",
+            )
         allowed = self.roots(roots)
         resolved = [resolve_input_path(p, allowed) for p in paths]
         checked = [await check_url(u, self.settings.allow_private_urls) for u in urls]
@@ -202,92 +199,123 @@ class VideoService:
             state = await self._state(session, client)
         draft = state.draft
         return StateResult(
-            session_id=session.id, session=client, backend=self.backend.name, summary=state.summary,
+            session_id=session.id,
+            session=client,
+            backend=self.backend.name,
+            summary=state.summary,
             exportable=bool(draft and draft.exportable),
-            duration_s=round(draft.total_ms() / 1000, 3) if draft else None, version=state.version,
+            duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
+            version=state.version,
             composition=from_draft(draft, state.media) if draft else None,
-            draft=draft.to_wire() if draft else None, media=state.media,
-            jobs=[JobView.of(r) for r in self.jobs.records(session.id, client)][-10:], notice=session.notice,
+            draft=draft.to_wire() if draft else None,
+            media=state.media,
+            jobs=[JobView.of(r) for r in self.jobs.records(session.id, client)][-10:],
+            notice=session.notice,
         )
 
-    async def start_edit(self, operations: Sequence[Operation], *, confirm_spend: bool = False,
-                         client: str = DEFAULT_CLIENT) -> Job:
+    async def start_edit(
+        self, operations: Sequence[Operation], *, confirm_spend: bool = False, client: str = DEFAULT_CLIENT
+    ) -> Job:
         """Apply typed operations to the current video (all or none; undo/redo alone) as a job: instant on
         the local backend, an agent message on the cloud. A bad list is refused before anything runs."""
         if self.spends_credits and not confirm_spend:
-            raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
-                                 "Sending these edits to the NemoVideo cloud agent spends credits.")
+            raise NemoVideoError(
+                ErrorCode.CONSENT_REQUIRED, "Sending these edits to the NemoVideo cloud agent spends credits."
+            )
         session = await self.session(client)
         before = await self._state(session, client)
         if history_op(operations) is None:
             base = from_draft(before.draft, before.media) if before.draft else Composition()
             apply(base, operations, before.media)
         request = {"operations": [op.model_dump(mode="json", exclude_defaults=True) for op in operations]}
-        return self.jobs.start("edit", lambda job: self._edit(session, before, operations, client),
-                               session_id=session.id, client=client, request=request, total_known=False,
-                               message="applying the edits")
-
-    async def _edit(self, session: Session, before: SessionState, operations: Sequence[Operation],
-                    client: str) -> EditResult:
-        names = {a.id: a.name for a in before.media}
-        base = from_draft(before.draft, before.media) if before.draft else Composition()
-        outcome = await self.backend.edit(session, operations)
-        state = await self._state(session, client)
-        draft = state.draft
-        skipped = {u.index for u in outcome.not_applied}
-        applied = [describe(op, base, names) for i, op in enumerate(operations) if i not in skipped]
-        return EditResult(
-            session_id=session.id, version=outcome.version or state.version, applied=applied,
-            not_applied=[f"operation {u.index} ({u.op}): {u.reason}" for u in outcome.not_applied],
-            reply=outcome.reply, summary=state.summary,
-            exportable=bool(draft and draft.exportable),
-            duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
-            composition=from_draft(draft, state.media) if draft else None,
+        return self.jobs.start(
+            "edit",
+            lambda job: work.run_edit(self, session, before, operations, client),
+            session_id=session.id,
+            client=client,
+            request=request,
+            total_known=False,
+            message="applying the edits",
         )
 
     # ------------------------------------------------------------ long work
 
-    async def start_generate(self, text: str, paths: Sequence[str | Path] = (), urls: Sequence[str] = (),
-                             *, confirm_spend: bool = False, roots: Sequence[Path] = (),
-                             client: str = DEFAULT_CLIENT) -> Job:
+    async def start_generate(
+        self,
+        text: str,
+        paths: Sequence[str | Path] = (),
+        urls: Sequence[str] = (),
+        *,
+        confirm_spend: bool = False,
+        roots: Sequence[Path] = (),
+        client: str = DEFAULT_CLIENT,
+    ) -> Job:
         """Upload any media, then send ``text`` to the agent as a background job."""
         if not text.strip():
-            raise NemoVideoError(ErrorCode.INVALID_INPUT, "The request is empty.",
-                                 hint="Describe the video, e.g. 'a 15-second vertical video from my photos'.")
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT,
+                "The request is empty.",
+                hint="Describe the video, e.g. 'a 15-second vertical video from my photos'.",
+            )
         check_request_length(text)
         if self.spends_credits and not confirm_spend:
-            raise NemoVideoError(ErrorCode.CONSENT_REQUIRED,
-                                 "Sending this to the NemoVideo cloud agent spends credits.")
+            raise NemoVideoError(
+                ErrorCode.CONSENT_REQUIRED, "Sending this to the NemoVideo cloud agent spends credits."
+            )
         if paths or urls:
             await self.upload(paths, urls, roots=roots, client=client)
         session = await self.session(client)
-        return self.jobs.start("message", lambda job: work.run_message(self, job, session, text),
-                               session_id=session.id, client=client, request={"text": text},
-                               total_known=False, message="sending the request to the agent")
+        return self.jobs.start(
+            "message",
+            lambda job: work.run_message(self, job, session, text),
+            session_id=session.id,
+            client=client,
+            request={"text": text},
+            total_known=False,
+            message="sending the request to the agent",
+        )
 
-    async def start_export(self, *, format: OutputFormat = "mp4", quality: Quality = "high",
-                           filename: str | None = None, height: int | None = None,
-                           overwrite: bool = False, client: str = DEFAULT_CLIENT) -> Job:
+    async def start_export(
+        self,
+        *,
+        format: OutputFormat = "mp4",
+        quality: Quality = "high",
+        filename: str | None = None,
+        height: int | None = None,
+        overwrite: bool = False,
+        client: str = DEFAULT_CLIENT,
+    ) -> Job:
         """Check there is something to export, choose a file name, and render in the background."""
         if height is not None and not MIN_HEIGHT <= height <= MAX_HEIGHT:
-            raise NemoVideoError(ErrorCode.INVALID_INPUT, f"An output height of {height} px is out of range.",
-                                 hint=f"Use a height from {MIN_HEIGHT} to {MAX_HEIGHT}, e.g. 720 or 1080, or "
-                                 "leave it out to keep the timeline's size.")
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT,
+                f"An output height of {height} px is out of range.",
+                hint=f"Use a height from {MIN_HEIGHT} to {MAX_HEIGHT}, e.g. 720 or 1080, or "
+                "leave it out to keep the timeline's size.",
+            )
         if filename is not None:
             safe_stem(filename)  # a bad name is the caller's to fix before anything is looked up
         session = await self.session(client)
         state = await self._state(session, client)
         if state.draft is None or not state.draft.exportable:
-            raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT,
-                                 "The timeline is empty: there is nothing to export.")
+            raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty: there is nothing to export.")
         destination = self.names.reserve(self.output_dir(client), filename, format, overwrite=overwrite)
-        request = RenderRequest(format=format, quality=quality, destination=destination, height=height,
-                                overwrite=overwrite)
+        request = RenderRequest(
+            format=format, quality=quality, destination=destination, height=height, overwrite=overwrite
+        )
         return self.jobs.start(
-            "render", lambda job: work.run_render(self, job, session, state.draft, request),
-            session_id=session.id, client=client, message="starting the render",
-            request={"format": format, "quality": quality, "filename": filename, "height": height,
-                     "destination": str(destination)},
+            "render",
+            lambda job: work.run_render(self, job, session, state.draft, request),
+            session_id=session.id,
+            client=client,
+            message="starting the render",
+            request={
+                "format": format,
+                "quality": quality,
+                "filename": filename,
+                "height": height,
+                "destination": str(destination),
+            },
         )
 
     def output_dir(self, client: str = DEFAULT_CLIENT) -> Path:
@@ -299,19 +327,32 @@ class VideoService:
         """Run a failed or interrupted export again with the same options: one call."""
         record = self.jobs.get(job_id, client).record
         if record.kind != "render":
-            raise NemoVideoError(ErrorCode.INVALID_INPUT, "Only exports can be re-run; agent messages are "
-                                 "never re-sent automatically.",
-                                 hint="Call get_state, then send a new request.")
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT,
+                "Only exports can be re-run; agent messages are never re-sent automatically.",
+                hint="Call get_state, then send a new request.",
+            )
         req = record.request
-        return await self.start_export(format=req.get("format", "mp4"), quality=req.get("quality", "high"),
-                                       filename=req.get("filename"), height=req.get("height"),
-                                       client=client)
+        return await self.start_export(
+            format=req.get("format", "mp4"),
+            quality=req.get("quality", "high"),
+            filename=req.get("filename"),
+            height=req.get("height"),
+            client=client,
+        )
 
     def job(self, job_id: str, client: str = DEFAULT_CLIENT) -> JobRecord:
         return self.jobs.get(job_id, client).record
 
-    async def wait(self, job_id: str, timeout_s: float, on_update: AsyncWatcher | None = None,
-                   heartbeat_s: float = 5.0, *, client: str = DEFAULT_CLIENT) -> JobRecord:
+    async def wait(
+        self,
+        job_id: str,
+        timeout_s: float,
+        on_update: AsyncWatcher | None = None,
+        heartbeat_s: float = 5.0,
+        *,
+        client: str = DEFAULT_CLIENT,
+    ) -> JobRecord:
         """Wait for a job up to ``timeout_s``; cancelling this wait leaves the job running."""
         return await self.jobs.get(job_id, client).wait(timeout_s, on_update, heartbeat_s)
 
@@ -322,8 +363,10 @@ class VideoService:
         """
         record = self.jobs.get(job_id, client).record
         if record.backend == "cloud":
-            note = ("Stopped following this job. The NemoVideo cloud may still finish it and credits may "
-                    "already be spent; call get_state to see what it did.")
+            note = (
+                "Stopped following this job. The NemoVideo cloud may still finish it and credits may "
+                "already be spent; call get_state to see what it did."
+            )
         else:
             note = "The job was cancelled; nothing was saved."
         return await self.jobs.cancel(job_id, note, client)
@@ -333,34 +376,15 @@ class VideoService:
         check_request_length(text)
         return asking.plan(text, spends_on_agent=self.spends_credits)
 
-    async def ask(self, text: str, *, confirm_spend: bool = False, roots: Sequence[Path] = (),
-                  client: str = DEFAULT_CLIENT, plan: asking.AskPlan | None = None) -> asking.Asked:
+    async def ask(
+        self,
+        text: str,
+        *,
+        confirm_spend: bool = False,
+        roots: Sequence[Path] = (),
+        client: str = DEFAULT_CLIENT,
+        plan: asking.AskPlan | None = None,
+    ) -> asking.Asked:
         """Act on free text: the plan (decided once, or the one given) and its result or Job."""
         chosen = plan or self.plan(text)
-        result: asking.AskResult
-        if chosen.route == "export":
-            result = await self.start_export(**chosen.export.model_dump(), client=client)
-        elif chosen.route == "credits":
-            result = await self.credits()
-        elif chosen.route == "state":
-            result = await self.state(client)
-        elif chosen.route == "upload":
-            result = await self.upload(chosen.paths, chosen.urls, roots=roots, client=client)
-        else:
-            result = await self.start_generate(chosen.agent_text or text, chosen.paths, chosen.urls,
-                                               confirm_spend=confirm_spend, roots=roots, client=client)
-        return asking.Asked(chosen, result)
-
-    # ------------------------------------------------------------ restart
-
-    def _resume(self, record: JobRecord) -> None:
-        """A job that was running when the last process stopped: resume or report it honestly."""
-        if record.kind == "render" and record.render_id:
-            self.jobs.start("render", lambda job: work.resume_render(self, job), job_id=record.id,
-                            client=record.client, message="resuming the render after a restart")
-            return
-        self.jobs.fail(record.id, NemoVideoError(
-            ErrorCode.RENDER_INTERRUPTED if record.kind == "render" else ErrorCode.STREAM_DROPPED,
-            f"The {record.kind} job was interrupted when nemo-video restarted; it was not re-sent.",
-            hint=None if record.kind == "render" else "Call get_state to see what was done.",
-        ))
+        return await asking.act(self, chosen, text, confirm_spend=confirm_spend, roots=roots, client=client)

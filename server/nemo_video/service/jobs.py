@@ -106,8 +106,9 @@ class Job:
             self.record.render_id = render_id
             self._manager.persist()
 
-    def _finish(self, status: JobState, *, result: JobResult | None = None,
-                error: NemoVideoError | None = None) -> None:
+    def _finish(
+        self, status: JobState, *, result: JobResult | None = None, error: NemoVideoError | None = None
+    ) -> None:
         rec = self.record
         if rec.done:
             return  # cancelled already: what the stopping work reports afterwards changes nothing
@@ -194,9 +195,18 @@ class JobManager:
 
     # ------------------------------------------------------------ running
 
-    def start(self, kind: JobKind, body: JobBody, *, session_id: str | None = None,
-              client: str = DEFAULT_CLIENT, request: dict[str, Any] | None = None,
-              message: str = "starting", total_known: bool = True, job_id: str | None = None) -> Job:
+    def start(
+        self,
+        kind: JobKind,
+        body: JobBody,
+        *,
+        session_id: str | None = None,
+        client: str = DEFAULT_CLIENT,
+        request: dict[str, Any] | None = None,
+        message: str = "starting",
+        total_known: bool = True,
+        job_id: str | None = None,
+    ) -> Job:
         """Start ``body(job)`` in the background; its return value becomes the job's result."""
         if job_id is not None and job_id in self._jobs:
             job = self._jobs[job_id]  # resuming a persisted job under its own id
@@ -204,15 +214,24 @@ class JobManager:
             job._stopped = anyio.Event()
         else:
             record = JobRecord(
-                id=job_id or f"job_{uuid.uuid4().hex[:12]}", kind=kind, session_id=session_id,
-                client=client, backend=self._backend, request=request or {}, message=message, total_known=total_known,
+                id=job_id or f"job_{uuid.uuid4().hex[:12]}",
+                kind=kind,
+                session_id=session_id,
+                client=client,
+                backend=self._backend,
+                request=request or {},
+                message=message,
+                total_known=total_known,
             )
             job = Job(record, self)
             self._jobs[record.id] = job
         self.persist()
         if self._tg is None:
-            raise NemoVideoError(ErrorCode.INTERNAL, "The job manager is not running.",
-                                 hint="Use VideoService as an async context manager.")
+            raise NemoVideoError(
+                ErrorCode.INTERNAL,
+                "The job manager is not running.",
+                hint="Use VideoService as an async context manager.",
+            )
         self._tg.start_soon(self._run, job, body)
         return job
 
@@ -232,8 +251,12 @@ class JobManager:
             except Exception as exc:
                 logger.exception("Job %s crashed", job.id)
                 kind = job.record.kind
-                job._finish("failed", error=NemoVideoError(
-                    ErrorCode.INTERNAL, f"The {kind} job failed unexpectedly ({type(exc).__name__})."))
+                job._finish(
+                    "failed",
+                    error=NemoVideoError(
+                        ErrorCode.INTERNAL, f"The {kind} job failed unexpectedly ({type(exc).__name__})."
+                    ),
+                )
             else:
                 job._finish("completed", result=result)
         if scope.cancelled_caught and not job.record.done:
@@ -262,12 +285,16 @@ class JobManager:
         job = self._jobs.get(job_id)
         if job is None or (client is not None and job.record.client != client):
             raise NemoVideoError(
-                ErrorCode.UNKNOWN_JOB, f"There is no job {job_id!r}.",
+                ErrorCode.UNKNOWN_JOB,
+                f"There is no job {job_id!r}.",
                 hint="Call get_state to list the jobs of this session.",
             ) from None
         return job
 
     def records(self, session_id: str | None = None, client: str | None = None) -> list[JobRecord]:
         jobs = [j.record for j in self._jobs.values()]
-        return [r for r in jobs if (session_id is None or r.session_id == session_id)
-                and (client is None or r.client == client)]
+        return [
+            r
+            for r in jobs
+            if (session_id is None or r.session_id == session_id) and (client is None or r.client == client)
+        ]

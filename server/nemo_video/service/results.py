@@ -24,8 +24,11 @@ class OfferedAction(BaseModel):
     next_call: str = Field(description="The tool call that does it.")
 
 
-SESSION_FIELD = Field(default="default", description="The name of the video session this client edits: "
-                      "pass it as `session` to continue it from another connection, or to share it.")
+SESSION_FIELD = Field(
+    default="default",
+    description="The name of the video session this client edits: "
+    "pass it as `session` to continue it from another connection, or to share it.",
+)
 
 
 class UploadResult(BaseModel):
@@ -38,8 +41,10 @@ class UploadResult(BaseModel):
 class GenerateResult(BaseModel):
     session_id: str
     reply: str = Field(description="The agent's answer, with web-editor instructions translated.")
-    silent_edit: bool = Field(default=False, description="True when the agent changed the timeline "
-                              "without a word; the reply then summarizes the change.")
+    silent_edit: bool = Field(
+        default=False,
+        description="True when the agent changed the timeline without a word; the reply then summarizes the change.",
+    )
     changes: list[str] = Field(default_factory=list, description="What changed in the timeline.")
     summary: str = Field(description="One-line text summary of every track.")
     exportable: bool = False
@@ -59,8 +64,9 @@ class ExportResult(BaseModel):
     width: int | None = None
     height: int | None = None
     poster: str | None = Field(default=None, description="Absolute path of a JPEG still.")
-    contact_sheet: str | None = Field(default=None, description="Absolute path of a JPEG grid of frames "
-                                      "across the whole video (local backend).")
+    contact_sheet: str | None = Field(
+        default=None, description="Absolute path of a JPEG grid of frames across the whole video (local backend)."
+    )
 
 
 class JobView(BaseModel):
@@ -78,9 +84,16 @@ class JobView(BaseModel):
     @classmethod
     def of(cls, record: JobRecord) -> JobView:
         path = (record.result or {}).get("path") if record.kind == "render" else None
-        return cls(job_id=record.id, kind=record.kind, status=record.status, progress=record.fraction,
-                   message=record.message, error=record.error, next_step=next_step(record),
-                   result_path=path if isinstance(path, str) else None)
+        return cls(
+            job_id=record.id,
+            kind=record.kind,
+            status=record.status,
+            progress=record.fraction,
+            message=record.message,
+            error=record.error,
+            next_step=next_step(record),
+            result_path=path if isinstance(path, str) else None,
+        )
 
 
 class StateResult(BaseModel):
@@ -95,8 +108,11 @@ class StateResult(BaseModel):
         default=None, description="The video as data, with the scene and text ids edit_video takes."
     )
     draft: dict[str, Any] | None = Field(default=None, description="The timeline as laid out (wire JSON).")
-    media: list[Asset] = Field(default_factory=list, description="Media with their ids, kind, size, "
-                               "orientation and dominant colours, for add_scene/replace_scene/set_music.")
+    media: list[Asset] = Field(
+        default_factory=list,
+        description="Media with their ids, kind, size, "
+        "orientation and dominant colours, for add_scene/replace_scene/set_music.",
+    )
     jobs: list[JobView] = Field(default_factory=list)
     notice: str | None = None
 

@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
-from ..backends.base import Session
+from ..backends.base import Session, utcnow
 from ..config import read_json, write_private
 from ..errors import ErrorCode, NemoVideoError
 from .jobs import DEFAULT_CLIENT
@@ -31,8 +31,10 @@ def check_client_name(name: str) -> str:
     """A session name a caller may choose: 1-64 letters, digits, '.', '_' or '-'."""
     if not _NAME.fullmatch(name):
         raise NemoVideoError(
-            ErrorCode.INVALID_INPUT, f"{name[:80]!r} is not a usable session name.",
-            hint="Use 1-64 letters, digits, '.', '_' or '-' (e.g. 'launch-video'), or leave session out.")
+            ErrorCode.INVALID_INPUT,
+            f"{name[:80]!r} is not a usable session name.",
+            hint="Use 1-64 letters, digits, '.', '_' or '-' (e.g. 'launch-video'), or leave session out.",
+        )
     return name
 
 
@@ -71,6 +73,13 @@ class SessionBook:
         saved = read_json(self._file) or {}
         saved[self._key(client)] = session.model_dump(mode="json")
         write_private(self._file, json.dumps(saved, ensure_ascii=False))
+
+    def replace(self, client: str, new_id: str, notice: str) -> None:
+        """The backend replaced the client's lost session with ``new_id``: continue with that one."""
+        current = self.get(client)
+        if current is not None:
+            update = {"id": new_id, "notice": notice, "created_at": utcnow()}
+            self.set(client, current.model_copy(update=update))
 
     def _remember(self, client: str, session: Session) -> None:
         self._current[client] = session

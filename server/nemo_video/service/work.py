@@ -1,23 +1,25 @@
-"""The bodies of the service's jobs: one agent message, one render (and its resumption)."""
+"""The bodies of the service's jobs: one agent message, one edit, one render (and its resumption)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
 
-from ..backends.base import ProgressCallback, RenderOutput, RenderRequest, Session
+from ..backends.base import ProgressCallback, RenderOutput, RenderRequest, Session, SessionState
 from ..backends.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
+from ..composition import Composition, Operation, from_draft
+from ..composition.describe import describe as describe_op
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
 from ..media import locate
-from .jobs import Job
+from .jobs import Job, JobRecord
 from .outputs import describe, make_poster
-from .results import ExportResult, GenerateResult, OfferedAction
+from .results import EditResult, ExportResult, GenerateResult, OfferedAction
 
 if TYPE_CHECKING:
     from .core import VideoService
@@ -53,16 +55,20 @@ async def run_message(service: VideoService, job: Job, session: Session, text: s
                 break
             elif isinstance(event, Closed) and event.reason != "end":
                 code = ErrorCode.STREAM_TIMEOUT if event.reason == "timeout" else ErrorCode.STREAM_DROPPED
-                raise NemoVideoError(code, f"The agent's answer stopped early ({event.reason}); the request "
-                                     "was not sent again, to avoid paying twice.")
+                raise NemoVideoError(
+                    code,
+                    f"The agent's answer stopped early ({event.reason}); the request "
+                    "was not sent again, to avoid paying twice.",
+                )
     except NemoVideoError as exc:
         if exc.code == ErrorCode.SESSION_NOT_FOUND:
             service.adopt_replacement(exc)
         raise
     job.progress(0.9, "reading the timeline")
     after = await service._state(session)
-    return await _shape_reply(service, session, "\n\n".join(t for t in texts if t.strip()),
-                              before.draft, after.draft, note=" ".join(notes))
+    return await _shape_reply(
+        service, session, "\n\n".join(t for t in texts if t.strip()), before.draft, after.draft, note=" ".join(notes)
+    )
 
 
 def _report_event(job: Job, event: object) -> None:
@@ -79,8 +85,9 @@ def _report_event(job: Job, event: object) -> None:
         job.progress(job.record.fraction, "still working")
 
 
-async def _shape_reply(service: VideoService, session: Session, reply: str,
-                       before: Draft | None, after: Draft | None, note: str = "") -> GenerateResult:
+async def _shape_reply(
+    service: VideoService, session: Session, reply: str, before: Draft | None, after: Draft | None, note: str = ""
+) -> GenerateResult:
     from ..draft import diff, summarize
     from ..skill import gui
 
@@ -96,23 +103,61 @@ async def _shape_reply(service: VideoService, session: Session, reply: str,
         for action in translation.actions:
             if action.kind == "credits" and credits is None:
                 credits = await service.backend.credits()  # reading the balance costs nothing
-            offered.append(OfferedAction(kind=action.kind, phrase=action.phrase,
-                                         spends_credits=action.spends_credits,
-                                         next_call=_NEXT_CALL.get(action.kind, "get_state")))
+            offered.append(
+                OfferedAction(
+                    kind=action.kind,
+                    phrase=action.phrase,
+                    spends_credits=action.spends_credits,
+                    next_call=_NEXT_CALL.get(action.kind, "get_state"),
+                )
+            )
     return GenerateResult(
-        session_id=session.id, reply=reply, silent_edit=silent, changes=changes, summary=summarize(after),
+        session_id=session.id,
+        reply=reply,
+        silent_edit=silent,
+        changes=changes,
+        summary=summarize(after),
         exportable=bool(after and after.exportable),
         duration_s=round(after.total_ms() / 1000, 3) if after else None,
-        draft=after.to_wire() if after else None, offered_actions=offered, credits=credits,
+        draft=after.to_wire() if after else None,
+        offered_actions=offered,
+        credits=credits,
         notice=session.notice,
+    )
+
+
+# ---------------------------------------------------------------- edit
+
+
+async def run_edit(
+    service: VideoService, session: Session, before: SessionState, operations: Sequence[Operation], client: str
+) -> EditResult:
+    names = {a.id: a.name for a in before.media}
+    base = from_draft(before.draft, before.media) if before.draft else Composition()
+    outcome = await service.backend.edit(session, operations)
+    state = await service._state(session, client)
+    draft = state.draft
+    skipped = {u.index for u in outcome.not_applied}
+    applied = [describe_op(op, base, names) for i, op in enumerate(operations) if i not in skipped]
+    return EditResult(
+        session_id=session.id,
+        version=outcome.version or state.version,
+        applied=applied,
+        not_applied=[f"operation {u.index} ({u.op}): {u.reason}" for u in outcome.not_applied],
+        reply=outcome.reply,
+        summary=state.summary,
+        exportable=bool(draft and draft.exportable),
+        duration_s=round(draft.total_ms() / 1000, 3) if draft else None,
+        composition=from_draft(draft, state.media) if draft else None,
     )
 
 
 # ---------------------------------------------------------------- render
 
 
-async def run_render(service: VideoService, job: Job, session: Session, draft: Draft | None,
-                     request: RenderRequest) -> ExportResult:
+async def run_render(
+    service: VideoService, job: Job, session: Session, draft: Draft | None, request: RenderRequest
+) -> ExportResult:
     """One awaited backend call; cancelling the job cancels it and leaves no file behind."""
     assert draft is not None
     progress = _render_progress(job)
@@ -133,12 +178,14 @@ async def resume_render(service: VideoService, job: Job) -> ExportResult:
     """Continue a render started before a restart (cloud), or report it interrupted (local)."""
     record = job.record
     assert record.render_id is not None
-    request = RenderRequest(destination=Path(str(record.request.get("destination"))),
-                            format=record.request.get("format", "mp4"),
-                            quality=record.request.get("quality", "high"), height=record.request.get("height"))
+    request = RenderRequest(
+        destination=Path(str(record.request.get("destination"))),
+        format=record.request.get("format", "mp4"),
+        quality=record.request.get("quality", "high"),
+        height=record.request.get("height"),
+    )
     with _no_file_if_cancelled(request):
-        output = await service.backend.resume(record.render_id, request, _render_progress(job),
-                                              job.set_render_id)
+        output = await service.backend.resume(record.render_id, request, _render_progress(job), job.set_render_id)
         return await _finish(service, job, output)
 
 
@@ -171,8 +218,10 @@ def _no_file_if_cancelled(request: RenderRequest) -> Iterator[None]:
 
 
 def _sidecars(destination: Path) -> tuple[Path, Path]:
-    return (destination.with_name(f"{destination.stem}.poster.jpg"),
-            destination.with_name(f"{destination.stem}.contact.jpg"))
+    return (
+        destination.with_name(f"{destination.stem}.poster.jpg"),
+        destination.with_name(f"{destination.stem}.contact.jpg"),
+    )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -192,8 +241,38 @@ async def _finish(service: VideoService, job: Job, output: RenderOutput) -> Expo
         poster = await make_poster(output.path, ffmpeg, output.duration_s)
     path = output.path.resolve()
     return ExportResult(
-        path=str(path), uri=path.as_uri(), size_bytes=output.size_bytes, format=output.format,
-        duration_s=output.duration_s, width=output.width, height=output.height,
+        path=str(path),
+        uri=path.as_uri(),
+        size_bytes=output.size_bytes,
+        format=output.format,
+        duration_s=output.duration_s,
+        width=output.width,
+        height=output.height,
         poster=str(poster.resolve()) if poster else None,
         contact_sheet=str(output.contact_sheet.resolve()) if output.contact_sheet else None,
+    )
+
+
+# ---------------------------------------------------------------- restart
+
+
+def resume(service: VideoService, record: JobRecord) -> None:
+    """A job that was running when the last process stopped: resume it (a render) or report it honestly."""
+    if record.kind == "render" and record.render_id:
+        service.jobs.start(
+            "render",
+            lambda job: resume_render(service, job),
+            job_id=record.id,
+            client=record.client,
+            message="resuming the render after a restart",
+        )
+        return
+    render = record.kind == "render"
+    service.jobs.fail(
+        record.id,
+        NemoVideoError(
+            ErrorCode.RENDER_INTERRUPTED if render else ErrorCode.STREAM_DROPPED,
+            f"The {record.kind} job was interrupted when nemo-video restarted; it was not re-sent.",
+            hint=None if render else "Call get_state to see what was done.",
+        ),
     )

@@ -73,9 +73,7 @@ class CloudBackend:
         data = await self.api.call("POST", SESSION_PATH, json_body=body)
         session_id = data.get("session_id") if isinstance(data, dict) else None
         if session_id in (None, ""):
-            raise NemoVideoError(
-                ErrorCode.BACKEND_ERROR, "NemoVideo created a session but sent no session id."
-            )
+            raise NemoVideoError(ErrorCode.BACKEND_ERROR, "NemoVideo created a session but sent no session id.")
         log.info("Opened NemoVideo session %s", session_id)
         return Session(id=str(session_id), backend="cloud", language=language)
 
@@ -103,8 +101,9 @@ class CloudBackend:
         reply = await self._reply(session, edits.instruction(operations, before, names))
         after_draft = (await self.state(session)).draft
         after = from_draft(after_draft, media) if after_draft else Composition()
-        return EditOutcome(draft=after_draft, reply=reply,
-                           not_applied=edits.not_applied(operations, expected, after, names))
+        return EditOutcome(
+            draft=after_draft, reply=reply, not_applied=edits.not_applied(operations, expected, after, names)
+        )
 
     async def _reply(self, session: Session, message: str) -> str:
         texts = []
@@ -117,9 +116,7 @@ class CloudBackend:
 
     # ------------------------------------------------------------ media, credits, state
 
-    async def upload(
-        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
-    ) -> list[Asset]:
+    async def upload(self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()) -> list[Asset]:
         files, links = check_paths(paths), check_urls(urls)
         if not files and not links:
             raise NemoVideoError(ErrorCode.INVALID_INPUT, "Nothing to upload: give at least one path or URL.")
@@ -140,8 +137,9 @@ class CloudBackend:
     async def credits(self) -> Credits:
         data = await self.api.call("GET", CREDITS_PATH)
         data = data if isinstance(data, dict) else {}
-        return Credits(available=_int(data.get("available")), frozen=_int(data.get("frozen")),
-                       total=_int(data.get("total")))
+        return Credits(
+            available=_int(data.get("available")), frozen=_int(data.get("frozen")), total=_int(data.get("total"))
+        )
 
     async def state(self, session: Session) -> SessionState:
         state = await self._scoped(session, lambda: self._raw_state(session.id))
@@ -179,9 +177,7 @@ class CloudBackend:
     ) -> RenderOutput:
         """Submit, poll until done, then download: one awaited call (see :class:`Renders`)."""
         if not draft.exportable:
-            raise NemoVideoError(
-                ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty; there is nothing to export."
-            )
+            raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty; there is nothing to export.")
         if request.destination.exists() and not request.overwrite:
             raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{request.destination} already exists.")
         started = await self._scoped(session, lambda: self.renders.start(session.id, draft, request))
@@ -199,8 +195,9 @@ class CloudBackend:
             status = await self.renders.status(render_id)
         except NemoVideoError as exc:
             if exc.code == ErrorCode.UNKNOWN_JOB:
-                raise NemoVideoError(ErrorCode.RENDER_INTERRUPTED,
-                                     "The render stopped when nemo-video restarted.") from exc
+                raise NemoVideoError(
+                    ErrorCode.RENDER_INTERRUPTED, "The render stopped when nemo-video restarted."
+                ) from exc
             raise
         return await self._finish(status, request, on_progress, on_render_id)
 

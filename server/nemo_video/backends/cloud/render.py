@@ -98,8 +98,10 @@ class Renders:
         job.resubmitted = True
         retried = await self._submit(job)
         return retried.model_copy(
-            update={"message": f"The first render ({job_id}) failed ({status.error or 'no reason given'}); "
-                    f"resubmitted as {retried.job_id}. Continue with job id {retried.job_id}."}
+            update={
+                "message": f"The first render ({job_id}) failed ({status.error or 'no reason given'}); "
+                f"resubmitted as {retried.job_id}. Continue with job id {retried.job_id}."
+            }
         )
 
     async def follow(
@@ -151,10 +153,15 @@ class Renders:
         return job.draft if job else None
 
 
-_FATAL_SUBMIT = frozenset({
-    ErrorCode.EXPORT_BLOCKED, ErrorCode.AUTH_EXPIRED, ErrorCode.AUTH_FAILED,
-    ErrorCode.SESSION_NOT_FOUND, ErrorCode.OUT_OF_CREDITS,
-})
+_FATAL_SUBMIT = frozenset(
+    {
+        ErrorCode.EXPORT_BLOCKED,
+        ErrorCode.AUTH_EXPIRED,
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.SESSION_NOT_FOUND,
+        ErrorCode.OUT_OF_CREDITS,
+    }
+)
 
 
 def _explain(exc: NemoVideoError) -> NemoVideoError:
@@ -216,5 +223,6 @@ def render_error(status: RenderStatus) -> NemoVideoError:
     detail = (status.error or "no reason given").strip().rstrip(".")
     if code == ErrorCode.RENDER_INTERRUPTED:
         return NemoVideoError(code, "The render stopped when nemo-video restarted.")
-    return NemoVideoError(code, f"NemoVideo could not render the video: {detail}.",
-                          details={"render_id": status.job_id})
+    return NemoVideoError(
+        code, f"NemoVideo could not render the video: {detail}.", details={"render_id": status.job_id}
+    )

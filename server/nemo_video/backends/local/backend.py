@@ -86,9 +86,7 @@ class LocalBackend:
         for event in events:
             yield event
 
-    async def upload(
-        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
-    ) -> list[Asset]:
+    async def upload(self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()) -> list[Asset]:
         store = await self._ready()
         assert self._media is not None
         await store.get_session(session.id)
@@ -177,7 +175,7 @@ def _remove_orphaned_partials(destination: Path) -> None:
     except OSError:
         return
     for path in names:
-        pid, _, rest = path.name[len(prefix):].partition(".")
+        pid, _, rest = path.name[len(prefix) :].partition(".")
         if pid.isdigit() and "partial" in rest.split(".") and not _alive(int(pid)):
             log.info("Removing %s, left by an interrupted render", path.name)
             path.unlink(missing_ok=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import anyio
 import pytest
 
-from nemo_video.backends.base import Backend, RenderRequest, Session
+from nemo_video.backends.base import Backend, RenderOutput, RenderRequest, Session
 from nemo_video.backends.events import Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local import LocalBackend
 from nemo_video.backends.local.store import Store
@@ -90,14 +92,42 @@ async def test_words_and_photos_to_a_video_and_a_restart(
 
 
 async def test_resuming_a_local_render_reports_it_interrupted(settings: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "x.mp4"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = tmp_path / f".x.{dead.pid}.0a1b2c3d.partial.mp4"  # what a killed process leaves
+    leftover.write_bytes(b"half a video")
     restarted = LocalBackend(settings)
     try:
         with pytest.raises(NemoVideoError) as err:
-            await restarted.resume("render-killed", RenderRequest(destination=tmp_path / "x.mp4"))
+            await restarted.resume("render-killed", RenderRequest(destination=target))
     finally:
         await restarted.aclose()
     assert err.value.code == ErrorCode.RENDER_INTERRUPTED and "export_video" in err.value.hint
-    assert not (tmp_path / "x.mp4").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_resuming_waits_for_a_render_another_process_still_runs(backend: LocalBackend, tmp_path: Path) -> None:
+    target = tmp_path / "shared.mp4"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        partial = tmp_path / f".shared.{other.pid}.0a1b2c3d.partial.mp4"  # that process is writing it
+        partial.write_bytes(b"in progress")
+        outcome: list[object] = []
+
+        async def resume() -> None:
+            outcome.append(await backend.resume("render-elsewhere", RenderRequest(destination=target)))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(resume)
+            await anyio.sleep(0.6)
+            assert outcome == []  # still waiting: the other process is alive and writing
+            partial.rename(target)  # it finishes: the file is renamed into place
+    finally:
+        other.kill()
+        other.wait()
+    (output,) = outcome
+    assert isinstance(output, RenderOutput) and output.path == target and output.size_bytes == len(b"in progress")
 
 
 async def _draft_of(backend: LocalBackend, photos: list[Path], words: str) -> tuple[Session, Draft]:

@@ -38,13 +38,14 @@ from ..events import AgentEvent
 from . import editor
 from .agent import LocalAgent
 from .media import MediaImporter
-from .render import render_draft
+from .render import render_draft, sidecars
 from .store import Store
 
 log = logging.getLogger(__name__)
 
 FREE_NOTE = "The local backend is free: rendering runs on this machine and uses no credits."
 MAX_PARALLEL_RENDERS = 1
+RESUME_POLL_S = 0.25  # how often a resumed render checks on the process that runs it
 
 
 class LocalBackend:
@@ -148,8 +149,19 @@ class LocalBackend:
         on_progress: ProgressCallback | None = None,
         on_render_id: RenderIdCallback | None = None,
     ) -> RenderOutput:
-        """A local render died with its process: remove what it left, then say so."""
-        await anyio.to_thread.run_sync(_remove_orphaned_partials, request.destination)
+        """A render started by another process on this data folder: wait for it while it runs there and
+        return its file once saved. One whose process is gone is reported ``render_interrupted``, after
+        removing what it left behind."""
+        destination = request.destination.expanduser().absolute()
+        waited = False
+        while await anyio.to_thread.run_sync(_rendering_elsewhere, destination):
+            if on_progress is not None and not waited:
+                on_progress(0.0, "Rendering in another nemo-video process")
+            waited = True
+            await anyio.sleep(RESUME_POLL_S)
+        if destination.is_file() and (waited or not request.overwrite):
+            return _saved_output(destination)
+        await anyio.to_thread.run_sync(_remove_orphaned_partials, destination)
         raise _interrupted(f"The render {render_id} stopped when nemo-video restarted.")
 
     async def aclose(self) -> None:
@@ -163,20 +175,47 @@ def _interrupted(message: str) -> NemoVideoError:
     return NemoVideoError(code, message, hint=DEFAULT_HINTS[code])
 
 
+def _saved_output(destination: Path) -> RenderOutput:
+    """The file a render saved (and its poster and contact sheet when they are there)."""
+    poster, sheet = sidecars(destination)
+    suffix = destination.suffix.lstrip(".").lower()
+    return RenderOutput(
+        path=destination,
+        size_bytes=destination.stat().st_size,
+        format=suffix if suffix in ("mp4", "webm", "mov", "gif") else "mp4",  # type: ignore[arg-type]
+        poster=poster if poster.is_file() else None,
+        contact_sheet=sheet if sheet.is_file() else None,
+    )
+
+
+def _partials(destination: Path) -> list[tuple[Path, int]]:
+    """The renderer's temporaries for ``destination`` (``.<stem>.<pid>.<tag>.partial.*``) with their pid."""
+    prefix = f".{destination.stem}."
+    try:
+        names = [p for p in destination.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return []
+    found: list[tuple[Path, int]] = []
+    for path in names:
+        pid, _, rest = path.name[len(prefix) :].partition(".")
+        if pid.isdigit() and "partial" in rest.split("."):
+            found.append((path, int(pid)))
+    return found
+
+
+def _rendering_elsewhere(destination: Path) -> bool:
+    """Another live process is writing ``destination`` (its temporaries carry that process's pid)."""
+    return any(pid != os.getpid() and _alive(pid) for _, pid in _partials(destination))
+
+
 def _remove_orphaned_partials(destination: Path) -> None:
     """Delete the temporaries a killed process left for ``destination`` (``.<stem>.<pid>.<tag>.partial.*``).
 
     The renderer removes its own on failure or cancellation; only a process that was killed outright
     leaves them, and its pid is then gone. Files of a live pid belong to a render still running.
     """
-    prefix = f".{destination.stem}."
-    try:
-        names = [p for p in destination.parent.iterdir() if p.name.startswith(prefix)]
-    except OSError:
-        return
-    for path in names:
-        pid, _, rest = path.name[len(prefix) :].partition(".")
-        if pid.isdigit() and "partial" in rest.split(".") and not _alive(int(pid)):
+    for path, pid in _partials(destination):
+        if not _alive(pid):
             log.info("Removing %s, left by an interrupted render", path.name)
             path.unlink(missing_ok=True)
 

@@ -45,6 +45,10 @@ class NameReserver:
     def release(self, path: Path) -> None:
         self._taken.discard(path)
 
+    def retire(self, path: Path) -> None:
+        """Keep a cancelled export's name off-limits in this process: the next export gets a fresh one."""
+        self._taken.add(path)
+
 
 def safe_stem(filename: str) -> str:
     """A file stem without directories, dangerous characters or a known video extension."""

@@ -167,10 +167,12 @@ async def run_render(
             output = await service.backend.render(session, draft, request, progress, job.set_render_id)
             return await _finish(service, job, output)
     except anyio.get_cancelled_exc_class():
-        cancelled = True  # its name stays taken in this process: the next export gets a fresh one
+        cancelled = True
         raise
     finally:
-        if not cancelled:
+        if cancelled:  # its name stays taken in this process: the next export gets a fresh one
+            service.names.retire(request.destination)
+        else:
             service.names.release(request.destination)
 
 

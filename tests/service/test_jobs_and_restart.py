@@ -110,6 +110,23 @@ async def test_lost_session_is_replaced_and_adopted(cloud_settings: Settings, ne
     assert current.id != old.id and current.notice
 
 
+async def test_a_lost_session_is_replaced_for_its_own_client_only(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
+    async with VideoService(cloud_settings) as service:
+        other = await service.session()
+        old = await service.session("alice")
+        nemo_double.drop_session(old.id)
+        job = await service.start_generate("make a video", confirm_spend=True, client="alice")
+        record = await service.wait(job.id, 10, client="alice")
+        replaced = await service.session("alice")
+        untouched = await service.session()
+    assert record.status == "failed" and record.error is not None
+    assert record.error["code"] == "session_not_found" and record.client == "alice"
+    assert replaced.id not in (old.id, other.id) and replaced.notice
+    assert untouched.id == other.id and not untouched.notice
+
+
 def test_name_reserver_never_hands_out_a_taken_name(tmp_path: Path) -> None:
     names = NameReserver()
     (tmp_path / "clip.mp4").write_bytes(b"x")

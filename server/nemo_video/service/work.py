@@ -39,7 +39,8 @@ _NEXT_CALL = {
 
 
 async def run_message(service: VideoService, job: Job, session: Session, text: str) -> GenerateResult:
-    before = await service._state(session)
+    client = job.record.client
+    before = await service._state(session, client)
     texts: list[str] = []  # the agent's own words; none at all makes a silent edit
     notes: list[str] = []  # what the backend wrote about the turn (the diff after a silent stream or a drop)
     try:
@@ -62,10 +63,10 @@ async def run_message(service: VideoService, job: Job, session: Session, text: s
                 )
     except NemoVideoError as exc:
         if exc.code == ErrorCode.SESSION_NOT_FOUND:
-            service.adopt_replacement(exc)
+            service.adopt_replacement(exc, client)
         raise
     job.progress(0.9, "reading the timeline")
-    after = await service._state(session)
+    after = await service._state(session, client)
     return await _shape_reply(
         service, session, "\n\n".join(t for t in texts if t.strip()), before.draft, after.draft, note=" ".join(notes)
     )

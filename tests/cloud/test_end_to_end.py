@@ -61,8 +61,9 @@ async def test_token_session_upload_chat_state_export_download(
     assert 'Title: "Golden Hour" (0-3s)' in state.summary
 
     assert state.draft is not None
-    job = await backend.start_render(
-        session, state.draft, RenderRequest(destination=tmp_path / "out" / "v.mp4")
+    seen: list[float] = []
+    out = await backend.render(
+        session, state.draft, RenderRequest(destination=tmp_path / "out" / "v.mp4"), lambda f, _m: seen.append(f)
     )
     submitted = nemo_double.calls("render_submit")[0].json()
     assert submitted["draft"] == finished["draft"]  # passed through exactly as received
@@ -70,14 +71,7 @@ async def test_token_session_upload_chat_state_export_download(
         "format": "mp4",
         "quality": "high",
     }
-
-    first = await backend.render_status(job.job_id)
-    second = await backend.render_status(job.job_id)
-    assert (first.status, first.progress) == ("processing", 0.5)
-    assert second.status == "completed" and second.output_url
-
-    seen: list[float] = []
-    out = await backend.fetch_output(second, tmp_path / "out" / "v.mp4", lambda f, _m: seen.append(f))
+    assert nemo_double.count("render_status") == 2  # processing (50%), then completed
     assert out.path.read_bytes() == nemo_double.mp4
     assert out.size_bytes == len(nemo_double.mp4) and out.duration_s is not None and out.width == 160
     assert seen and seen[-1] == 1.0

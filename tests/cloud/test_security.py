@@ -35,9 +35,7 @@ async def _tour(cloud: CloudBackend, double: NemoDouble, tmp_path: Path) -> None
     assert state.draft is not None
     double.render.polls_to_complete = 1
     double.render.output = "broken_url"  # so both the output URL and the fallback are fetched
-    job = await cloud.start_render(session, state.draft, RenderRequest(destination=tmp_path / "v.mp4"))
-    done = await cloud.render_status(job.job_id)
-    await cloud.fetch_output(done, tmp_path / "v.mp4")
+    await cloud.render(session, state.draft, RenderRequest(destination=tmp_path / "v.mp4"))
 
 
 async def test_attribution_and_authorization_on_every_request(
@@ -74,13 +72,14 @@ async def test_output_url_on_another_host_gets_no_bearer_token(
     backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
 ) -> None:
     from nemo_video.backends.base import RenderStatus
+    from nemo_video.backends.cloud.download import fetch_output
 
     other_host = nemo_double.url.replace("127.0.0.1", "localhost")  # same server, another origin
     session = await backend.open_session()
     nemo_double.submit_job("render_7", session.id, {}, {})
     url = f"{other_host}/cdn/render-result/render_7.mp4"
     status = RenderStatus(job_id="render_7", status="completed", output_url=url)
-    await backend.fetch_output(status, tmp_path / "v.mp4")
+    await fetch_output(backend.settings, backend.api, status, tmp_path / "v.mp4")
     (fetched,) = nemo_double.calls("output")
     assert "authorization" not in fetched.headers
 
@@ -107,7 +106,7 @@ async def test_the_token_never_reaches_logs_or_errors(
             if endpoint == "credits":
                 await cloud.credits()
             else:
-                await cloud.start_render(session, _draft(), RenderRequest(destination=tmp_path / "x.mp4"))
+                await cloud.render(session, _draft(), RenderRequest(destination=tmp_path / "x.mp4"))
         except NemoVideoError as exc:
             errors.append(exc)
     nemo_double.script_sse([sse.text("partial"), sse.DROP])

@@ -1,20 +1,22 @@
-"""LocalBackend end to end: sessions, upload, the agent's events, state, render jobs, restarts."""
+"""LocalBackend end to end: sessions, upload, the agent's events, state, renders as one call, restarts."""
 
 from __future__ import annotations
 
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import anyio
 import pytest
 
-from nemo_video.backends.base import Backend, RenderRequest, RenderStatus, Session
+from nemo_video.backends.base import Backend, RenderOutput, RenderRequest, Session
 from nemo_video.backends.events import Closed, Text, ToolCall, ToolResult
 from nemo_video.backends.local import LocalBackend
 from nemo_video.backends.local.store import Store
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
 from nemo_video.errors import ErrorCode, NemoVideoError
+from tests.reliability.helpers import ffmpeg_children
 
 from .conftest import make_image, stored_files
 
@@ -31,16 +33,6 @@ async def backend(settings: Settings) -> LocalBackend:
 @pytest.fixture
 def photos(tmp_path: Path) -> list[Path]:
     return [make_image(tmp_path / f"photo{i}.jpg", color, (320, 240)) for i, color in enumerate(COLORS, 1)]
-
-
-async def wait_done(backend: LocalBackend, status: RenderStatus, limit_s: float = 45.0) -> list[RenderStatus]:
-    seen = [status]
-    deadline = time.monotonic() + limit_s
-    while seen[-1].status not in ("completed", "failed"):
-        assert time.monotonic() < deadline, f"render still {seen[-1]} after {limit_s}s"
-        await anyio.sleep(0.1)
-        seen.append(await backend.render_status(status.job_id))
-    return seen
 
 
 def test_is_a_backend(settings: Settings) -> None:
@@ -75,21 +67,18 @@ async def test_words_and_photos_to_a_video_and_a_restart(
     assert state.draft.total_ms() == 4000
     assert "Hi" in state.summary
 
-    first = tmp_path / "renders" / "hi.mp4"
-    started = await backend.start_render(session, state.draft, RenderRequest(destination=first, height=180))
-    assert started.status in ("pending", "processing") and started.job_id
-    seen = await wait_done(backend, started)
-    assert seen[-1].status == "completed", seen[-1]
-    progress = [s.progress or 0.0 for s in seen]
-    assert progress == sorted(progress) and progress[-1] == 1.0
-
-    moved = tmp_path / "final" / "hi.mp4"
-    output = await backend.fetch_output(seen[-1], moved)
-    assert output.path == moved and moved.stat().st_size > 1000 and not first.exists()
+    target = tmp_path / "renders" / "hi.mp4"
+    seen: list[float] = []
+    ids: list[str] = []
+    output = await backend.render(
+        session, state.draft, RenderRequest(destination=target, height=180), lambda f, _m: seen.append(f), ids.append
+    )
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(ids) == 1 and ids[0].startswith("render-")
+    assert output.path == target and target.stat().st_size > 1000
     assert output.height == 180 and output.poster is not None and output.poster.exists()
-    assert output.poster.parent == moved.parent  # the poster travels with the video
-    assert output.contact_sheet is not None and output.contact_sheet.parent == moved.parent
-    assert list(first.parent.iterdir()) == []
+    assert output.poster.parent == target.parent  # the poster travels with the video
+    assert output.contact_sheet is not None and output.contact_sheet.parent == target.parent
+    assert sorted(p.name for p in target.parent.iterdir()) == ["hi.contact.jpg", "hi.mp4", "hi.poster.jpg"]
     assert output.duration_s is not None and abs(output.duration_s - 4.0) < 0.1
 
     again = LocalBackend(settings)  # a restart: same data dir, new process state
@@ -98,80 +87,112 @@ async def test_words_and_photos_to_a_video_and_a_restart(
         assert restored.version == 1 and restored.draft is not None
         assert restored.draft.to_wire() == state.draft.to_wire()
         assert [a.id for a in restored.media] == [a.id for a in assets]
-        done = await again.render_status(started.job_id)
-        assert done.status == "completed" and done.output_url == moved.as_uri()
     finally:
         await again.aclose()
 
 
-async def test_a_render_left_running_by_a_dead_process_reports_interrupted(
-    settings: Settings, tmp_path: Path
-) -> None:
-    first = LocalBackend(settings)
-    session = await first.open_session()
-    await first.aclose()
-    leftover = await Store.open(settings.data_dir / "studio.sqlite3")  # what a killed process leaves
-    await leftover.create_job("render-killed", session.id, "render", status="processing")
-    await leftover.aclose()
-
+async def test_resuming_a_local_render_reports_it_interrupted(settings: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "x.mp4"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = tmp_path / f".x.{dead.pid}.0a1b2c3d.partial.mp4"  # what a killed process leaves
+    leftover.write_bytes(b"half a video")
     restarted = LocalBackend(settings)
     try:
-        status = await restarted.render_status("render-killed")
-        assert status.status == "failed" and status.error == ErrorCode.RENDER_INTERRUPTED.value
-        assert "export" in status.message.lower()
         with pytest.raises(NemoVideoError) as err:
-            await restarted.fetch_output(status, tmp_path / "x.mp4")
-        assert err.value.code == ErrorCode.RENDER_INTERRUPTED
-        assert (await restarted.render_status("render-killed")).status == "failed"  # stays settled
+            await restarted.resume("render-killed", RenderRequest(destination=target))
     finally:
         await restarted.aclose()
+    assert err.value.code == ErrorCode.RENDER_INTERRUPTED and "export_video" in err.value.hint
+    assert list(tmp_path.iterdir()) == []
 
 
-async def test_closing_cancels_a_running_render(
-    settings: Settings, backend: LocalBackend, photos: list[Path], tmp_path: Path
-) -> None:
+async def test_resuming_waits_for_a_render_another_process_still_runs(backend: LocalBackend, tmp_path: Path) -> None:
+    target = tmp_path / "shared.mp4"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        partial = tmp_path / f".shared.{other.pid}.0a1b2c3d.partial.mp4"  # that process is writing it
+        partial.write_bytes(b"in progress")
+        outcome: list[object] = []
+
+        async def resume() -> None:
+            outcome.append(await backend.resume("render-elsewhere", RenderRequest(destination=target)))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(resume)
+            await anyio.sleep(0.6)
+            assert outcome == []  # still waiting: the other process is alive and writing
+            partial.rename(target)  # it finishes: the file is renamed into place
+    finally:
+        other.kill()
+        other.wait()
+    (output,) = outcome
+    assert isinstance(output, RenderOutput) and output.path == target and output.size_bytes == len(b"in progress")
+
+
+async def _draft_of(backend: LocalBackend, photos: list[Path], words: str) -> tuple[Session, Draft]:
     session = await backend.open_session()
     await backend.upload(session, photos)
-    [_ async for _ in backend.send(session, "a 6-second video")]
+    [_ async for _ in backend.send(session, words)]
     draft = (await backend.state(session)).draft
     assert draft is not None
+    return session, draft
+
+
+@pytest.mark.parametrize("after_s", [0.0, 0.3, 0.8])
+async def test_cancelling_the_call_kills_ffmpeg_and_leaves_no_file(
+    backend: LocalBackend, photos: list[Path], tmp_path: Path, after_s: float
+) -> None:
+    import os
+
+    session, draft = await _draft_of(backend, photos, "a 30-second video")  # long enough to outlast 0.8 s
     target = tmp_path / "out" / "cancelled.mp4"
-    started = await backend.start_render(session, draft, RenderRequest(destination=target, height=180))
-    await anyio.sleep(0.3)
-    await backend.aclose()
+    finished: list[Path] = []
+    async with anyio.create_task_group() as tg:
+
+        async def render() -> None:
+            out = await backend.render(session, draft, RenderRequest(destination=target, height=180))
+            finished.append(out.path)
+
+        tg.start_soon(render)
+        await anyio.sleep(after_s)
+        tg.cancel_scope.cancel()
+    assert finished == []
+    assert ffmpeg_children(os.getpid()) == []  # the cancelled call has stopped ffmpeg by the time it ends
     assert not target.exists()
     leftovers = list(target.parent.iterdir()) if target.parent.exists() else []
     assert leftovers == []
-    later = LocalBackend(settings)
-    try:
-        status = await later.render_status(started.job_id)
-        assert status.status == "failed" and status.error == ErrorCode.RENDER_INTERRUPTED.value
-    finally:
-        await later.aclose()
 
 
 async def test_renders_queue_one_at_a_time_and_both_finish(
     backend: LocalBackend, photos: list[Path], tmp_path: Path
 ) -> None:
-    session = await backend.open_session()
-    await backend.upload(session, photos[:1])
-    [_ async for _ in backend.send(session, "a 2-second video")]
-    draft = (await backend.state(session)).draft
-    assert draft is not None
-    requests = [RenderRequest(destination=tmp_path / f"{n}.mp4", height=120) for n in (1, 2)]
-    jobs = [await backend.start_render(session, draft, request) for request in requests]
-    assert [j.status for j in jobs] == ["pending", "pending"]
-    deadline = time.monotonic() + 45
-    while True:
-        # Read the later job first: if it is processing, the earlier one has already finished, so a
-        # job finishing between the two reads cannot look like two running at once.
-        statuses = [await backend.render_status(j.job_id) for j in reversed(jobs)][::-1]
-        assert [s.status for s in statuses].count("processing") <= 1
-        if all(s.status in ("completed", "failed") for s in statuses):
-            break
-        assert time.monotonic() < deadline
-        await anyio.sleep(0.05)
-    assert [s.status for s in statuses] == ["completed", "completed"], statuses
+    session, draft = await _draft_of(backend, photos[:1], "a 2-second video")
+    running: list[int] = []
+    most = 0
+    finished: list[Path] = []
+
+    async def render(n: int) -> None:
+        nonlocal most
+
+        def on_progress(fraction: float, message: str) -> None:
+            nonlocal most
+            if message.startswith("Rendering") and n not in running:
+                running.append(n)
+                most = max(most, len(running))
+
+        out = await backend.render(
+            session, draft, RenderRequest(destination=tmp_path / f"{n}.mp4", height=120), on_progress
+        )
+        if n in running:
+            running.remove(n)
+        finished.append(out.path)
+
+    async with anyio.create_task_group() as tg:
+        for n in (1, 2):
+            tg.start_soon(render, n)
+    assert most == 1
+    assert sorted(p.name for p in finished) == ["1.mp4", "2.mp4"]
     assert (tmp_path / "1.mp4").is_file() and (tmp_path / "2.mp4").is_file()
 
 
@@ -251,14 +272,10 @@ async def test_unknown_session_job_and_nothing_to_export(backend: LocalBackend, 
     with pytest.raises(NemoVideoError) as err:
         [_ async for _ in backend.send(ghost, "hello")]
     assert err.value.code == ErrorCode.UNKNOWN_SESSION
-    with pytest.raises(NemoVideoError) as err:
-        await backend.render_status("render-nope")
-    assert err.value.code == ErrorCode.UNKNOWN_JOB
-
     session = await backend.open_session()
     request = RenderRequest(destination=tmp_path / "empty.mp4", height=180)
     with pytest.raises(NemoVideoError) as err:
-        await backend.start_render(session, Draft(), request)
+        await backend.render(session, Draft(), request)
     assert err.value.code == ErrorCode.NOTHING_TO_EXPORT
     assert await backend.state(session) is not None and not (tmp_path / "empty.mp4").exists()
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
-import anyio
 import pytest
 
 from nemo_video.backends.base import RenderRequest
@@ -79,18 +77,12 @@ async def test_a_damaged_stored_file_is_a_clear_error_before_the_render_and_an_u
     else:
         stored.unlink()
     with pytest.raises(NemoVideoError) as err:
-        await backend.start_render(session, video, request)
+        await backend.render(session, video, request)
     assert err.value.code == ErrorCode.MEDIA_CHANGED
     assert "beach.jpg" in err.value.message and "Upload beach.jpg again" in err.value.hint
     assert "ffmpeg" not in str(err.value).lower()
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
     await backend.upload(session, [photo])  # the next step the hint gives
-    status = await backend.start_render(session, video, request)
-    deadline = time.monotonic() + 60
-    while status.status not in ("completed", "failed"):
-        assert time.monotonic() < deadline
-        await anyio.sleep(0.1)
-        status = await backend.render_status(status.job_id)
-    assert status.status == "completed", status
-    assert request.destination.stat().st_size > 0
+    output = await backend.render(session, video, request)
+    assert output.path == request.destination and request.destination.stat().st_size > 0

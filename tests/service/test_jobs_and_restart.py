@@ -23,9 +23,7 @@ async def until(predicate: object, timeout: float = 10.0) -> None:
             await anyio.sleep(0.02)
 
 
-async def test_current_session_is_continued_after_a_restart(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_current_session_is_continued_after_a_restart(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with VideoService(cloud_settings) as first:
         session = await first.session()
     async with VideoService(cloud_settings) as second:
@@ -34,9 +32,7 @@ async def test_current_session_is_continued_after_a_restart(
     assert nemo_double.count("session") == 1
 
 
-async def test_cloud_render_resumes_polling_after_a_restart(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_cloud_render_resumes_polling_after_a_restart(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     nemo_double.render.polls_to_complete = 10_000  # keeps "processing" until we say otherwise
     settings = cloud_settings.with_(render_poll_s=0.05)
     async with VideoService(settings) as first:
@@ -58,8 +54,7 @@ async def test_cloud_render_resumes_polling_after_a_restart(
 async def test_agent_message_interrupted_by_a_restart_is_reported_not_resent(
     cloud_settings: Settings, nemo_double: NemoDouble
 ) -> None:
-    nemo_double.script_sse([sse.text("Working on it."), *sse.heartbeats(5.0, every=0.1)],
-                           state_after=FINISHED)
+    nemo_double.script_sse([sse.text("Working on it."), *sse.heartbeats(5.0, every=0.1)], state_after=FINISHED)
     async with VideoService(cloud_settings) as first:
         job = await first.start_generate("make a video", confirm_spend=True)
         await until(lambda: job.record.steps >= 1)
@@ -73,13 +68,13 @@ async def test_agent_message_interrupted_by_a_restart_is_reported_not_resent(
 async def test_progress_is_monotonic_and_fans_out_to_every_waiter(
     cloud_settings: Settings, nemo_double: NemoDouble
 ) -> None:
-    nemo_double.script_sse([sse.text("One."), 0.2, sse.tool_call("edit"), 0.2, sse.text("Two.")],
-                           state_after=FINISHED)
+    nemo_double.script_sse([sse.text("One."), 0.2, sse.tool_call("edit"), 0.2, sse.text("Two.")], state_after=FINISHED)
     seen: dict[str, list[float]] = {"a": [], "b": []}
 
     def watcher(name: str):  # type: ignore[no-untyped-def]
         async def on_update(record: JobRecord, heartbeat: bool) -> None:
             seen[name].append(record.fraction)
+
         return on_update
 
     async with VideoService(cloud_settings) as service:
@@ -103,9 +98,7 @@ async def test_cloud_generate_needs_consent(cloud_settings: Settings, nemo_doubl
     assert nemo_double.count("run_sse") == 0
 
 
-async def test_lost_session_is_replaced_and_adopted(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_lost_session_is_replaced_and_adopted(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with VideoService(cloud_settings) as service:
         old = await service.session()
         nemo_double.drop_session(old.id)
@@ -115,6 +108,23 @@ async def test_lost_session_is_replaced_and_adopted(
     assert record.status == "failed" and record.error is not None
     assert record.error["code"] == "session_not_found"
     assert current.id != old.id and current.notice
+
+
+async def test_a_lost_session_is_replaced_for_its_own_client_only(
+    cloud_settings: Settings, nemo_double: NemoDouble
+) -> None:
+    async with VideoService(cloud_settings) as service:
+        other = await service.session()
+        old = await service.session("alice")
+        nemo_double.drop_session(old.id)
+        job = await service.start_generate("make a video", confirm_spend=True, client="alice")
+        record = await service.wait(job.id, 10, client="alice")
+        replaced = await service.session("alice")
+        untouched = await service.session()
+    assert record.status == "failed" and record.error is not None
+    assert record.error["code"] == "session_not_found" and record.client == "alice"
+    assert replaced.id not in (old.id, other.id) and replaced.notice
+    assert untouched.id == other.id and not untouched.notice
 
 
 def test_name_reserver_never_hands_out_a_taken_name(tmp_path: Path) -> None:
@@ -127,10 +137,16 @@ def test_name_reserver_never_hands_out_a_taken_name(tmp_path: Path) -> None:
     assert names.reserve(tmp_path, "clip", "mp4").name == "clip-2.mp4"
 
 
-@pytest.mark.parametrize(("given", "stem"), [
-    ("../../etc/passwd", "passwd"), ("launch video.mp4", "launch video"), ("a/b\\c.webm", "c"),
-    ("发布会", "发布会"), ("x;rm -rf", "x-rm -rf"),
-])
+@pytest.mark.parametrize(
+    ("given", "stem"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("launch video.mp4", "launch video"),
+        ("a/b\\c.webm", "c"),
+        ("发布会", "发布会"),
+        ("x;rm -rf", "x-rm -rf"),
+    ],
+)
 def test_safe_stem_drops_folders_and_unsafe_characters(given: str, stem: str) -> None:
     assert safe_stem(given) == stem
 

@@ -22,6 +22,7 @@ RenderState = Literal["pending", "processing", "completed", "failed"]
 OutputFormat = Literal["mp4", "webm", "mov", "gif"]
 Quality = Literal["draft", "high"]
 ProgressCallback = Callable[[float, str], None]
+RenderIdCallback = Callable[[str], None]
 
 
 def utcnow() -> datetime:
@@ -113,7 +114,9 @@ class RenderRequest(_Value):
     quality: Quality = "high"
     destination: Path = Field(description="Final path of the file; written under a temporary name first.")
     height: int | None = Field(
-        default=None, ge=64, le=4320,
+        default=None,
+        ge=64,
+        le=4320,
         description="Output height in pixels (width follows the draft's aspect ratio); default the draft's.",
     )
     overwrite: bool = False
@@ -152,9 +155,7 @@ class Backend(Protocol):
         """Talk to the agent; events are yielded as they arrive and the last one is ``Closed``."""
         ...
 
-    async def upload(
-        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
-    ) -> list[Asset]: ...
+    async def upload(self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()) -> list[Asset]: ...
 
     async def credits(self) -> Credits: ...
 
@@ -164,12 +165,36 @@ class Backend(Protocol):
         """Apply typed operations to the session's video, all or none (undo/redo alone)."""
         ...
 
-    async def start_render(self, session: Session, draft: Draft, request: RenderRequest) -> RenderStatus: ...
+    async def render(
+        self,
+        session: Session,
+        draft: Draft,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
+    ) -> RenderOutput:
+        """Render ``draft`` to ``request.destination`` and return the saved file: one awaited call.
 
-    async def render_status(self, job_id: str) -> RenderStatus: ...
+        The cloud backend submits, polls and downloads inside it; the local one awaits ffmpeg.
+        ``on_render_id(id)`` hears the backend's render id as soon as there is one (and again if a
+        retry replaces it), so a caller can persist it and :meth:`resume` after a restart.
+        Cancelling the call stops the work this process does (the local ffmpeg is killed and its
+        partial file removed); a cancelled render never leaves a file at the destination.
+        """
+        ...
 
-    async def fetch_output(
-        self, status: RenderStatus, destination: Path, on_progress: ProgressCallback | None = None
-    ) -> RenderOutput: ...
+    async def resume(
+        self,
+        render_id: str,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
+    ) -> RenderOutput:
+        """Continue a render this process started before a restart (cloud: poll then download).
+
+        A local render cannot outlive its process: it raises ``render_interrupted`` after removing
+        what the killed render left behind.
+        """
+        ...
 
     async def aclose(self) -> None: ...

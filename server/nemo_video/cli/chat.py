@@ -21,7 +21,6 @@ from ..backends.base import Credits
 from ..config import Settings
 from ..errors import NemoVideoError
 from ..service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
-from ..skill.intents import route as route_of
 from .commands import follow, out, print_export, print_state
 from .common import confirm_spend, progress_for
 from .output import EXIT_OK, emit_json
@@ -97,35 +96,23 @@ async def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 async def handle_line(svc: VideoService, args: argparse.Namespace, line: str) -> None:
     try:
-        chosen = route_of(line)
-        spends = chosen.action == "generate" or chosen.options.get("then") == "generate"
-        allowed = confirm_spend(args, svc.backend.name) if spends else False
-        route, reason, result = await svc.ask(line, confirm_spend=allowed)
+        plan = svc.plan(line)  # decided once: the route, whether it spends, whether an export follows
+        allowed = confirm_spend(args, svc.backend.name) if plan.spends_credits else False
+        asked = await svc.ask(line, confirm_spend=allowed, plan=plan)
+        result: Any = asked.result
         if isinstance(result, Job):
-            record = await follow(svc, result.record.id, progress_for(args))
-            result = (GenerateResult if record.kind == "message" else ExportResult).model_validate(record.result)
-        show(args, route, reason, result)
-        if route == "generate" and chosen.options.get("then") == "export":  # "… and export it"
-            job = await svc.start_export(**export_options(chosen.options))
-            record = await follow(svc, job.record.id, progress_for(args))
-            show(args, "export", "the request also asked for the file", ExportResult.model_validate(record.result))
+            await follow(svc, result.id, progress_for(args))
+            result = result.result  # typed: GenerateResult or ExportResult
+        show(args, plan.route, plan.reason, result)
+        if plan.export_follows:  # "… and export it"
+            job = await svc.start_export(**plan.export.model_dump())
+            await follow(svc, job.id, progress_for(args))
+            show(args, "export", "the request also asked for the file", job.result)
     except NemoVideoError as exc:
         if args.json:
             emit_json({"ok": False, "line": line, "error": exc.to_dict()})
         else:
             out(f"error [{exc.code}]: {exc.message} — {exc.hint}")
-
-
-def export_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The export settings a sentence named ("… as a 720p webm"), as start_export takes them."""
-    chosen: dict[str, Any] = {}
-    if options.get("format") in ("mp4", "webm", "mov", "gif"):
-        chosen["format"] = options["format"]
-    if options.get("quality") in ("draft", "high"):
-        chosen["quality"] = options["quality"]
-    if isinstance(options.get("height"), int):
-        chosen["height"] = options["height"]
-    return chosen
 
 
 def show(args: argparse.Namespace, route: str, reason: str, result: Any) -> None:

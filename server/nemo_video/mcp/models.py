@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 
 from ..backends.base import Credits
 from ..service import EditResult, ExportResult, GenerateResult, JobRecord, StateResult, UploadResult
-from ..service.results import next_step
+from ..service.ask import ExportOptions
+from ..service.results import SESSION_FIELD, next_step
 
 JobStatus = Literal["completed", "running", "failed", "cancelled"]
 
@@ -26,6 +27,7 @@ class JobOutput(BaseModel):
     export: ExportResult | None = Field(default=None, description="Result of a finished export.")
     edit: EditResult | None = Field(default=None, description="Result of a finished edit_video.")
     error: dict[str, Any] | None = Field(default=None, description="code, message, hint when it failed.")
+    session: str = SESSION_FIELD
 
     @classmethod
     def of(cls, record: JobRecord) -> JobOutput:
@@ -39,7 +41,7 @@ class JobOutput(BaseModel):
                 export = ExportResult.model_validate(record.result)
         return cls(status=record.status, job_id=record.id, kind=record.kind, progress=record.fraction,
                    message=record.message, next_step=next_step(record), generate=generate, export=export,
-                   edit=edit, error=record.error)
+                   edit=edit, error=record.error, session=record.client)
 
 
 class AskOutput(BaseModel):
@@ -48,6 +50,11 @@ class AskOutput(BaseModel):
     route: Literal["export", "credits", "state", "upload", "generate"]
     reason: str = Field(description="Why the text was routed there.")
     next_step: str
+    session: str = SESSION_FIELD
+    spends_credits: bool = Field(default=False, description="The route sent words to the paid cloud agent.")
+    export_follows: bool = Field(default=False, description="The text also asked for the file: call "
+                                 "export_video (with export_options) once the job is completed.")
+    export_options: ExportOptions | None = None
     job: JobOutput | None = Field(default=None, description="For generate/export: the job.")
     credits: Credits | None = None
     state: StateResult | None = None

@@ -35,6 +35,7 @@ from ..composition import Operation
 from ..errors import ErrorCode, NemoVideoError
 from ..service import Job, StateResult, UploadResult, VideoService
 from . import content, descriptions
+from .clients import SessionName, client_of
 from .models import AskOutput, CreditsOutput, JobOutput, SpendConsent
 from .progress import ProgressReporter
 
@@ -93,12 +94,11 @@ def spend_consent(confirm_spend: bool, ctx: Context) -> Elicit[SpendConsent] | S
 
 
 def ask_consent(text: str, confirm_spend: bool, ctx: Context) -> Elicit[SpendConsent] | SpendConsent:
-    from ..skill.intents import route
-
-    chosen = route(text)
-    if chosen.action != "generate" and chosen.options.get("then") != "generate":
-        return SpendConsent(approve=True)  # only agent messages spend credits
-    return spend_consent(confirm_spend, ctx)
+    try:
+        spends = _app(ctx).service.plan(text).spends_credits
+    except NemoVideoError:
+        return SpendConsent(approve=False)  # the tool reports the error itself
+    return spend_consent(confirm_spend, ctx) if spends else SpendConsent(approve=True)
 
 
 def client_roots(ctx: Context) -> ListRoots | None:
@@ -126,11 +126,11 @@ def _approved(consent: ElicitationResult[SpendConsent]) -> bool:
     )
 
 
-async def _wait(ctx: Context, job: Job | str, wait_s: int) -> CallToolResult:
+async def _wait(ctx: Context, job: Job | str, wait_s: int, client: str) -> CallToolResult:
     app = _app(ctx)
     job_id = job if isinstance(job, str) else job.id
     reporter = ProgressReporter(ctx.report_progress)
-    record = await app.service.wait(job_id, float(wait_s), reporter, heartbeat_s=app.heartbeat_s)
+    record = await app.service.wait(job_id, float(wait_s), reporter, heartbeat_s=app.heartbeat_s, client=client)
     return content.job(JobOutput.of(record))
 
 
@@ -146,12 +146,13 @@ async def generate_video(
     urls: Urls = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
-    svc = _app(ctx).service
+    svc, client = _app(ctx).service, client_of(ctx, session)
     job = await svc.start_generate(
-        request, paths or [], urls or [], confirm_spend=_approved(consent), roots=_root_paths(roots)
+        request, paths or [], urls or [], confirm_spend=_approved(consent), roots=_root_paths(roots), client=client
     )
-    return await _wait(ctx, job, wait_s)
+    return await _wait(ctx, job, wait_s, client)
 
 
 async def upload_media(
@@ -159,8 +160,10 @@ async def upload_media(
     ctx: Context,
     paths: Paths = None,
     urls: Urls = None,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, UploadResult]:
-    result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots))
+    client = client_of(ctx, session)
+    result = await _app(ctx).service.upload(paths or [], urls or [], roots=_root_paths(roots), client=client)
     names = ", ".join(f"{a.name} ({a.kind})" for a in result.assets)
     return content.ok(result, f"Uploaded {len(result.assets)} file(s): {names}. Next: generate_video.")
 
@@ -172,8 +175,8 @@ async def get_credits(ctx: Context) -> Annotated[CallToolResult, CreditsOutput]:
     return content.ok(out, f"Credits: {shown}.")
 
 
-async def get_state(ctx: Context) -> Annotated[CallToolResult, StateResult]:
-    state = await _app(ctx).service.state()
+async def get_state(ctx: Context, session: SessionName = None) -> Annotated[CallToolResult, StateResult]:
+    state = await _app(ctx).service.state(client_of(ctx, session))
     return content.ok(state, state.summary)
 
 
@@ -193,9 +196,11 @@ async def edit_video(
     ctx: Context,
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
-    job = await _app(ctx).service.start_edit(operations, confirm_spend=_approved(consent))
-    return await _wait(ctx, job, wait_s)
+    client = client_of(ctx, session)
+    job = await _app(ctx).service.start_edit(operations, confirm_spend=_approved(consent), client=client)
+    return await _wait(ctx, job, wait_s, client)
 
 
 async def export_video(
@@ -214,24 +219,30 @@ async def export_video(
         ),
     ] = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
-    job = await _app(ctx).service.start_export(format=format, quality=quality, filename=filename, height=height)
-    return await _wait(ctx, job, wait_s)
+    client = client_of(ctx, session)
+    job = await _app(ctx).service.start_export(
+        format=format, quality=quality, filename=filename, height=height, client=client
+    )
+    return await _wait(ctx, job, wait_s, client)
 
 
 async def job_status(
     job_id: Annotated[str, Field(description="The job_id a previous call returned.")],
     ctx: Context,
     wait_s: WaitS = DEFAULT_WAIT_S,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
-    return await _wait(ctx, job_id, wait_s)
+    return await _wait(ctx, job_id, wait_s, client_of(ctx, session))
 
 
 async def cancel_job(
     job_id: Annotated[str, Field(description="The job_id to stop.")],
     ctx: Context,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
-    record = await _app(ctx).service.cancel(job_id)
+    record = await _app(ctx).service.cancel(job_id, client_of(ctx, session))
     return content.job(JobOutput.of(record))
 
 
@@ -242,30 +253,42 @@ async def ask(
     ctx: Context,
     wait_s: WaitS = DEFAULT_WAIT_S,
     confirm_spend: ConfirmSpend = False,
+    session: SessionName = None,
 ) -> Annotated[CallToolResult, AskOutput]:
-    svc = _app(ctx).service
+    svc, client = _app(ctx).service, client_of(ctx, session)
     approved = isinstance(consent, AcceptedElicitation) and consent.data.approve
-    route, reason, result = await svc.ask(text, confirm_spend=approved, roots=_root_paths(roots))
+    asked = await svc.ask(text, confirm_spend=approved, roots=_root_paths(roots), client=client)
+    plan, result = asked.plan, asked.result
+    route, reason = plan.route, plan.reason
     if isinstance(result, Job):
-        inner = await _wait(ctx, result, wait_s)
+        inner = await _wait(ctx, result, wait_s, client)
         if inner.is_error:
             return inner
         job = JobOutput.model_validate(inner.structured_content)
         next_step = job.next_step
-        if route == "generate" and job.status == "completed" and _asks_for_file(text):
+        if plan.export_follows and job.status == "completed":
             next_step = "call export_video: the request also asked for the video file"
-        out = AskOutput(route=route, reason=reason, next_step=next_step, job=job)
+        out = AskOutput(
+            route=route,
+            reason=reason,
+            next_step=next_step,
+            job=job,
+            session=client,
+            spends_credits=plan.spends_credits,
+            export_follows=plan.export_follows,
+            export_options=plan.export if plan.export_follows else None,
+        )
         return content.ok(out, f"Routed to {route} ({reason}).\n{_text(inner)}")
     fields: dict[str, Any] = {route: result}
-    out = AskOutput(route=route, reason=reason, next_step=_after(route), **fields)
+    out = AskOutput(
+        route=route,
+        reason=reason,
+        next_step=_after(route),
+        session=client,
+        spends_credits=plan.spends_credits,
+        **fields,
+    )
     return content.ok(out, f"Routed to {route} ({reason}).")
-
-
-def _asks_for_file(text: str) -> bool:
-    """'make a video … and export it': the routing table marks the export that creation words outrank."""
-    from ..skill.intents import route
-
-    return route(text).options.get("then") == "export"
 
 
 def _text(result: CallToolResult) -> str:

@@ -27,8 +27,7 @@ class NameReserver:
     def __init__(self) -> None:
         self._taken: set[Path] = set()
 
-    def reserve(self, folder: Path, filename: str | None, fmt: OutputFormat, *,
-                overwrite: bool = False) -> Path:
+    def reserve(self, folder: Path, filename: str | None, fmt: OutputFormat, *, overwrite: bool = False) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         stem = safe_stem(filename) if filename else f"nemo-video-{datetime.now():%Y%m%d-%H%M%S}"
         first = (folder / f"{stem}.{fmt}").resolve()
@@ -45,6 +44,10 @@ class NameReserver:
     def release(self, path: Path) -> None:
         self._taken.discard(path)
 
+    def retire(self, path: Path) -> None:
+        """Keep a cancelled export's name off-limits in this process: the next export gets a fresh one."""
+        self._taken.add(path)
+
 
 def safe_stem(filename: str) -> str:
     """A file stem without directories, dangerous characters or a known video extension."""
@@ -54,8 +57,11 @@ def safe_stem(filename: str) -> str:
             name = name[: -len(ext)]
     name = _UNSAFE.sub("-", name).strip(" .-")
     if not name:
-        raise NemoVideoError(ErrorCode.INVALID_INPUT, f"{filename!r} is not a usable file name.",
-                             hint="Pass a plain name such as 'launch-video' (no folders).")
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"{filename!r} is not a usable file name.",
+            hint="Pass a plain name such as 'launch-video' (no folders).",
+        )
     return name[:120]
 
 
@@ -64,11 +70,13 @@ async def describe(output: RenderOutput, ffmpeg: str) -> RenderOutput:
     if output.duration_s is not None and output.width and output.height:
         return output
     info: MediaInfo = await probe(output.path, ffmpeg)
-    return output.model_copy(update={
-        "duration_s": output.duration_s if output.duration_s is not None else info.duration_s,
-        "width": output.width or info.width,
-        "height": output.height or info.height,
-    })
+    return output.model_copy(
+        update={
+            "duration_s": output.duration_s if output.duration_s is not None else info.duration_s,
+            "width": output.width or info.width,
+            "height": output.height or info.height,
+        }
+    )
 
 
 async def make_poster(video: Path, ffmpeg: str, duration_s: float | None) -> Path | None:
@@ -76,8 +84,25 @@ async def make_poster(video: Path, ffmpeg: str, duration_s: float | None) -> Pat
     poster = video.with_name(f"{video.stem}.poster.jpg")
     at = max(0.0, (duration_s or 0.0) / 3)
     for height in _POSTER_HEIGHTS:
-        args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-ss", f"{at:.2f}",
-                "-i", str(video), "-frames:v", "1", "-vf", f"scale=-2:{height}", "-q:v", "5", str(poster)]
+        args = [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            f"{at:.2f}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale=-2:{height}",
+            "-q:v",
+            "5",
+            str(poster),
+        ]
         try:
             with anyio.fail_after(30):
                 result = await anyio.run_process(args, stdin=None, stdout=None, stderr=-1, check=False)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from ..backends.base import Asset, Credits
 from ..composition import Composition
-from .jobs import JobRecord
+
+if TYPE_CHECKING:
+    from .jobs import JobRecord
 
 Route = Literal["export", "credits", "state", "upload", "generate"]
 
@@ -22,8 +24,16 @@ class OfferedAction(BaseModel):
     next_call: str = Field(description="The tool call that does it.")
 
 
+SESSION_FIELD = Field(
+    default="default",
+    description="The name of the video session this client edits: "
+    "pass it as `session` to continue it from another connection, or to share it.",
+)
+
+
 class UploadResult(BaseModel):
     session_id: str
+    session: str = SESSION_FIELD
     assets: list[Asset]
     notice: str | None = None
 
@@ -31,8 +41,10 @@ class UploadResult(BaseModel):
 class GenerateResult(BaseModel):
     session_id: str
     reply: str = Field(description="The agent's answer, with web-editor instructions translated.")
-    silent_edit: bool = Field(default=False, description="True when the agent changed the timeline "
-                              "without a word; the reply then summarizes the change.")
+    silent_edit: bool = Field(
+        default=False,
+        description="True when the agent changed the timeline without a word; the reply then summarizes the change.",
+    )
     changes: list[str] = Field(default_factory=list, description="What changed in the timeline.")
     summary: str = Field(description="One-line text summary of every track.")
     exportable: bool = False
@@ -52,8 +64,9 @@ class ExportResult(BaseModel):
     width: int | None = None
     height: int | None = None
     poster: str | None = Field(default=None, description="Absolute path of a JPEG still.")
-    contact_sheet: str | None = Field(default=None, description="Absolute path of a JPEG grid of frames "
-                                      "across the whole video (local backend).")
+    contact_sheet: str | None = Field(
+        default=None, description="Absolute path of a JPEG grid of frames across the whole video (local backend)."
+    )
 
 
 class JobView(BaseModel):
@@ -66,15 +79,26 @@ class JobView(BaseModel):
     message: str
     error: dict[str, Any] | None = None
     next_step: str
+    result_path: str | None = Field(default=None, description="The video file of a finished export.")
 
     @classmethod
     def of(cls, record: JobRecord) -> JobView:
-        return cls(job_id=record.id, kind=record.kind, status=record.status, progress=record.fraction,
-                   message=record.message, error=record.error, next_step=next_step(record))
+        path = (record.result or {}).get("path") if record.kind == "render" else None
+        return cls(
+            job_id=record.id,
+            kind=record.kind,
+            status=record.status,
+            progress=record.fraction,
+            message=record.message,
+            error=record.error,
+            next_step=next_step(record),
+            result_path=path if isinstance(path, str) else None,
+        )
 
 
 class StateResult(BaseModel):
     session_id: str
+    session: str = SESSION_FIELD
     backend: str
     summary: str
     exportable: bool
@@ -84,8 +108,11 @@ class StateResult(BaseModel):
         default=None, description="The video as data, with the scene and text ids edit_video takes."
     )
     draft: dict[str, Any] | None = Field(default=None, description="The timeline as laid out (wire JSON).")
-    media: list[Asset] = Field(default_factory=list, description="Media with their ids, kind, size, "
-                               "orientation and dominant colours, for add_scene/replace_scene/set_music.")
+    media: list[Asset] = Field(
+        default_factory=list,
+        description="Media with their ids, kind, size, "
+        "orientation and dominant colours, for add_scene/replace_scene/set_music.",
+    )
     jobs: list[JobView] = Field(default_factory=list)
     notice: str | None = None
 

@@ -24,6 +24,7 @@ from ..base import (
     Credits,
     EditOutcome,
     ProgressCallback,
+    RenderIdCallback,
     RenderOutput,
     RenderRequest,
     RenderStatus,
@@ -72,9 +73,7 @@ class CloudBackend:
         data = await self.api.call("POST", SESSION_PATH, json_body=body)
         session_id = data.get("session_id") if isinstance(data, dict) else None
         if session_id in (None, ""):
-            raise NemoVideoError(
-                ErrorCode.BACKEND_ERROR, "NemoVideo created a session but sent no session id."
-            )
+            raise NemoVideoError(ErrorCode.BACKEND_ERROR, "NemoVideo created a session but sent no session id.")
         log.info("Opened NemoVideo session %s", session_id)
         return Session(id=str(session_id), backend="cloud", language=language)
 
@@ -102,8 +101,9 @@ class CloudBackend:
         reply = await self._reply(session, edits.instruction(operations, before, names))
         after_draft = (await self.state(session)).draft
         after = from_draft(after_draft, media) if after_draft else Composition()
-        return EditOutcome(draft=after_draft, reply=reply,
-                           not_applied=edits.not_applied(operations, expected, after, names))
+        return EditOutcome(
+            draft=after_draft, reply=reply, not_applied=edits.not_applied(operations, expected, after, names)
+        )
 
     async def _reply(self, session: Session, message: str) -> str:
         texts = []
@@ -116,9 +116,7 @@ class CloudBackend:
 
     # ------------------------------------------------------------ media, credits, state
 
-    async def upload(
-        self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()
-    ) -> list[Asset]:
+    async def upload(self, session: Session, paths: Sequence[Path] = (), urls: Sequence[str] = ()) -> list[Asset]:
         files, links = check_paths(paths), check_urls(urls)
         if not files and not links:
             raise NemoVideoError(ErrorCode.INVALID_INPUT, "Nothing to upload: give at least one path or URL.")
@@ -139,8 +137,9 @@ class CloudBackend:
     async def credits(self) -> Credits:
         data = await self.api.call("GET", CREDITS_PATH)
         data = data if isinstance(data, dict) else {}
-        return Credits(available=_int(data.get("available")), frozen=_int(data.get("frozen")),
-                       total=_int(data.get("total")))
+        return Credits(
+            available=_int(data.get("available")), frozen=_int(data.get("frozen")), total=_int(data.get("total"))
+        )
 
     async def state(self, session: Session) -> SessionState:
         state = await self._scoped(session, lambda: self._raw_state(session.id))
@@ -168,21 +167,58 @@ class CloudBackend:
 
     # ------------------------------------------------------------ export
 
-    async def start_render(self, session: Session, draft: Draft, request: RenderRequest) -> RenderStatus:
-        if not draft.exportable:
-            raise NemoVideoError(
-                ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty; there is nothing to export."
-            )
-        return await self._scoped(session, lambda: self.renders.start(session.id, draft, request))
-
-    async def render_status(self, job_id: str) -> RenderStatus:
-        """One poll. A failed render is resubmitted once: the result then has a NEW ``job_id``."""
-        return await self.renders.status(job_id)
-
-    async def fetch_output(
-        self, status: RenderStatus, destination: Path, on_progress: ProgressCallback | None = None
+    async def render(
+        self,
+        session: Session,
+        draft: Draft,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
     ) -> RenderOutput:
-        return await fetch_output(self.settings, self.api, status, destination, on_progress)
+        """Submit, poll until done, then download: one awaited call (see :class:`Renders`)."""
+        if not draft.exportable:
+            raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty; there is nothing to export.")
+        if request.destination.exists() and not request.overwrite:
+            raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{request.destination} already exists.")
+        started = await self._scoped(session, lambda: self.renders.start(session.id, draft, request))
+        return await self._finish(started, request, on_progress, on_render_id)
+
+    async def resume(
+        self,
+        render_id: str,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
+    ) -> RenderOutput:
+        """Continue polling a render submitted before a restart; one NemoVideo forgot is interrupted."""
+        try:
+            status = await self.renders.status(render_id)
+        except NemoVideoError as exc:
+            if exc.code == ErrorCode.UNKNOWN_JOB:
+                raise NemoVideoError(
+                    ErrorCode.RENDER_INTERRUPTED, "The render stopped when nemo-video restarted."
+                ) from exc
+            raise
+        return await self._finish(status, request, on_progress, on_render_id)
+
+    async def _finish(
+        self,
+        status: RenderStatus,
+        request: RenderRequest,
+        on_progress: ProgressCallback | None,
+        on_render_id: RenderIdCallback | None,
+    ) -> RenderOutput:
+        def polled(fraction: float, message: str) -> None:
+            if on_progress is not None:
+                on_progress(0.9 * fraction, message)
+
+        def fetched(fraction: float, message: str) -> None:
+            if on_progress is not None:
+                on_progress(0.9 + 0.1 * fraction, message or "downloading")
+
+        done = await self.renders.follow(status, polled, on_render_id)
+        polled(1.0, "saving the video")
+        return await fetch_output(self.settings, self.api, done, request.destination, fetched)
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -1,10 +1,12 @@
-"""Cloud export: submit, poll and download (CONTRACT §3.7–3.9).
+"""Cloud export: submit and poll until the render ends (CONTRACT §3.7–3.8); download is in ``download``.
 
 * ids are ``render_<ms>``, made unique within this process even when two fall in the same ms;
 * a failed submit gets a new id and one retry; 402 is the plan (``export_blocked``), never retried;
 * polling accepts both documented shapes (data-wrapped ``outputUrl`` and top-level ``output.url``),
   retries transient failures on the same id, and resubmits a *failed* render once under a new id:
-  the returned status then carries that new ``job_id``, and callers continue with it.
+  the returned status then carries that new ``job_id``, and callers continue with it;
+* :meth:`Renders.follow` polls inside one awaited call until the render completes, fails or outlasts
+  ``render_timeout_s``; progress and every new render id are reported as they come.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import anyio
 from ...config import Settings
 from ...draft import Draft
 from ...errors import ErrorCode, NemoVideoError
-from ..base import RenderRequest, RenderState, RenderStatus
+from ..base import ProgressCallback, RenderIdCallback, RenderRequest, RenderState, RenderStatus
 from .api import Api
 from .redact import log
 
@@ -96,9 +98,34 @@ class Renders:
         job.resubmitted = True
         retried = await self._submit(job)
         return retried.model_copy(
-            update={"message": f"The first render ({job_id}) failed ({status.error or 'no reason given'}); "
-                    f"resubmitted as {retried.job_id}. Continue with job id {retried.job_id}."}
+            update={
+                "message": f"The first render ({job_id}) failed ({status.error or 'no reason given'}); "
+                f"resubmitted as {retried.job_id}. Continue with job id {retried.job_id}."
+            }
         )
+
+    async def follow(
+        self,
+        status: RenderStatus,
+        on_progress: ProgressCallback | None = None,
+        on_render_id: RenderIdCallback | None = None,
+    ) -> RenderStatus:
+        """Poll ``status`` until the render completes (returned) or fails (raised), within the time limit."""
+        deadline = time.monotonic() + self.settings.render_timeout_s
+        if on_render_id is not None:
+            on_render_id(status.job_id)
+        while status.status not in ("completed", "failed"):
+            if on_progress is not None:
+                on_progress(status.progress or 0.0, status.message or f"rendering ({status.status})")
+            if time.monotonic() > deadline:
+                raise NemoVideoError(ErrorCode.RENDER_TIMEOUT, "The render did not finish in time.")
+            await anyio.sleep(self.settings.render_poll_s)
+            status = await self.status(status.job_id)
+            if on_render_id is not None:
+                on_render_id(status.job_id)  # a resubmitted render continues under its new id
+        if status.status == "failed":
+            raise render_error(status)
+        return status
 
     async def _poll(self, job_id: str) -> dict[str, Any]:
         path = f"{SUBMIT_PATH}/{job_id}"
@@ -126,10 +153,15 @@ class Renders:
         return job.draft if job else None
 
 
-_FATAL_SUBMIT = frozenset({
-    ErrorCode.EXPORT_BLOCKED, ErrorCode.AUTH_EXPIRED, ErrorCode.AUTH_FAILED,
-    ErrorCode.SESSION_NOT_FOUND, ErrorCode.OUT_OF_CREDITS,
-})
+_FATAL_SUBMIT = frozenset(
+    {
+        ErrorCode.EXPORT_BLOCKED,
+        ErrorCode.AUTH_EXPIRED,
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.SESSION_NOT_FOUND,
+        ErrorCode.OUT_OF_CREDITS,
+    }
+)
 
 
 def _explain(exc: NemoVideoError) -> NemoVideoError:
@@ -180,3 +212,17 @@ def _fraction(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return min(1.0, max(0.0, float(value) / 100.0))
+
+
+def render_error(status: RenderStatus) -> NemoVideoError:
+    """The error of a render NemoVideo reported as failed."""
+    try:
+        code = ErrorCode(status.error or "render_failed")
+    except ValueError:
+        code = ErrorCode.RENDER_FAILED
+    detail = (status.error or "no reason given").strip().rstrip(".")
+    if code == ErrorCode.RENDER_INTERRUPTED:
+        return NemoVideoError(code, "The render stopped when nemo-video restarted.")
+    return NemoVideoError(
+        code, f"NemoVideo could not render the video: {detail}.", details={"render_id": status.job_id}
+    )

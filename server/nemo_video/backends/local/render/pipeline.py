@@ -11,8 +11,6 @@ import errno
 import logging
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .... import media as ff
@@ -20,7 +18,7 @@ from ....config import Settings
 from ....draft import Draft, TrackType
 from ....errors import ErrorCode, NemoVideoError
 from ...base import ProgressCallback, RenderOutput, RenderRequest
-from . import graph, poster, runner, verify
+from . import graph, lifetime, poster, runner, verify
 from .plan import RenderPlan, SourceFacts, build_plan
 
 log = logging.getLogger(__name__)
@@ -53,16 +51,6 @@ async def gather_facts(draft: Draft, ffmpeg: str) -> dict[str, SourceFacts]:
             info = await ff.probe(path, ffmpeg)
             facts[seg.src] = SourceFacts(info.width, info.height, info.duration_s, info.has_audio)
     return facts
-
-
-@contextmanager
-def _temporaries(*paths: Path) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise
 
 
 def _disk_errors(exc: OSError) -> NemoVideoError | None:
@@ -104,7 +92,7 @@ async def _render(
         if on_progress is not None:
             on_progress(round(fraction * 0.95, 4), message)
 
-    with _temporaries(temp, poster_tmp, sheet_tmp):
+    with lifetime.temporary_files(temp, poster_tmp, sheet_tmp):
         await runner.run_ffmpeg(
             graph.build_args(plan, ffmpeg, temp),
             duration_s=plan.duration_s,

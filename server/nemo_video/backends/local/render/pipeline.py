@@ -23,6 +23,7 @@ from .plan import RenderPlan, SourceFacts, build_plan
 
 log = logging.getLogger(__name__)
 POSTER_QUALITIES = (4, 8, 14, 24)
+PALETTE_HEIGHT = 120  # a GIF's colours are chosen on frames this tall: ~1/16 of a 480 px GIF's work
 
 
 def sidecars(destination: Path) -> tuple[Path, Path]:
@@ -68,10 +69,15 @@ async def render_draft(
     if not draft.exportable or not draft.tracks_of(TrackType.VIDEO):
         raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline is empty.")
     ffmpeg = ff.locate(settings)
-    plan = build_plan(draft, request, await gather_facts(draft, ffmpeg), settings.font_dirs)
+    facts = await gather_facts(draft, ffmpeg)
+    plan = build_plan(draft, request, facts, settings.font_dirs)
+    small = None
+    if plan.format == "gif":  # the palette is chosen from the same video rendered small
+        height = min(plan.height, PALETTE_HEIGHT)
+        small = build_plan(draft, request.model_copy(update={"height": height}), facts, settings.font_dirs)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        return await _render(plan, destination, ffmpeg, settings, on_progress)
+        return await _render(plan, destination, ffmpeg, settings, on_progress, small)
     except OSError as exc:
         raise _disk_errors(exc) or NemoVideoError(
             ErrorCode.RENDER_FAILED, f"Could not write the video: {exc}"
@@ -79,22 +85,35 @@ async def render_draft(
 
 
 async def _render(
-    plan: RenderPlan, destination: Path, ffmpeg: str, settings: Settings, on_progress: ProgressCallback | None
+    plan: RenderPlan,
+    destination: Path,
+    ffmpeg: str,
+    settings: Settings,
+    on_progress: ProgressCallback | None,
+    palette_plan: RenderPlan | None = None,
 ) -> RenderOutput:
     # the pid lets a later process tell a killed render's leftovers from a live one's
     tag = f".{destination.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial"
     temp = destination.with_name(f"{tag}.{plan.format}")
     poster_tmp = destination.with_name(f"{tag}.poster.jpg")
     sheet_tmp = destination.with_name(f"{tag}.contact.jpg")
+    palette = destination.with_name(f"{tag}.palette.png")
     poster_path, sheet_path = sidecars(destination)
 
     def video_progress(fraction: float, message: str) -> None:
         if on_progress is not None:
             on_progress(round(fraction * 0.95, 4), message)
 
-    with lifetime.temporary_files(temp, poster_tmp, sheet_tmp):
+    with lifetime.temporary_files(temp, poster_tmp, sheet_tmp, palette):
+        if palette_plan is not None:
+            await runner.run_ffmpeg(
+                graph.build_palette_args(palette_plan, ffmpeg, palette),
+                duration_s=plan.duration_s,
+                timeout_s=settings.render_timeout_s,
+                label="Choosing the GIF's colours",
+            )
         await runner.run_ffmpeg(
-            graph.build_args(plan, ffmpeg, temp),
+            graph.build_args(plan, ffmpeg, temp, palette if palette_plan else None),
             duration_s=plan.duration_s,
             timeout_s=settings.render_timeout_s,
             on_progress=video_progress,
@@ -105,6 +124,7 @@ async def _render(
         os.replace(temp, destination)
         os.replace(poster_tmp, poster_path)
         os.replace(sheet_tmp, sheet_path)
+        palette.unlink(missing_ok=True)
     if on_progress is not None:
         on_progress(1.0, f"Rendered {plan.duration_s:g} s to {destination.name}")
     return RenderOutput(

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.backends.local.ffmpeg import probe
+from nemo_video.media import probe
 from nemo_video.backends.local.render import build_args, build_plan, render_draft
 from nemo_video.config import Settings
 from nemo_video.errors import ErrorCode, NemoVideoError

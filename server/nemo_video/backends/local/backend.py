@@ -25,6 +25,7 @@ from ...composition import Operation
 from ...config import Settings
 from ...draft import Draft, TrackType
 from ...errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
+from ...locks import is_held, lock_path
 from ..base import (
     Asset,
     Credits,
@@ -192,6 +193,8 @@ class LocalBackend:
                 job_id=job_id, status=live.status, progress=live.progress, message=live.message
             )
         row = await self._settled(store, job_id)
+        if row.status in _RUNNING:  # rendering in another process on this data folder
+            return RenderStatus(job_id=job_id, status="processing", progress=row.progress, message=row.message)
         if row.status == "completed":
             output = RenderOutput.model_validate(row.result or {})
             return RenderStatus(
@@ -209,7 +212,7 @@ class LocalBackend:
         row = await store.get_job(job_id)
         if row.kind != "render":
             raise NemoVideoError(ErrorCode.UNKNOWN_JOB, f"Job {job_id!r} is not a render.")
-        if row.status in _RUNNING and job_id not in self._live:
+        if row.status in _RUNNING and job_id not in self._live and not _alive_elsewhere(row):
             await self._fail(store, job_id, _interrupted("The render stopped when nemo-video restarted."))
             destination = (row.request or {}).get("destination")
             if isinstance(destination, str) and destination:
@@ -273,6 +276,12 @@ def _remove_orphaned_partials(destination: Path) -> None:
         if pid.isdigit() and "partial" in rest.split(".") and not _alive(int(pid)):
             log.info("Removing %s, left by an interrupted render", path.name)
             path.unlink(missing_ok=True)
+
+
+def _alive_elsewhere(row: JobRow) -> bool:
+    """Another process still renders this job: it holds its output name's lock (nemo_video.locks)."""
+    destination = (row.request or {}).get("destination")
+    return isinstance(destination, str) and bool(destination) and is_held(lock_path(Path(destination)))
 
 
 def _alive(pid: int) -> bool:

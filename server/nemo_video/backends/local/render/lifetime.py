@@ -80,7 +80,8 @@ def temporary_files(*paths: Path) -> Iterator[None]:
         yield
     except BaseException:
         for path in paths:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only or vanished folder: the error raised says so
+                path.unlink(missing_ok=True)
         raise
     finally:
         for path in paths:

@@ -27,7 +27,7 @@ from ...base import ProgressCallback
 from . import lifetime
 
 log = logging.getLogger(__name__)
-TAIL_LINES = 12
+TAIL_LINES = 40  # enough to reach the line naming the input that failed
 _PROGRESS_KEYS = (
     "frame",
     "fps",

@@ -98,6 +98,11 @@ def _lock(path: Path) -> int | None:
         os.close(fd)
 
 
+def held_paths() -> list[Path]:
+    """The lock files this process holds (for a last clean-up on the way out)."""
+    return list(_held)
+
+
 def is_held(path: Path) -> bool:
     """True while some process (this one included) holds the lock at ``path``."""
     if path in _held:

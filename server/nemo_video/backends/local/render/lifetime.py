@@ -19,6 +19,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+
+from .... import locks
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +94,26 @@ def temporary_files(*paths: Path) -> Iterator[None]:
 
 
 def terminate_all() -> int:
-    """Kill every live render's process group and remove its temporary files (signal-handler safe:
-    no locks, no awaits). Returns how many process groups were killed."""
+    """Kill every live render's process group, remove its temporary files and its output name's lock
+    file (fit for a signal handler: no awaits). Returns how many process groups were killed."""
     groups = list(_groups)
     for pgid in groups:
         kill_group(pgid)
-    for path in list(_files):
+    for path in [*_files, *locks.held_paths()]:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
     if groups:
         log.warning("Stopped %d render(s) on the way out", len(groups))
     return len(groups)
+
+
+def stop_renders_on(signum: signal.Signals = signal.SIGTERM) -> None:
+    """Install a handler (main thread only) that stops the renders in flight, then lets the signal
+    end the process as it would have without the handler."""
+
+    def handler(received: int, _frame: FrameType | None) -> None:
+        terminate_all()
+        signal.signal(received, signal.SIG_DFL)
+        os.kill(os.getpid(), received)
+
+    signal.signal(signum, handler)

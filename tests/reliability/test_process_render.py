@@ -26,6 +26,7 @@ from nemo_video.draft import Draft
 from nemo_video.service import VideoService
 from tests.reliability.helpers import PYTHON, children, env_for, stdio_server, until
 from tests.render.builders import draft, image_segment, picture
+from tests.render.media import ffmpeg
 
 KILL_WITHIN_S = 2.0
 
@@ -92,7 +93,38 @@ async def test_a_cancelled_render_kills_ffmpeg_within_2_s_and_leaves_no_file(
     assert _graph_files() <= graphs_before
 
 
-async def test_ffmpeg_runs_in_its_own_process_group_with_a_parent_death_signal(
+def _anywhere(folder: Path) -> list[int]:
+    """Live processes anywhere on the machine whose command line names ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(folder) in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+async def test_a_cancelled_render_through_a_wrapper_script_kills_the_real_ffmpeg_too(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # NEMO_FFMPEG is often a wrapper (nice, a snap/flatpak shim): killing only our child would leave
+    # the real ffmpeg writing on; the whole process group goes.
+    wrapper = tmp_path / "ffmpeg-wrapper.sh"
+    wrapper.write_text(f'#!/bin/sh\n"{ffmpeg()}" "$@"\n')
+    wrapper.chmod(0o755)
+    out = settings.output_dir
+    request = RenderRequest(destination=out / "wrapped.mp4", height=180)
+    async with anyio.create_task_group() as group:
+        group.start_soon(render_draft, _slideshow(tmp_path), request, settings.with_(ffmpeg=str(wrapper)))
+        await until(lambda: len(_anywhere(out)) >= 2, timeout=30, every=0.005)  # the shell and ffmpeg
+        group.cancel_scope.cancel()
+    assert await _gone_within(lambda: _anywhere(out)) < KILL_WITHIN_S
+    assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
+
+
+async def test_ffmpeg_runs_in_its_own_process_group(
     settings: Settings, tmp_path: Path
 ) -> None:
     out = settings.output_dir

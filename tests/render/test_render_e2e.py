@@ -173,11 +173,11 @@ async def test_ffmpeg_failure_and_timeout_are_reported(settings: Settings, tmp_p
     assert list(settings.output_dir.iterdir()) == []
 
 
-async def test_missing_source_is_media_not_found(settings: Settings, tmp_path: Path) -> None:
+async def test_missing_source_is_media_missing(settings: Settings, tmp_path: Path) -> None:
     d = draft([{"type": "video", "src": str(tmp_path / "gone.mp4"), "d": 1000}])
     with pytest.raises(NemoVideoError) as info:
         await _render(d, settings, "gone.mp4")
-    assert info.value.code is ErrorCode.MEDIA_NOT_FOUND
+    assert info.value.code is ErrorCode.MEDIA_MISSING and "gone.mp4" in info.value.message
 
 
 @pytest.mark.slow

@@ -178,7 +178,7 @@ def _render_error(status: RenderStatus) -> NemoVideoError:
         code = ErrorCode(status.error or "render_failed")
     except ValueError:
         code = ErrorCode.RENDER_FAILED
-    detail = status.message or status.error or "no reason given"
+    detail = (status.message or status.error or "no reason given").rstrip(".")
     if code == ErrorCode.RENDER_INTERRUPTED:
         return NemoVideoError(code, "The render stopped when nemo-video restarted.")
     if code == ErrorCode.RENDER_TIMEOUT:  # the render was stopped: "call job_status later" would not help

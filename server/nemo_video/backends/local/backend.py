@@ -165,7 +165,7 @@ class LocalBackend:
                 await self._fail(store, job_id, _interrupted("The render was stopped before it finished."))
             raise
         except NemoVideoError as exc:
-            log.warning("render %s failed: %s", job_id, exc.message)
+            log.info("render %s failed: %s", job_id, exc.message)  # the caller is told; no second line
             await self._fail(store, job_id, exc)
         except Exception as exc:  # a bug: report it as one instead of leaving the job hanging
             log.exception("render %s crashed", job_id)
@@ -203,7 +203,7 @@ class LocalBackend:
             )
         error = _error_of(row)
         return RenderStatus(
-            job_id=job_id, status="failed", progress=row.progress, message=f"{error.message} {error.hint}",
+            job_id=job_id, status="failed", progress=row.progress, message=error.message,
             error=error.code.value,
         )
 

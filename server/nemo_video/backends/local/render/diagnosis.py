@@ -50,9 +50,7 @@ def from_ffmpeg(failure: FfmpegFailed, args: Sequence[str], output: Path) -> Nem
 def media_problem(source: Path) -> NemoVideoError:
     if not source.is_file():
         return NemoVideoError(
-            ErrorCode.MEDIA_NOT_FOUND,
-            f"The timeline uses {source.name}, whose stored copy is gone ({source.parent}).",
-            hint="Upload the file again, or ask the agent to remove it from the video; then export again.",
+            ErrorCode.MEDIA_MISSING, f"The timeline uses {source.name}, whose stored copy is gone ({source.parent})."
         )
     return NemoVideoError(
         ErrorCode.MEDIA_DAMAGED, f"The timeline uses {source.name}, which cannot be read: it is damaged "
@@ -89,6 +87,4 @@ def name_too_long(destination: Path, limit: int) -> NemoVideoError:
         ErrorCode.OUTPUT_NOT_WRITABLE,
         f"The file name {destination.name[:40]}… is too long ({size} bytes; at most {limit}, so that "
         f"its poster and temporary files stay within the system's {MAX_NAME_BYTES}).",
-        hint="Choose a shorter file name (at most about 60 characters in Chinese or Japanese, 200 in "
-        "English), then export again.",
     )

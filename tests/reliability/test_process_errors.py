@@ -26,8 +26,15 @@ async def test_a_stored_picture_deleted_before_export_is_one_line_with_one_next_
     assert stored, "the photo was stored"
     for path in stored:
         path.unlink()
-    done = subprocess.run([PYTHON, "-m", "nemo_video.cli", "export", "--height", "72"], env=env_for(settings),
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [PYTHON, "-m", "nemo_video.cli", "export", "--height", "72"],
+        env=env_for(settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     (line,) = lines

@@ -62,7 +62,8 @@ MOMENTS: dict[str, Callable[[Path, list[float]], bool]] = {
     "at the first progress": lambda _out, seen: bool(seen),
     "half way": lambda _out, seen: bool(seen) and seen[-1] >= 0.45,
     "during the poster": lambda out, _seen: any(
-        ".partial.poster.jpg" in cmd for _, cmd in children(os.getpid()) if str(out) in cmd),
+        ".partial.poster.jpg" in cmd for _, cmd in children(os.getpid()) if str(out) in cmd
+    ),
 }
 
 
@@ -98,9 +99,12 @@ def _anywhere(folder: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and str(folder) in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(entry.name))
+            if (
+                entry.name.isdigit()
+                and str(folder) in (entry / "cmdline").read_bytes().decode(errors="replace")
+                and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+            ):
+                found.append(int(entry.name))
         except OSError:
             continue
     return found
@@ -124,13 +128,12 @@ async def test_a_cancelled_render_through_a_wrapper_script_kills_the_real_ffmpeg
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
 
-async def test_ffmpeg_runs_in_its_own_process_group(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_ffmpeg_runs_in_its_own_process_group(settings: Settings, tmp_path: Path) -> None:
     out = settings.output_dir
     async with anyio.create_task_group() as group:
-        group.start_soon(render_draft, _slideshow(tmp_path), RenderRequest(destination=out / "g.mp4", height=180),
-                         settings)
+        group.start_soon(
+            render_draft, _slideshow(tmp_path), RenderRequest(destination=out / "g.mp4", height=180), settings
+        )
         await until(lambda: _renders(os.getpid(), out), timeout=30, every=0.005)
         (pid,) = _renders(os.getpid(), out)
         status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -158,7 +161,7 @@ async def test_ffmpeg_dies_with_the_mcp_server(settings: Settings, tmp_path: Pat
     await _draft_for(settings)
     out = settings.output_dir
     took = None
-    with pytest.raises(BaseException) as ended:  # noqa: PT012 - the client sees its server die
+    with pytest.raises(BaseException) as ended:
         async with Client(stdio_server(settings, tmp_path), mode="legacy") as client:
             started = await client.call_tool("export_video", {"height": 360, "filename": "killed", "wait_s": 0})
             assert not started.is_error, started.content
@@ -166,8 +169,14 @@ async def test_ffmpeg_dies_with_the_mcp_server(settings: Settings, tmp_path: Pat
             await until(lambda: _renders(server, out), timeout=30, every=0.005)
             orphans = _renders(server, out)
             os.kill(server, sig)
-            took = await _gone_within(lambda: [p for p in orphans if Path(f"/proc/{p}").exists()
-                                              and "ffmpeg" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")])
+            took = await _gone_within(
+                lambda: [
+                    p
+                    for p in orphans
+                    if Path(f"/proc/{p}").exists()
+                    and "ffmpeg" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
+                ]
+            )
             raise RuntimeError("the server was killed")
     assert took is not None and took < KILL_WITHIN_S, ended.value
     assert not (out / "killed.mp4").exists()
@@ -179,8 +188,14 @@ async def test_ffmpeg_dies_with_the_mcp_server(settings: Settings, tmp_path: Pat
 
 
 async def _cli(settings: Settings, cwd: Path, *args: str) -> anyio.abc.Process:
-    return await anyio.open_process([PYTHON, "-m", "nemo_video.cli", *args], env=env_for(settings), cwd=cwd,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return await anyio.open_process(
+        [PYTHON, "-m", "nemo_video.cli", *args],
+        env=env_for(settings),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 async def _finish(process: anyio.abc.Process, timeout: float = 90) -> tuple[int, str, str]:
@@ -217,8 +232,7 @@ async def test_a_second_process_waits_for_a_render_still_running_in_the_first(
 ) -> None:
     await _draft_for(settings)
     first = await _cli(settings, tmp_path, "export", "--output", "shared", "--height", "360")
-    await until(lambda: _running_job(settings) and _renders(first.pid, settings.output_dir), timeout=60,
-                every=0.01)
+    await until(lambda: _running_job(settings) and _renders(first.pid, settings.output_dir), timeout=60, every=0.01)
     job = _running_job(settings)
     assert job is not None
     second = await _cli(settings, tmp_path, "jobs", job, "--wait", "--json")
@@ -228,13 +242,15 @@ async def test_a_second_process_waits_for_a_render_still_running_in_the_first(
     assert json.loads(out)["status"] == "completed", out
     assert (await _finish(first))[0] == 0
     assert sorted(p.name for p in settings.output_dir.iterdir()) == [
-        "shared.contact.jpg", "shared.mp4", "shared.poster.jpg"]
+        "shared.contact.jpg",
+        "shared.mp4",
+        "shared.poster.jpg",
+    ]
 
 
 async def test_two_processes_exporting_one_name_keep_both_files(settings: Settings, tmp_path: Path) -> None:
     await _draft_for(settings)
-    runs = [await _cli(settings, tmp_path, "export", "--output", "same", "--height", "180", "--json")
-            for _ in range(2)]
+    runs = [await _cli(settings, tmp_path, "export", "--output", "same", "--height", "180", "--json") for _ in range(2)]
     results = [await _finish(run) for run in runs]
     assert [code for code, _, _ in results] == [0, 0], results
     paths = sorted(json.loads(out)["path"] for _, out, _ in results)

@@ -46,8 +46,9 @@ def _told_once(error: NemoVideoError, code: ErrorCode) -> None:
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "read-only"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], check=False,
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], check=False, capture_output=True, text=True
+    )
     if mounted.returncode != 0:  # reported in the summary (-ra), never silent
         pytest.skip(f"the read-only folder test mounts a tmpfs (root): {mounted.stderr.strip()}")
     try:
@@ -73,8 +74,13 @@ async def test_an_output_folder_deleted_mid_render_is_output_not_writable(
     d = draft([image_segment(picture(tmp_path, f"p{i}.png", c), 2000) for i, c in enumerate(colours)])
     folder = tmp_path / "vanishing"
     request = RenderRequest(destination=folder / f"x.{fmt}", format=fmt, height=180)  # type: ignore[arg-type]
-    with pytest.raises(NemoVideoError) as caught:  # the folder goes once ffmpeg has started writing
-        await render_draft(d, request, settings, lambda f, _m: f > 0.2 and shutil.rmtree(folder, True))
+
+    def remove_the_folder(fraction: float, _message: str) -> None:
+        if fraction > 0.2:  # once ffmpeg has started writing
+            shutil.rmtree(folder, ignore_errors=True)
+
+    with pytest.raises(NemoVideoError) as caught:
+        await render_draft(d, request, settings, remove_the_folder)
     error = caught.value
     _told_once(error, ErrorCode.OUTPUT_NOT_WRITABLE)
     assert "no longer exists" in error.message and not folder.exists()
@@ -89,9 +95,7 @@ async def test_a_truncated_stored_picture_is_media_damaged_and_named(settings: S
     assert sorted(p.name for p in settings.output_dir.iterdir()) == []
 
 
-async def test_a_deleted_stored_picture_is_media_missing_before_ffmpeg_runs(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_a_deleted_stored_picture_is_media_missing_before_ffmpeg_runs(settings: Settings, tmp_path: Path) -> None:
     d, photo = _one_picture(tmp_path, "gone.png")  # its size is stored: nothing probes it first
     photo.unlink()
     error = await _failure(d, settings.output_dir / "x.mp4", settings)

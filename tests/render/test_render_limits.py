@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.media import probe
 from nemo_video.backends.local.render import build_args, build_plan, render_draft
 from nemo_video.config import Settings
 from nemo_video.errors import ErrorCode, NemoVideoError
+from nemo_video.media import probe
 
 from .builders import draft, image_segment, picture
 from .media import ffmpeg
@@ -57,7 +57,11 @@ def _gif_peak(folder: Path, seconds: float) -> dict[str, float]:
     folder.mkdir()
     done = subprocess.run(
         [sys.executable, "-c", _GIF_RSS, str(folder), str(seconds)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -85,7 +89,10 @@ async def test_gif_colours_come_from_the_video(settings: Settings, tmp_path: Pat
         r, g, b = gif.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))  # type: ignore[misc]
     assert r > 150 and g < 110 and b < 110  # the palette pass saw the red picture
     assert sorted(p.name for p in settings.output_dir.iterdir()) == [
-        "red.contact.jpg", "red.gif", "red.poster.jpg"]  # the palette was a temporary
+        "red.contact.jpg",
+        "red.gif",
+        "red.poster.jpg",
+    ]  # the palette was a temporary
 
 
 async def test_256_photos_export_although_their_graph_passes_the_argument_limit(
@@ -96,8 +103,9 @@ async def test_256_photos_export_although_their_graph_passes_the_argument_limit(
         photo = tmp_path / f"photo-{i:03d}.png"
         Image.new("RGB", (48, 32), (i, 255 - i, 128)).save(photo)
         # a crossfade every fourth photo: the graph of a real slideshow, kept to ~500 frames
-        segments.append(image_segment(photo, 100, size=(48, 32), t_ms=66,
-                                      transition="crossfade" if i % 4 == 0 else "cut"))
+        segments.append(
+            image_segment(photo, 100, size=(48, 32), t_ms=66, transition="crossfade" if i % 4 == 0 else "cut")
+        )
     d = draft(segments)
     request = RenderRequest(destination=settings.output_dir / "many.mp4", height=72, quality="draft")
     plan = build_plan(d, request, {}, settings.font_dirs)
@@ -106,8 +114,7 @@ async def test_256_photos_export_although_their_graph_passes_the_argument_limit(
     out = await render_draft(d, request, settings)
     info = await probe(out.path, ffmpeg())
     assert info.duration_s == pytest.approx(plan.duration_s, abs=0.05) and (info.width, info.height) == (128, 72)
-    assert sorted(p.name for p in settings.output_dir.iterdir()) == [
-        "many.contact.jpg", "many.mp4", "many.poster.jpg"]
+    assert sorted(p.name for p in settings.output_dir.iterdir()) == ["many.contact.jpg", "many.mp4", "many.poster.jpg"]
 
 
 @pytest.mark.parametrize("binary", ["/bin/false", "/bin/true", "/bin/echo"])

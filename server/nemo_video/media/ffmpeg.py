@@ -32,7 +32,8 @@ def locate(settings: Settings) -> str:
         found = shutil.which(settings.ffmpeg) or (settings.ffmpeg if Path(settings.ffmpeg).is_file() else None)
         if not found:
             raise NemoVideoError(
-                ErrorCode.FFMPEG_MISSING, f"NEMO_FFMPEG points at {settings.ffmpeg!r}, which is not an ffmpeg binary.",
+                ErrorCode.FFMPEG_MISSING,
+                f"NEMO_FFMPEG points at {settings.ffmpeg!r}, which is not an ffmpeg binary.",
                 hint=NOT_WORKING_HINT,
             )
         return found
@@ -66,7 +67,10 @@ async def check(ffmpeg: str) -> int:
         with anyio.fail_after(CHECK_TIMEOUT_S):
             result = await anyio.run_process(
                 [ffmpeg, "-hide_banner", "-version"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                check=False,
             )
     except (OSError, TimeoutError) as exc:
         raise _not_working(ffmpeg, f"could not be run ({type(exc).__name__})") from exc
@@ -81,6 +85,7 @@ async def check(ffmpeg: str) -> int:
 
 def _not_working(ffmpeg: str, why: str) -> NemoVideoError:
     return NemoVideoError(
-        ErrorCode.FFMPEG_MISSING, f"The ffmpeg at {ffmpeg} does not work: `-version` {why}.",
+        ErrorCode.FFMPEG_MISSING,
+        f"The ffmpeg at {ffmpeg} does not work: `-version` {why}.",
         hint=NOT_WORKING_HINT,
     )

@@ -31,8 +31,7 @@ class NameReserver:
     def __init__(self) -> None:
         self._taken: dict[Path, RenderLock | None] = {}
 
-    def reserve(self, folder: Path, filename: str | None, fmt: OutputFormat, *,
-                overwrite: bool = False) -> Path:
+    def reserve(self, folder: Path, filename: str | None, fmt: OutputFormat, *, overwrite: bool = False) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         stem = safe_stem(filename) if filename else f"nemo-video-{datetime.now():%Y%m%d-%H%M%S}"
         first = (folder / f"{stem}.{fmt}").resolve()
@@ -72,8 +71,11 @@ def safe_stem(filename: str) -> str:
             name = name[: -len(ext)]
     name = _UNSAFE.sub("-", name).strip(" .-")
     if not name:
-        raise NemoVideoError(ErrorCode.INVALID_INPUT, f"{filename!r} is not a usable file name.",
-                             hint="Pass a plain name such as 'launch-video' (no folders).")
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"{filename!r} is not a usable file name.",
+            hint="Pass a plain name such as 'launch-video' (no folders).",
+        )
     name = name[:120]
     while len(name.encode("utf-8")) > MAX_STEM_BYTES:  # file names are limited in bytes, not characters
         name = name[:-1]
@@ -85,11 +87,13 @@ async def describe(output: RenderOutput, ffmpeg: str) -> RenderOutput:
     if output.duration_s is not None and output.width and output.height:
         return output
     info: MediaInfo = await probe(output.path, ffmpeg)
-    return output.model_copy(update={
-        "duration_s": output.duration_s if output.duration_s is not None else info.duration_s,
-        "width": output.width or info.width,
-        "height": output.height or info.height,
-    })
+    return output.model_copy(
+        update={
+            "duration_s": output.duration_s if output.duration_s is not None else info.duration_s,
+            "width": output.width or info.width,
+            "height": output.height or info.height,
+        }
+    )
 
 
 async def make_poster(video: Path, ffmpeg: str, duration_s: float | None) -> Path | None:
@@ -97,8 +101,25 @@ async def make_poster(video: Path, ffmpeg: str, duration_s: float | None) -> Pat
     poster = video.with_name(f"{video.stem}.poster.jpg")
     at = max(0.0, (duration_s or 0.0) / 3)
     for height in _POSTER_HEIGHTS:
-        args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-ss", f"{at:.2f}",
-                "-i", str(video), "-frames:v", "1", "-vf", f"scale=-2:{height}", "-q:v", "5", str(poster)]
+        args = [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            f"{at:.2f}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale=-2:{height}",
+            "-q:v",
+            "5",
+            str(poster),
+        ]
         try:
             with anyio.fail_after(30):
                 result = await anyio.run_process(args, stdin=None, stdout=None, stderr=-1, check=False)

@@ -53,8 +53,7 @@ def media_problem(source: Path) -> NemoVideoError:
             ErrorCode.MEDIA_MISSING, f"The timeline uses {source.name}, whose stored copy is gone ({source.parent})."
         )
     return NemoVideoError(
-        ErrorCode.MEDIA_DAMAGED, f"The timeline uses {source.name}, which cannot be read: it is damaged "
-        "or incomplete."
+        ErrorCode.MEDIA_DAMAGED, f"The timeline uses {source.name}, which cannot be read: it is damaged or incomplete."
     )
 
 

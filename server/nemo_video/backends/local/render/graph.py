@@ -58,9 +58,7 @@ def _inputs(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]]) -> _Input
             cut = ["-ss", _num(v.source_start_s), "-t", _num(v.duration_s + 1)]
             inputs.clip_audio[i] = inputs.add(v.src, cut)
     if plan.music and plan.music.kind == "file" and plan.music.src and plan.format != "gif":
-        inputs.music = inputs.add(
-            plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)]
-        )
+        inputs.music = inputs.add(plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)])
     return inputs
 
 
@@ -75,9 +73,7 @@ def _piece_chain(plan: RenderPlan, piece: visuals.Piece, source: str, label: str
     return f"[{source}]{_chain(*chain, *end)}[{label}]"
 
 
-def _sources(
-    plan: RenderPlan, i: int, own: tuple[visuals.Piece, ...], inputs: _Inputs, parts: list[str]
-) -> list[str]:
+def _sources(plan: RenderPlan, i: int, own: tuple[visuals.Piece, ...], inputs: _Inputs, parts: list[str]) -> list[str]:
     """The stream each piece of visual ``i`` starts from (a picture's one frame is split between them)."""
     v = plan.visuals[i]
     if v.kind == "background":
@@ -90,15 +86,12 @@ def _sources(
         return [f"s{i}"]
     labels = [f"s{i}{p.role[0]}" for p in own]
     parts.append(
-        f"[{inputs.pieces[own[0]]}:v]{prefix},{_filter('split', len(own))}"
-        + "".join(f"[{x}]" for x in labels)
+        f"[{inputs.pieces[own[0]]}:v]{prefix},{_filter('split', len(own))}" + "".join(f"[{x}]" for x in labels)
     )
     return labels
 
 
-def _join(
-    plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]], inputs: _Inputs, parts: list[str]
-) -> str:
+def _join(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]], inputs: _Inputs, parts: list[str]) -> str:
     """Chain every piece and join them: bodies as they are, overlapping tail+head through xfade
     (which then only ever sees the overlapping frames). Returns the joined label."""
     order: list[str] = []
@@ -137,9 +130,7 @@ def _visual_graph(
         parts.append(f"[{current}]{_chain(*tail)}{gif_end}[vout]")
     else:
         # Tag the frames themselves: encoders take colour properties from frames, not only from options.
-        tags = _filter(
-            "setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709"
-        )
+        tags = _filter("setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709")
         parts.append(f"[{current}]{_chain(*tail, _filter('format', 'yuv420p'), tags)}[vout]")
     return parts
 

@@ -79,7 +79,8 @@ async def render_draft(
         destination.parent.mkdir(parents=True, exist_ok=True)
         if not lock.acquire():
             raise NemoVideoError(
-                ErrorCode.OUTPUT_EXISTS, f"Another export is writing {destination.name} right now.",
+                ErrorCode.OUTPUT_EXISTS,
+                f"Another export is writing {destination.name} right now.",
                 hint="Choose another file name, or wait for that export to finish.",
             )
         with lock:
@@ -149,9 +150,7 @@ async def _run(
 ) -> None:
     """One ffmpeg run; a failure is told as what caused it (a picture, the folder) where ffmpeg says."""
     try:
-        await runner.run_ffmpeg(
-            args, duration_s=duration_s, timeout_s=timeout_s, on_progress=on_progress, label=label
-        )
+        await runner.run_ffmpeg(args, duration_s=duration_s, timeout_s=timeout_s, on_progress=on_progress, label=label)
     except runner.FfmpegFailed as failure:
         raise diagnosis.from_ffmpeg(failure, args, output) from None
 
@@ -191,7 +190,10 @@ async def _stills(
     for quality in POSTER_QUALITIES:
         args = poster.build_args(plan, ffmpeg, video, poster_tmp, sheet_tmp, quality)
         await _run(
-            args, poster_tmp, duration_s=plan.duration_s, timeout_s=settings.render_timeout_s,
+            args,
+            poster_tmp,
+            duration_s=plan.duration_s,
+            timeout_s=settings.render_timeout_s,
             label="Making the poster",
         )
         if poster_tmp.stat().st_size < poster.POSTER_MAX_BYTES:

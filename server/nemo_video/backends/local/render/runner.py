@@ -45,9 +45,7 @@ _PROGRESS_KEYS = (
 class ProgressParser:
     """Turns ``-progress`` lines into monotonic (fraction, message) calls; keeps other lines as the tail."""
 
-    def __init__(
-        self, duration_s: float, on_progress: ProgressCallback | None, label: str = "Rendering"
-    ) -> None:
+    def __init__(self, duration_s: float, on_progress: ProgressCallback | None, label: str = "Rendering") -> None:
         self.duration_s = max(duration_s, 1e-6)
         self.on_progress = on_progress
         self.label = label
@@ -112,8 +110,12 @@ async def run_ffmpeg(
         log.debug("ffmpeg %s", " ".join(argv[1:]))
         try:
             process = await asyncio.create_subprocess_exec(
-                *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                start_new_session=True, preexec_fn=lifetime.child_setup(),
+                *argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                preexec_fn=lifetime.child_setup(),
             )
         except FileNotFoundError as exc:
             raise NemoVideoError(ErrorCode.FFMPEG_MISSING, f"ffmpeg was not found at {args[0]}.") from exc

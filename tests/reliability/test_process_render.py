@@ -40,9 +40,11 @@ def _renders(pid: int, folder: Path) -> list[int]:
     return [child for child, cmd in children(pid) if "ffmpeg" in cmd and str(folder) in cmd]
 
 
-async def _gone_within(pids: Callable[[], list[int]], limit: float = KILL_WITHIN_S) -> float:
-    """Seconds until ``pids()`` is empty; fails past ``limit``."""
-    start = time.monotonic()
+async def _gone_within(
+    pids: Callable[[], list[int]], limit: float = KILL_WITHIN_S, since: float | None = None
+) -> float:
+    """Seconds from ``since`` (default: now) until ``pids()`` is empty; fails past ``limit``."""
+    start = time.monotonic() if since is None else since
     await until(lambda: not pids(), timeout=limit, every=0.01)
     return time.monotonic() - start
 
@@ -75,7 +77,6 @@ async def test_a_cancelled_render_kills_ffmpeg_within_2_s_and_leaves_no_file(
     out = settings.output_dir
     graphs_before = _graph_files()
     seen: list[float] = []
-    reached = anyio.Event()
     request = RenderRequest(destination=out / f"cancelled.{fmt}", format=fmt, height=180)  # type: ignore[arg-type]
     async with anyio.create_task_group() as group:
 
@@ -86,9 +87,9 @@ async def test_a_cancelled_render_kills_ffmpeg_within_2_s_and_leaves_no_file(
         with anyio.fail_after(60):
             while not MOMENTS[moment](out, seen):
                 await anyio.sleep(0.002)
-        reached.set()
+        cancelled_at = time.monotonic()
         group.cancel_scope.cancel()
-    took = await _gone_within(lambda: _renders(os.getpid(), out))
+    took = await _gone_within(lambda: _renders(os.getpid(), out), since=cancelled_at)
     assert took < KILL_WITHIN_S
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []  # no video, lock or temporary
     assert _graph_files() <= graphs_before
@@ -123,8 +124,9 @@ async def test_a_cancelled_render_through_a_wrapper_script_kills_the_real_ffmpeg
     async with anyio.create_task_group() as group:
         group.start_soon(render_draft, _slideshow(tmp_path), request, settings.with_(ffmpeg=str(wrapper)))
         await until(lambda: len(_anywhere(out)) >= 2, timeout=30, every=0.005)  # the shell and ffmpeg
+        cancelled_at = time.monotonic()
         group.cancel_scope.cancel()
-    assert await _gone_within(lambda: _anywhere(out)) < KILL_WITHIN_S
+    assert await _gone_within(lambda: _anywhere(out), since=cancelled_at) < KILL_WITHIN_S
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
 
@@ -168,14 +170,16 @@ async def test_ffmpeg_dies_with_the_mcp_server(settings: Settings, tmp_path: Pat
             server = _server_pid()
             await until(lambda: _renders(server, out), timeout=30, every=0.005)
             orphans = _renders(server, out)
+            killed_at = time.monotonic()
             os.kill(server, sig)
             took = await _gone_within(
-                lambda: [
+                since=killed_at,
+                pids=lambda: [
                     p
                     for p in orphans
                     if Path(f"/proc/{p}").exists()
                     and "ffmpeg" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
-                ]
+                ],
             )
             raise RuntimeError("the server was killed")
     assert took is not None and took < KILL_WITHIN_S, ended.value

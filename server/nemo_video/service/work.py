@@ -12,7 +12,7 @@ import anyio
 from ..backends.base import RenderRequest, RenderStatus, Session
 from ..backends.events import Closed, Error, Heartbeat, Text, ToolCall, ToolResult
 from ..draft import Draft
-from ..errors import ErrorCode, NemoVideoError
+from ..errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
 from ..media import locate
 from .jobs import Job
 from .outputs import describe, make_poster
@@ -178,7 +178,8 @@ def _render_error(status: RenderStatus) -> NemoVideoError:
         code = ErrorCode(status.error or "render_failed")
     except ValueError:
         code = ErrorCode.RENDER_FAILED
-    detail = (status.message or status.error or "no reason given").rstrip(".")
+    detail = (status.message or status.error or "no reason given").removesuffix(DEFAULT_HINTS[code]).strip()
+    detail = detail.rstrip(".")  # the hint is added once, below; the message ends with one full stop
     if code == ErrorCode.RENDER_INTERRUPTED:
         return NemoVideoError(code, "The render stopped when nemo-video restarted.")
     if code == ErrorCode.RENDER_TIMEOUT:  # the render was stopped: "call job_status later" would not help

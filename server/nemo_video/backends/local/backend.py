@@ -203,7 +203,7 @@ class LocalBackend:
             )
         error = _error_of(row)
         return RenderStatus(
-            job_id=job_id, status="failed", progress=row.progress, message=error.message,
+            job_id=job_id, status="failed", progress=row.progress, message=f"{error.message} {error.hint}",
             error=error.code.value,
         )
 

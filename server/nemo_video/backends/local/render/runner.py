@@ -127,9 +127,7 @@ async def run_ffmpeg(
             except TimeoutError as exc:
                 await _kill(process)
                 raise NemoVideoError(
-                    ErrorCode.RENDER_TIMEOUT,
-                    f"The render took longer than {timeout_s:g} s and was stopped.",
-                    hint="Export a shorter video or a lower height, or raise NEMO_RENDER_TIMEOUT_SECONDS.",
+                    ErrorCode.RENDER_TIMEOUT, f"The render took longer than {timeout_s:g} s and was stopped."
                 ) from exc
             except BaseException:
                 await _kill(process)

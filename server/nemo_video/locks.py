@@ -1,9 +1,10 @@
 """Locks on output names that other processes can see: a render is alive exactly while its lock is held.
 
-An export holds ``.<name>.lock`` next to its output (an ``flock`` on an open file) from the moment its
-name is chosen until the render ends. The kernel drops the lock when the holder dies, however it dies,
-so a second process on the same data folder can tell a render still running elsewhere (lock held)
-from one cut off by a crash (not held), and never picks a name that another process is writing.
+An export holds a lock file named after its output's absolute path (an ``flock`` on an open file, in
+a private per-user folder under the temporary directory, so nothing appears next to the user's
+videos) from the moment its name is chosen until the render ends. The kernel drops the lock when
+the holder dies, however it dies, so a second process can tell a render still running elsewhere
+(lock held) from one cut off by a crash (not held), and never picks a name another one is writing.
 
     lock = RenderLock(lock_path(destination))
     if lock.acquire(): ... ; lock.release()
@@ -16,14 +17,44 @@ for the same export); the file is removed when the last holder lets go.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
 import os
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 
 def lock_path(destination: Path) -> Path:
-    return destination.with_name(f".{destination.name}.lock")
+    """Where the lock of output ``destination`` lives (the same path in every process of this user)."""
+    key = hashlib.sha256(os.fsencode(destination.absolute())).hexdigest()[:32]
+    return _folder() / f"{key}.lock"
+
+
+def _folder() -> Path:
+    """``$XDG_RUNTIME_DIR/nemo-video-locks``, else ``<tmp>/nemo-video-locks-<uid>``."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / "nemo-video-locks"
+    return Path(tempfile.gettempdir()) / f"nemo-video-locks-{os.getuid()}"
+
+
+def _ours(folder: Path) -> bool:
+    """A folder of this user's that only they can write (a shared /tmp holds it: trust nothing else)."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _make_folder(folder: Path) -> None:
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    if not _ours(folder):
+        raise PermissionError(errno.EPERM, "the lock folder belongs to someone else", str(folder))
 
 
 @dataclass
@@ -77,6 +108,7 @@ class RenderLock:
 
 
 def _lock(path: Path) -> int | None:
+    _make_folder(path.parent)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
@@ -93,7 +125,7 @@ def _lock(path: Path) -> int | None:
         mine = os.fstat(fd)
         if current is not None and (current.st_ino, current.st_dev) == (mine.st_ino, mine.st_dev):
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()}\n".encode())  # for a person looking: who holds it
             return fd
         os.close(fd)
 
@@ -107,6 +139,8 @@ def is_held(path: Path) -> bool:
     """True while some process (this one included) holds the lock at ``path``."""
     if path in _held:
         return True
+    if not _ours(path.parent):
+        return False
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:

@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from nemo_video.locks import RenderLock, is_held, lock_path
 from nemo_video.service.outputs import NameReserver
 from tests.reliability.helpers import PYTHON
@@ -14,6 +16,8 @@ from tests.reliability.helpers import PYTHON
 _HOLD = """
 import sys, time
 from pathlib import Path
+import pytest
+
 from nemo_video.locks import RenderLock
 assert RenderLock(Path(sys.argv[1])).acquire()
 print("held", flush=True)
@@ -31,7 +35,8 @@ def _holder(path: Path) -> subprocess.Popen[str]:
 
 def test_a_lock_is_held_while_its_process_lives_and_free_once_it_is_killed(tmp_path: Path) -> None:
     path = lock_path(tmp_path / "video.mp4")
-    assert path.name == ".video.mp4.lock" and not is_held(path)
+    assert path == lock_path(tmp_path / "video.mp4") != lock_path(tmp_path / "video-2.mp4")
+    assert tmp_path not in path.parents and not is_held(path)  # nothing beside the user's videos
     holder = _holder(path)
     try:
         assert is_held(path) and not RenderLock(path).acquire()
@@ -68,3 +73,19 @@ def test_the_name_reserver_skips_a_name_another_process_is_rendering(tmp_path: P
     started = time.monotonic()
     again = NameReserver().reserve(tmp_path, "clip", "mp4")
     assert again.name == "clip.mp4" and time.monotonic() - started < 1
+
+
+def test_a_lock_folder_others_can_write_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    planted = tmp_path / "nemo-video-locks"
+    planted.mkdir()
+    planted.chmod(0o777)  # someone else could plant "held" locks (or symlinks) here
+    path = lock_path(tmp_path / "out" / "x.mp4")
+    assert path.parent == planted
+    with pytest.raises(PermissionError):
+        RenderLock(path).acquire()
+    path.write_text("")
+    assert not is_held(path)
+    planted.chmod(0o700)
+    with RenderLock(path) as lock:
+        assert lock.acquire() and is_held(path)

@@ -74,6 +74,17 @@ def kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
+def group_alive(pgid: int) -> bool:
+    """True while any process of the group exists (a killed one is gone once it has been reaped)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
 def temporary_files(*paths: Path) -> Iterator[None]:
     """List files a render writes; removed if the block fails, or by :func:`terminate_all`."""

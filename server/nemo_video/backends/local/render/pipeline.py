@@ -74,19 +74,14 @@ async def render_draft(
     if plan.format == "gif":  # the palette is chosen from the same video rendered small
         height = min(plan.height, PALETTE_HEIGHT)
         small = build_plan(draft, request.model_copy(update={"height": height}), facts, settings.font_dirs)
-    lock = RenderLock(lock_path(destination))
+    lock = _lock(destination)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if not lock.acquire():
-            raise NemoVideoError(
-                ErrorCode.OUTPUT_EXISTS,
-                f"Another export is writing {destination.name} right now.",
-                hint="Choose another file name, or wait for that export to finish.",
-            )
-        with lock:
-            return await _render(plan, destination, ffmpeg, settings, on_progress, small, request.overwrite)
+        return await _render(plan, destination, ffmpeg, settings, on_progress, small, request.overwrite)
     except OSError as exc:
         raise diagnosis.from_os_error(exc, destination) from exc
+    finally:
+        lock.release()
 
 
 async def _render(
@@ -137,6 +132,24 @@ async def _render(
         poster=poster_path,
         contact_sheet=sheet_path,
     )
+
+
+def _lock(destination: Path) -> RenderLock:
+    """Hold the output name's lock for the render's life (other processes then see it is alive). A
+    lock that cannot be made only costs that view: the exclusive create at the end guards the file."""
+    lock = RenderLock(lock_path(destination))
+    try:
+        taken = lock.acquire()
+    except OSError as exc:
+        log.warning("Rendering without a lock on the output name: %s", exc)
+        return lock
+    if not taken:
+        raise NemoVideoError(
+            ErrorCode.OUTPUT_EXISTS,
+            f"Another export is writing {destination.name} right now.",
+            hint="Choose another file name, or wait for that export to finish.",
+        )
+    return lock
 
 
 async def _run(

@@ -27,6 +27,7 @@ from ...base import ProgressCallback
 from . import lifetime
 
 log = logging.getLogger(__name__)
+GROUP_EXIT_S = 2.0
 TAIL_LINES = 40  # enough to reach the line naming the input that failed
 _PROGRESS_KEYS = (
     "frame",
@@ -172,13 +173,18 @@ async def _pump(process: asyncio.subprocess.Process, parser: ProgressParser) -> 
 
 
 async def _kill(process: asyncio.subprocess.Process) -> None:
-    """Kill ffmpeg's whole process group and wait for it, even while being cancelled."""
+    """Kill ffmpeg's whole process group and wait for all of it, even while being cancelled: a
+    process it started (NEMO_FFMPEG may be a wrapper script) could otherwise still create its output
+    after the temporary files were removed."""
     with anyio.CancelScope(shield=True):
         if process.returncode is None:
             lifetime.kill_group(process.pid)
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
         await process.wait()
+        with anyio.move_on_after(GROUP_EXIT_S):
+            while lifetime.group_alive(process.pid):
+                await anyio.sleep(0.005)
 
 
 def _clip(text: str, limit: int = 240) -> str:

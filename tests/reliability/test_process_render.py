@@ -32,7 +32,8 @@ KILL_WITHIN_S = 2.0
 
 
 def _graph_files() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("nemo-video-graph-*")}
+    """The filter-graph files this process's renders hold (named with our pid)."""
+    return {p.name for p in Path(tempfile.gettempdir()).glob(f"nemo-video-graph-{os.getpid()}-*")}
 
 
 def _renders(pid: int, folder: Path) -> list[int]:

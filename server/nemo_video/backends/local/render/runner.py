@@ -28,6 +28,7 @@ from . import lifetime
 
 log = logging.getLogger(__name__)
 GROUP_EXIT_S = 2.0
+GRAPH_PREFIX = "nemo-video-graph-"  # + our pid: a file left by a killed process can be told apart
 TAIL_LINES = 40  # enough to reach the line naming the input that failed
 _PROGRESS_KEYS = (
     "frame",
@@ -147,7 +148,7 @@ def _graph_in_a_file(args: Sequence[str], major: int) -> Iterator[list[str]]:
         yield argv
         return
     at = argv.index("-filter_complex")
-    fd, name = tempfile.mkstemp(prefix="nemo-video-graph-", suffix=".txt")
+    fd, name = tempfile.mkstemp(prefix=f"{GRAPH_PREFIX}{os.getpid()}-", suffix=".txt")
     path = Path(name)
     with lifetime.temporary_files(path):
         try:

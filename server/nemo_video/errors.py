@@ -9,14 +9,16 @@ Grouped by what the caller can do about it::
     NemoVideoError
       fix the input ........ invalid_input, invalid_draft, unsupported_media, media_too_large,
                              media_not_found, path_not_allowed, url_not_allowed, nothing_to_export,
-                             unknown_session, unknown_job, output_exists, consent_required
+                             unknown_session, unknown_job, output_exists, consent_required,
+                             media_missing, media_damaged
       account / plan ....... auth_expired, auth_failed, missing_client_id, out_of_credits,
                              export_blocked
       wait and retry ....... rate_limited, backend_unreachable, backend_error, stream_timeout,
                              stream_dropped, job_running
       work that failed ..... session_not_found, agent_error, render_failed, render_timeout,
                              render_interrupted, cancelled
-      this machine ......... ffmpeg_missing, font_missing, disk_full, internal
+      this machine ......... ffmpeg_missing, font_missing, disk_full, output_not_writable,
+                             internal
 
 Backend error codes (the NemoVideo envelope's ``code`` and a few HTTP statuses) are mapped onto this
 family in exactly one place: :func:`from_backend`.
@@ -58,6 +60,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_JOB = "unknown_job"
     OUTPUT_EXISTS = "output_exists"
     CONSENT_REQUIRED = "consent_required"
+    MEDIA_MISSING = "media_missing"
+    MEDIA_DAMAGED = "media_damaged"
 
     AUTH_EXPIRED = "auth_expired"
     AUTH_FAILED = "auth_failed"
@@ -82,6 +86,7 @@ class ErrorCode(StrEnum):
     FFMPEG_MISSING = "ffmpeg_missing"
     FONT_MISSING = "font_missing"
     DISK_FULL = "disk_full"
+    OUTPUT_NOT_WRITABLE = "output_not_writable"
     INTERNAL = "internal"
 
 
@@ -131,6 +136,12 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.FONT_MISSING: "Install a font that covers this text (e.g. `pip install noto-cjk-sans-otc`)"
     " or set NEMO_FONT_DIRS.",
     ErrorCode.DISK_FULL: "Free some disk space in the output directory (or set NEMO_OUTPUT_DIR) and export again.",
+    ErrorCode.MEDIA_MISSING: "Upload the file again (its stored copy is gone), or ask the agent to remove it "
+    "from the video; then export again.",
+    ErrorCode.MEDIA_DAMAGED: "Upload the original file again (the stored copy cannot be read), or ask the "
+    "agent to remove it from the video; then export again.",
+    ErrorCode.OUTPUT_NOT_WRITABLE: "Choose an output folder that exists and can be written (set "
+    "NEMO_OUTPUT_DIR) or a shorter file name, then export again.",
     ErrorCode.INTERNAL: "This is a bug in nemo-video: check where things stand (get_state) and try once "
     "more; if it fails again, report it with what you ran and the server's log.",
 }

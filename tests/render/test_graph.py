@@ -8,17 +8,22 @@ import pytest
 
 from nemo_video.backends.base import RenderRequest
 from nemo_video.backends.local.render import build_args, build_plan
-from nemo_video.backends.local.render.plan import SourceFacts
+from nemo_video.backends.local.render.graph import build_palette_args
+from nemo_video.backends.local.render.plan import RenderPlan, SourceFacts
 
 from .builders import background, draft, image_segment, synth, text_segment
 
 OUT = Path("/out/v.mp4")
 
 
-def _args(d: object, **kw: object) -> list[str]:
+def _plan(d: object, **kw: object) -> RenderPlan:
     request = RenderRequest(destination=OUT, **kw)  # type: ignore[arg-type]
-    plan = build_plan(d, request, {"/clips/c.mp4": SourceFacts(640, 360, 5.0, True)})  # type: ignore[arg-type]
-    return build_args(plan, "ffmpeg", Path("/out/.v.partial.mp4"))
+    return build_plan(d, request, {"/clips/c.mp4": SourceFacts(640, 360, 5.0, True)})  # type: ignore[arg-type]
+
+
+def _args(d: object, **kw: object) -> list[str]:
+    palette = Path("/out/.v.partial.palette.png") if kw.get("format") == "gif" else None
+    return build_args(_plan(d, **kw), "ffmpeg", Path("/out/.v.partial.mp4"), palette)
 
 
 def _value(args: list[str], flag: str) -> str:
@@ -63,7 +68,15 @@ def test_quality_presets_and_formats() -> None:
     gif = _args(d, format="gif")
     assert "-c:a" not in gif and "[aout]" not in gif and _value(gif, "-f") == "gif"
     graph = _value(gif, "-filter_complex")
-    assert "palettegen" in graph and "paletteuse" in graph
+    # colours come from the palette made by a first pass: choosing them here would hold every frame
+    assert "paletteuse" in graph and "palettegen" not in graph and "[g0][g1]" not in graph
+    colours = [i for i, a in enumerate(gif) if a == "-i"][-1]
+    assert gif[colours + 1] == "file:/out/.v.partial.palette.png" and gif[colours - 2] == "-protocol_whitelist"
+    palette = build_palette_args(_plan(d, format="gif", height=90), "ffmpeg", Path("/out/p.png"))
+    assert "palettegen" in _value(palette, "-filter_complex") and palette[-1] == "file:/out/p.png"
+    assert _value(palette, "-frames:v") == "1" and "paletteuse" not in _value(palette, "-filter_complex")
+    with pytest.raises(ValueError, match="palette"):
+        build_args(_plan(d, format="gif"), "ffmpeg", Path("/out/x.gif"))
 
 
 def test_inputs_are_whitelisted_files_decoded_once() -> None:

@@ -164,7 +164,8 @@ async def test_ffmpeg_failure_and_timeout_are_reported(settings: Settings, tmp_p
     d = draft([image_segment(broken, 1000)])
     with pytest.raises(NemoVideoError) as info:
         await _render(d, settings, "broken.mp4")
-    assert info.value.code is ErrorCode.RENDER_FAILED and "exit code" in info.value.message
+    # ffmpeg names the input it could not decode: the picture is blamed, not the render
+    assert info.value.code is ErrorCode.MEDIA_DAMAGED and "broken.jpg" in info.value.message
     assert list(settings.output_dir.iterdir()) == []
     with pytest.raises(NemoVideoError) as info:
         await _render(_slideshow(tmp_path, ms=8000), settings.with_(render_timeout_s=0.2), "slow.mp4")
@@ -172,11 +173,11 @@ async def test_ffmpeg_failure_and_timeout_are_reported(settings: Settings, tmp_p
     assert list(settings.output_dir.iterdir()) == []
 
 
-async def test_missing_source_is_media_not_found(settings: Settings, tmp_path: Path) -> None:
+async def test_missing_source_is_media_missing(settings: Settings, tmp_path: Path) -> None:
     d = draft([{"type": "video", "src": str(tmp_path / "gone.mp4"), "d": 1000}])
     with pytest.raises(NemoVideoError) as info:
         await _render(d, settings, "gone.mp4")
-    assert info.value.code is ErrorCode.MEDIA_NOT_FOUND
+    assert info.value.code is ErrorCode.MEDIA_MISSING and "gone.mp4" in info.value.message
 
 
 @pytest.mark.slow

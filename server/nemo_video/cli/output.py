@@ -30,6 +30,7 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
             ErrorCode.MEDIA_TOO_LARGE, ErrorCode.MEDIA_NOT_FOUND, ErrorCode.PATH_NOT_ALLOWED,
             ErrorCode.URL_NOT_ALLOWED, ErrorCode.NOTHING_TO_EXPORT, ErrorCode.UNKNOWN_SESSION,
             ErrorCode.UNKNOWN_JOB, ErrorCode.OUTPUT_EXISTS, ErrorCode.CONSENT_REQUIRED,
+            ErrorCode.MEDIA_MISSING, ErrorCode.MEDIA_DAMAGED,
         ),
         EXIT_USAGE,
     ),
@@ -58,6 +59,7 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FFMPEG_MISSING: EXIT_MACHINE,
     ErrorCode.FONT_MISSING: EXIT_MACHINE,
     ErrorCode.DISK_FULL: EXIT_MACHINE,
+    ErrorCode.OUTPUT_NOT_WRITABLE: EXIT_MACHINE,
     ErrorCode.INTERNAL: EXIT_INTERNAL,
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -75,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             token = args.token or os.environ.get("NEMO_MCP_TOKEN") or None
             anyio.run(serve_http, settings, args.host, args.port, token)
         else:
+            from ..backends.local.render.lifetime import stop_renders_on
+
+            stop_renders_on(signal.SIGTERM)  # renders (ffmpeg, partial files) stop with the server
             anyio.run(serve_stdio, settings)
     except NemoVideoError as exc:
         logger.error("[%s] %s", exc.code, exc)

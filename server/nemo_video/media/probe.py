@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorCode, NemoVideoError
-from .ffmpeg import run
+from .ffmpeg import check, run
 
 PROBE_TIMEOUT_S = 30.0
 
@@ -105,6 +105,7 @@ async def probe(path: Path, ffmpeg: str) -> MediaInfo:
     text = result.stderr.decode("utf-8", "replace")
     info = parse_probe(text)
     if not info.streams:
+        await check(ffmpeg)  # a broken ffmpeg is not the file's fault
         last = [ln for ln in text.strip().splitlines() if ln.strip()][-1:] or ["no streams"]
         raise NemoVideoError(
             ErrorCode.UNSUPPORTED_MEDIA,

@@ -12,41 +12,63 @@ import anyio
 
 from ..backends.base import OutputFormat, RenderOutput
 from ..errors import ErrorCode, NemoVideoError
+from ..locks import RenderLock, is_held, lock_path
 from ..media import MediaInfo, probe
 
 logger = logging.getLogger(__name__)
 
 POSTER_MAX_BYTES = 200_000
 _POSTER_HEIGHTS = (360, 240, 160)
+# room for "-NN" and, in the renderer, ".<pid>.<tag>.partial.contact.jpg" within NAME_MAX (255 bytes)
+MAX_STEM_BYTES = 190
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
 class NameReserver:
-    """Chooses output paths that never clobber a file on disk nor one another export in flight."""
+    """Chooses output paths that never clobber a file on disk nor another export in flight, in this
+    process or another: a chosen name's lock (:mod:`nemo_video.locks`) is held until it is released."""
 
     def __init__(self) -> None:
-        self._taken: set[Path] = set()
+        self._taken: dict[Path, RenderLock | None] = {}
 
     def reserve(self, folder: Path, filename: str | None, fmt: OutputFormat, *, overwrite: bool = False) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         stem = safe_stem(filename) if filename else f"nemo-video-{datetime.now():%Y%m%d-%H%M%S}"
         first = (folder / f"{stem}.{fmt}").resolve()
-        if overwrite and filename and first not in self._taken:
-            self._taken.add(first)
+        if overwrite and filename and first not in self._taken and self._claim(first):
             return first
         candidate, n = first, 1
-        while candidate in self._taken or candidate.exists():
+        while candidate in self._taken or candidate.exists() or not self._claim(candidate):
             n += 1
             candidate = first.with_name(f"{stem}-{n}.{fmt}")
-        self._taken.add(candidate)
         return candidate
 
+    def _claim(self, path: Path) -> bool:
+        """Lock ``path``'s name; False when another export (here or in another process) holds it."""
+        lock = RenderLock(lock_path(path))
+        if is_held(lock.path):
+            return False
+        try:
+            if not lock.acquire():
+                return False
+        except OSError:  # an unwritable folder: the export itself reports it, with its own code
+            self._taken[path] = None
+            return True
+        self._taken[path] = lock
+        return True
+
     def release(self, path: Path) -> None:
-        self._taken.discard(path)
+        lock = self._taken.pop(path, None)
+        if lock is not None:
+            lock.release()
 
     def retire(self, path: Path) -> None:
-        """Keep a cancelled export's name off-limits in this process: the next export gets a fresh one."""
-        self._taken.add(path)
+        """Keep a cancelled export's name off-limits in this process (the next export gets a fresh one),
+        while letting other processes see that no render holds it any more."""
+        lock = self._taken.get(path)
+        if lock is not None:
+            lock.release()
+        self._taken[path] = None
 
 
 def safe_stem(filename: str) -> str:
@@ -62,7 +84,10 @@ def safe_stem(filename: str) -> str:
             f"{filename!r} is not a usable file name.",
             hint="Pass a plain name such as 'launch-video' (no folders).",
         )
-    return name[:120]
+    name = name[:120]
+    while len(name.encode("utf-8")) > MAX_STEM_BYTES:  # file names are limited in bytes, not characters
+        name = name[:-1]
+    return name.rstrip(" .-")
 
 
 async def describe(output: RenderOutput, ffmpeg: str) -> RenderOutput:

@@ -23,6 +23,7 @@ from ...composition import Operation
 from ...config import Settings
 from ...draft import Draft, TrackType
 from ...errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
+from ...locks import is_held, lock_path
 from ..base import (
     Asset,
     Credits,
@@ -204,7 +205,10 @@ def _partials(destination: Path) -> list[tuple[Path, int]]:
 
 
 def _rendering_elsewhere(destination: Path) -> bool:
-    """Another live process is writing ``destination`` (its temporaries carry that process's pid)."""
+    """Another live process is writing ``destination``: it holds the name's lock (nemo_video.locks), or
+    its temporaries carry a live pid."""
+    if is_held(lock_path(destination)):
+        return True
     return any(pid != os.getpid() and _alive(pid) for _, pid in _partials(destination))
 
 

@@ -58,9 +58,7 @@ def _inputs(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]]) -> _Input
             cut = ["-ss", _num(v.source_start_s), "-t", _num(v.duration_s + 1)]
             inputs.clip_audio[i] = inputs.add(v.src, cut)
     if plan.music and plan.music.kind == "file" and plan.music.src and plan.format != "gif":
-        inputs.music = inputs.add(
-            plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)]
-        )
+        inputs.music = inputs.add(plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)])
     return inputs
 
 
@@ -75,9 +73,7 @@ def _piece_chain(plan: RenderPlan, piece: visuals.Piece, source: str, label: str
     return f"[{source}]{_chain(*chain, *end)}[{label}]"
 
 
-def _sources(
-    plan: RenderPlan, i: int, own: tuple[visuals.Piece, ...], inputs: _Inputs, parts: list[str]
-) -> list[str]:
+def _sources(plan: RenderPlan, i: int, own: tuple[visuals.Piece, ...], inputs: _Inputs, parts: list[str]) -> list[str]:
     """The stream each piece of visual ``i`` starts from (a picture's one frame is split between them)."""
     v = plan.visuals[i]
     if v.kind == "background":
@@ -90,15 +86,12 @@ def _sources(
         return [f"s{i}"]
     labels = [f"s{i}{p.role[0]}" for p in own]
     parts.append(
-        f"[{inputs.pieces[own[0]]}:v]{prefix},{_filter('split', len(own))}"
-        + "".join(f"[{x}]" for x in labels)
+        f"[{inputs.pieces[own[0]]}:v]{prefix},{_filter('split', len(own))}" + "".join(f"[{x}]" for x in labels)
     )
     return labels
 
 
-def _join(
-    plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]], inputs: _Inputs, parts: list[str]
-) -> str:
+def _join(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]], inputs: _Inputs, parts: list[str]) -> str:
     """Chain every piece and join them: bodies as they are, overlapping tail+head through xfade
     (which then only ever sees the overlapping frames). Returns the joined label."""
     order: list[str] = []
@@ -122,7 +115,9 @@ def _join(
     return "joined"
 
 
-def _visual_graph(plan: RenderPlan, inputs: _Inputs, layout: list[tuple[visuals.Piece, ...]]) -> list[str]:
+def _visual_graph(
+    plan: RenderPlan, inputs: _Inputs, layout: list[tuple[visuals.Piece, ...]], gif_end: str = ""
+) -> list[str]:
     parts: list[str] = []
     current = _join(plan, layout, inputs, parts)
     end = plan.visuals[-1].start_s + plan.visuals[-1].duration_s
@@ -132,14 +127,10 @@ def _visual_graph(plan: RenderPlan, inputs: _Inputs, layout: list[tuple[visuals.
     tail.append(_filter("trim", duration=_num(plan.duration_s)))
     tail += [_drawtext(t) for t in plan.texts]
     if plan.format == "gif":
-        parts.append(f"[{current}]{_chain(*tail, _filter('split'))}[g0][g1]")
-        parts.append("[g0]" + _filter("palettegen", stats_mode="diff") + "[pal]")
-        parts.append("[g1][pal]" + _filter("paletteuse", dither="bayer", bayer_scale=4) + "[vout]")
+        parts.append(f"[{current}]{_chain(*tail)}{gif_end}[vout]")
     else:
         # Tag the frames themselves: encoders take colour properties from frames, not only from options.
-        tags = _filter(
-            "setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709"
-        )
+        tags = _filter("setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709")
         parts.append(f"[{current}]{_chain(*tail, _filter('format', 'yuv420p'), tags)}[vout]")
     return parts
 
@@ -250,19 +241,32 @@ def _codec_args(plan: RenderPlan) -> list[str]:
     ]
 
 
-def build_args(plan: RenderPlan, ffmpeg: str, output: Path) -> list[str]:
-    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string)."""
+_HEAD = ("-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y")
+
+
+def build_args(plan: RenderPlan, ffmpeg: str, output: Path, palette: Path | None = None) -> list[str]:
+    """The whole ffmpeg command for ``plan`` writing ``output`` (an argument list, never a shell string).
+
+    A GIF is coloured with ``palette``, made beforehand by :func:`build_palette_args`: choosing the
+    palette in the same run would hold every frame in memory until the last one was seen.
+    """
     layout = visuals.pieces(plan)
     inputs = _inputs(plan, layout)
-    graph = _visual_graph(plan, inputs, layout)
+    gif_end = ""
+    if plan.format == "gif":
+        if palette is None:
+            raise ValueError("a GIF is rendered with the palette that build_palette_args makes")
+        colours = inputs.add(str(palette), [])
+        gif_end = f"[g];[g][{colours}:v]" + _filter("paletteuse", dither="bayer", bayer_scale=4)
+    graph = _visual_graph(plan, inputs, layout, gif_end)
     maps = ["-map", "[vout]"]
     if plan.format != "gif":
         graph += audio_graph(plan, inputs.clip_audio, inputs.music)
         maps += ["-map", "[aout]"]
-    head = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-progress", "pipe:2", "-y"]
     exact = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"]
     return [
-        *head,
+        ffmpeg,
+        *_HEAD,
         *inputs.args,
         "-filter_complex",
         ";".join(graph),
@@ -274,4 +278,28 @@ def build_args(plan: RenderPlan, ffmpeg: str, output: Path) -> list[str]:
         *_codec_args(plan),
         *exact,
         _file(str(output)),
+    ]
+
+
+def build_palette_args(plan: RenderPlan, ffmpeg: str, palette: Path) -> list[str]:
+    """The GIF's 256 colours, chosen from every frame of ``plan`` (render it small: colours do not
+    depend on size) by palettegen, which keeps a colour histogram, never the frames."""
+    layout = visuals.pieces(plan)
+    inputs = _inputs(plan, layout)
+    graph = _visual_graph(plan, inputs, layout, "," + _filter("palettegen", stats_mode="diff"))
+    return [
+        ffmpeg,
+        *_HEAD,
+        *inputs.args,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[vout]",
+        "-frames:v",
+        "1",
+        "-update",
+        "1",
+        "-f",
+        "image2",
+        _file(str(palette)),
     ]

@@ -8,12 +8,10 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-import anyio
-
 from ..backends.base import OutputFormat, RenderOutput
 from ..errors import ErrorCode, NemoVideoError
 from ..locks import RenderLock, is_held, lock_path
-from ..media import MediaInfo, probe
+from ..media import MediaInfo, probe, run
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +127,8 @@ async def make_poster(video: Path, ffmpeg: str, duration_s: float | None) -> Pat
             str(poster),
         ]
         try:
-            with anyio.fail_after(30):
-                result = await anyio.run_process(args, stdin=None, stdout=None, stderr=-1, check=False)
-        except (TimeoutError, OSError):
+            result = await run(args, timeout_s=30)  # never the caller's stdin/stdout (MCP's in stdio mode)
+        except (TimeoutError, OSError, NemoVideoError):
             logger.warning("Could not make a poster for %s", video.name)
             return None
         if result.returncode != 0 or not poster.exists():

@@ -30,6 +30,7 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
             ErrorCode.MEDIA_TOO_LARGE, ErrorCode.MEDIA_NOT_FOUND, ErrorCode.PATH_NOT_ALLOWED,
             ErrorCode.URL_NOT_ALLOWED, ErrorCode.NOTHING_TO_EXPORT, ErrorCode.UNKNOWN_SESSION,
             ErrorCode.UNKNOWN_JOB, ErrorCode.OUTPUT_EXISTS, ErrorCode.CONSENT_REQUIRED,
+            ErrorCode.PATH_INVALID, ErrorCode.PATH_TOO_LONG, ErrorCode.INVALID_TEXT, ErrorCode.INVALID_SETTING,
         ),
         EXIT_USAGE,
     ),
@@ -58,6 +59,8 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FFMPEG_MISSING: EXIT_MACHINE,
     ErrorCode.FONT_MISSING: EXIT_MACHINE,
     ErrorCode.DISK_FULL: EXIT_MACHINE,
+    ErrorCode.FOLDER_UNUSABLE: EXIT_MACHINE,
+    ErrorCode.STORAGE_FAILED: EXIT_MACHINE,
     ErrorCode.INTERNAL: EXIT_INTERNAL,
 }
 

@@ -63,9 +63,9 @@ CALL_CASES: list[tuple[str, str, dict[str, Any], str, str | None]] = [
 ]
 # (id, a title text set by edit_video, verdict, code, what the summary must show)
 EDIT_CASES: list[tuple[str, str, str, str | None, str]] = [
-    ("edit-nul-title", "Ed\x00it", ACCEPTED, None, "Edit"),
-    ("edit-escape-title", "\x1b[1mBold", ACCEPTED, None, "[1mBold"),
-    ("edit-surrogate-title", "Half\udc00", REFUSED, "invalid_input", ""),  # the schema refuses it
+    ("edit-nul-title", "Ed\x00it", REFUSED, "invalid_input", ""),
+    ("edit-escape-title", "\x1b[1mBold", REFUSED, "invalid_input", ""),
+    ("edit-surrogate-title", "Half\udc00", ACCEPTED, None, "Half\ufffd"),
     ("edit-only-controls", "\x00\x07", REFUSED, "invalid_input", ""),
 ]
 # (id, requested file name, verdict, code): an export of the seeded draft
@@ -159,7 +159,8 @@ OPS_CASES: list[tuple[str, bytes, str, str | None]] = [
     ("not-utf8", b"\xff\xfe[]", REFUSED, "invalid_input"),
     ("deep-nesting", b"[" * 100_000, REFUSED, "invalid_input"),
     ("raw-nul-in-json", b'[{"op":"set_text","role":"title","text":"a\x00b"}]', REFUSED, "invalid_input"),
-    ("escaped-nul-title", b'[{"op":"set_text","role":"title","text":"Tit\\u0000le"}]', ACCEPTED, None),
+    ("escaped-nul-title", b'[{"op":"set_text","role":"title","text":"Tit\\u0000le"}]', REFUSED, "invalid_input"),
+    ("escaped-newline-title", b'[{"op":"set_text","role":"title","text":"Two\\nLines"}]', ACCEPTED, None),
     ("escaped-only-controls", b'[{"op":"set_text","role":"title","text":"\\u0000\\u001b"}]', REFUSED, "invalid_input"),
     ("bare-number", b"42", REFUSED, "invalid_input"),
 ]
@@ -173,4 +174,4 @@ def test_hostile_operations_on_the_command_line(tmp_path: Path, stdin: bytes, ve
     result = run_cli(tmp_path, "edit", "--ops", "-", stdin=stdin)
     assert_cli_verdict(result, verdict, code)
     if verdict == ACCEPTED:
-        assert b"Title" in run_cli(tmp_path, "state").stdout
+        assert b"Two" in run_cli(tmp_path, "state").stdout

@@ -33,7 +33,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def clean_model(model: M) -> M:
-    """``model`` (an edit operation) with :func:`clean_text` applied to every string in it."""
+    """``model`` (an edit operation) with :func:`clean_text` applied to every string in it.
+
+    The operation's own schema refuses control characters in a text; a lone surrogate passes it and then
+    broke the text layer it was copied into (an internal error): here it becomes U+FFFD."""
     dumped = model.model_dump(mode="python", by_alias=True, exclude_unset=True)
     cleaned = _clean_value(dumped)
     if cleaned == dumped:

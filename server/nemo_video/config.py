@@ -7,6 +7,7 @@ overrides (short timeouts, a loopback API base, temporary directories).
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections.abc import Mapping
@@ -116,7 +117,7 @@ class Settings:
         backend = env.get("NEMO_BACKEND", "local").strip().lower() or "local"
         if backend not in BACKENDS:
             raise NemoVideoError(
-                ErrorCode.INVALID_INPUT,
+                ErrorCode.INVALID_SETTING,
                 f"Unknown backend {backend!r} in NEMO_BACKEND.",
                 hint="Use 'local' (offline, free) or 'cloud' (NemoVideo).",
             )
@@ -142,17 +143,47 @@ class Settings:
 
         for name, key, kind in _TIMING_ENV:
             if env.get(key):
-                try:
-                    values[name] = kind(env[key])
-                except ValueError as exc:
-                    raise NemoVideoError(
-                        ErrorCode.INVALID_INPUT,
-                        f"{key}={env[key]!r} is not a number.",
-                        hint=f"Set {key} to a number of seconds, or unset it.",
-                    ) from exc
+                values[name] = _timing(key, env[key], kind)
 
         values.update(overrides)
-        return cls(**values)
+        settings = cls(**values)
+        settings.check_folders()
+        return settings
+
+    def check_folders(self) -> None:
+        """Refuse a data, config or output folder that is a file (or lies under one): said once, at start."""
+        for key, folder in (("NEMO_DATA_DIR", self.data_dir), ("NEMO_CONFIG_DIR", self.config_dir),
+                            ("NEMO_OUTPUT_DIR", self.output_dir)):
+            blocker = _first_existing(folder)
+            if blocker is not None and not blocker.is_dir():
+                where = "is a file" if blocker == folder else f"lies under {blocker}, which is a file"
+                raise NemoVideoError(ErrorCode.FOLDER_UNUSABLE, f"{key}={folder} {where}, not a folder.",
+                                     hint=f"Set {key} to a folder (or move the file out of the way), then "
+                                     "try again.")
+
+
+def _first_existing(path: Path) -> Path | None:
+    """``path`` or its nearest ancestor that exists (None if none can be looked at)."""
+    for candidate in (path, *path.parents):
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError:  # a name too long or a folder we may not look into: leave it to the first write
+            return None
+    return None
+
+
+def _timing(key: str, raw: str, kind: type) -> float | int:
+    """A time limit or count from the environment: a finite number above zero."""
+    try:
+        value: float | int = kind(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        unit = "a whole number above zero" if kind is int else "a number of seconds above zero"
+        raise NemoVideoError(ErrorCode.INVALID_SETTING, f"{key}={raw!r} is not {unit}.",
+                             hint=f"Set {key} to {unit} (e.g. 60), or unset it to use the default.")
+    return value
 
 
 _TIMING_ENV: tuple[tuple[str, str, type], ...] = (

@@ -10,7 +10,8 @@ Grouped by what the caller can do about it::
       fix the input ........ invalid_input, invalid_draft, unsupported_media, media_too_large,
                              media_not_found, path_not_allowed, url_not_allowed, nothing_to_export,
                              unknown_session, unknown_job, output_exists, consent_required,
-                             media_missing, media_damaged
+                             media_missing, media_damaged, path_invalid, path_too_long,
+                             invalid_text, invalid_setting
       account / plan ....... auth_expired, auth_failed, missing_client_id, out_of_credits,
                              export_blocked
       wait and retry ....... rate_limited, backend_unreachable, backend_error, stream_timeout,
@@ -18,14 +19,20 @@ Grouped by what the caller can do about it::
       work that failed ..... session_not_found, agent_error, render_failed, render_timeout,
                              render_interrupted, cancelled
       this machine ......... ffmpeg_missing, font_missing, disk_full, output_not_writable,
-                             internal
+                             folder_unusable, storage_failed, internal
 
 Backend error codes (the NemoVideo envelope's ``code`` and a few HTTP statuses) are mapped onto this
-family in exactly one place: :func:`from_backend`.
+family in exactly one place: :func:`from_backend`; operating-system and SQLite failures that reach a
+boundary unhandled are mapped in :func:`from_exception`. Every message and hint is made safe to show
+in one place (:func:`shown`): control characters and undecodable bytes become visible escapes and long
+echoed values are shortened, so a 1 MB path never comes back as a 1 MB error.
 """
 
 from __future__ import annotations
 
+import errno
+import re
+import sqlite3
 from enum import StrEnum
 from typing import Any
 
@@ -62,6 +69,10 @@ class ErrorCode(StrEnum):
     CONSENT_REQUIRED = "consent_required"
     MEDIA_MISSING = "media_missing"
     MEDIA_DAMAGED = "media_damaged"
+    PATH_INVALID = "path_invalid"
+    PATH_TOO_LONG = "path_too_long"
+    INVALID_TEXT = "invalid_text"
+    INVALID_SETTING = "invalid_setting"
 
     AUTH_EXPIRED = "auth_expired"
     AUTH_FAILED = "auth_failed"
@@ -87,6 +98,8 @@ class ErrorCode(StrEnum):
     FONT_MISSING = "font_missing"
     DISK_FULL = "disk_full"
     OUTPUT_NOT_WRITABLE = "output_not_writable"
+    FOLDER_UNUSABLE = "folder_unusable"
+    STORAGE_FAILED = "storage_failed"
     INTERNAL = "internal"
 
 
@@ -107,6 +120,12 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     "another filename.",
     ErrorCode.CONSENT_REQUIRED: "This action spends cloud credits: ask the user, then call again "
     "with confirm_spend=true.",
+    ErrorCode.PATH_INVALID: "Pass the path as plain text: no NUL or control characters, and a name that is "
+    "valid UTF-8 (rename the file if its name is not).",
+    ErrorCode.PATH_TOO_LONG: "Use a shorter path: each folder or file name at most 255 bytes, the whole path "
+    "at most 4096 bytes (rename or move the file).",
+    ErrorCode.INVALID_TEXT: "Send the text as UTF-8, without control characters.",
+    ErrorCode.INVALID_SETTING: "Fix or unset the setting named in the message, then start nemo-video again.",
     ErrorCode.AUTH_EXPIRED: "The token expired: nemo-video fetches a new one automatically; if this "
     "persists, unset NEMO_TOKEN and try again.",
     ErrorCode.AUTH_FAILED: "Check NEMO_TOKEN, or unset it to use a free anonymous token.",
@@ -142,6 +161,10 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     "agent to remove it from the video; then export again.",
     ErrorCode.OUTPUT_NOT_WRITABLE: "Choose an output folder that exists and can be written (set "
     "NEMO_OUTPUT_DIR) or a shorter file name, then export again.",
+    ErrorCode.FOLDER_UNUSABLE: "Point the setting named in the message at a folder (or remove the file that "
+    "is in the way), then try again.",
+    ErrorCode.STORAGE_FAILED: "Check free space and permissions of the data folder (NEMO_DATA_DIR), then try "
+    "again.",
     ErrorCode.INTERNAL: "This is a bug in nemo-video: check where things stand (get_state) and try once "
     "more; if it fails again, report it with what you ran and the server's log.",
 }
@@ -159,8 +182,8 @@ class NemoVideoError(Exception):
         details: dict[str, Any] | None = None,
     ) -> None:
         self.code = ErrorCode(code)
-        self.message = _one_full_stop(message)
-        self.hint = hint if hint is not None else DEFAULT_HINTS.get(self.code, "")
+        self.message = _one_full_stop(shown(message, MAX_MESSAGE_CHARS))
+        self.hint = shown(hint if hint is not None else DEFAULT_HINTS.get(self.code, ""), MAX_MESSAGE_CHARS)
         self.details = details or {}
         super().__init__(message)
 
@@ -181,6 +204,34 @@ def _one_full_stop(message: str) -> str:
     while message.endswith("..") and not message.endswith("..."):
         message = message[:-1]
     return message
+
+
+MAX_MESSAGE_CHARS = 2000  # a message or hint never exceeds this, whatever it echoes
+MAX_WORD_CHARS = 300  # one echoed value (a path, a URL, an id) is shortened past this
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = ord(match.group())
+    # surrogateescape turns an undecodable byte b into U+DC00+b: show the byte it stood for
+    return f"\\x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else f"\\u{char:04x}" if char > 0xFF \
+        else f"\\x{char:02x}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    keep = limit - 40
+    return f"{text[: keep * 2 // 3]}…[{len(text) - keep:,} characters cut]…{text[-(keep // 3):]}"
+
+
+def shown(text: str, limit: int = MAX_WORD_CHARS) -> str:
+    """``text`` as safe to show: control characters and lone surrogates escaped, each echoed value
+    longer than :data:`MAX_WORD_CHARS` and the whole text longer than ``limit`` shortened in the middle."""
+    text = _UNSHOWABLE.sub(_escape, text)
+    text = _LONG_WORD.sub(lambda m: _shorten(m.group(), MAX_WORD_CHARS), text)
+    return _shorten(text, limit)
 
 
 _RETRYABLE = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.BACKEND_UNREACHABLE, ErrorCode.BACKEND_ERROR})
@@ -220,3 +271,37 @@ def from_backend(code: int, server_message: str | None = None, *, status: int | 
     if status is not None:
         details["http_status"] = status
     return NemoVideoError(err_code, message, details=details)
+
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def from_exception(exc: BaseException, doing: str = "The operation") -> NemoVideoError:
+    """Map an exception that reached a boundary unhandled onto the family (no traceback for the user).
+
+    ``doing`` names the work for the message ("The upload", "The render job").
+    """
+    if isinstance(exc, NemoVideoError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        return from_exception(exc.exceptions[0], doing)
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return NemoVideoError(ErrorCode.DISK_FULL, f"{doing} stopped: the disk is full{where}.",
+                              hint="Free some disk space (or point NEMO_DATA_DIR / NEMO_OUTPUT_DIR at a "
+                              "disk with room), then try again.")
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        return NemoVideoError(ErrorCode.PATH_TOO_LONG, f"{doing} stopped: a file name or path is too long.")
+    if isinstance(exc, (NotADirectoryError, FileExistsError, IsADirectoryError)):
+        return NemoVideoError(ErrorCode.FOLDER_UNUSABLE,
+                              f"{doing} stopped: {exc.filename or 'a path'} is a file where a folder belongs.")
+    if isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "I/O" in str(exc)):
+        full = "full" in str(exc)
+        return NemoVideoError(ErrorCode.DISK_FULL if full else ErrorCode.STORAGE_FAILED,
+                              f"{doing} stopped: the data folder could not be written (SQLite: {exc}).",
+                              hint=DEFAULT_HINTS[ErrorCode.STORAGE_FAILED])
+    if isinstance(exc, ValueError) and "null" in str(exc):  # "embedded null byte"
+        return NemoVideoError(ErrorCode.PATH_INVALID, f"{doing} stopped: a path contains a NUL character.")
+    if isinstance(exc, UnicodeError):
+        return NemoVideoError(ErrorCode.INVALID_TEXT, f"{doing} stopped: some text is not valid UTF-8 ({exc}).")
+    return NemoVideoError(ErrorCode.INTERNAL, f"{doing} failed unexpectedly ({type(exc).__name__}).")

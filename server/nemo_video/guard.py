@@ -18,6 +18,7 @@ import errno
 import ipaddress
 import logging
 import os
+import re
 import socket
 import stat
 import sys
@@ -33,6 +34,9 @@ from .errors import ErrorCode, NemoVideoError
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = 200 * 1024 * 1024
+MAX_NAME_BYTES = 255  # one file or folder name (NAME_MAX on Linux, macOS and Windows alike)
+MAX_PATH_BYTES = 4095  # a whole path (PATH_MAX, 4096 with the terminating NUL)
+_UNDECODABLE = re.compile(r"[\ud800-\udfff]")
 ALLOWED_SCHEMES = ("http", "https")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -41,12 +45,35 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # ---------------------------------------------------------------- paths
 
 
+def check_path_text(path: str | Path) -> None:
+    """Refuse a path that no file system call can take: a NUL character, a name that is not valid
+    UTF-8 (undecodable bytes arrive as lone surrogates), a name over 255 bytes or a path over 4095."""
+    text = os.fspath(path)
+    if "\0" in text:
+        raise NemoVideoError(ErrorCode.PATH_INVALID, f"The path {text!r} contains a NUL character.",
+                             hint="Pass the path without the NUL (\\x00) character.")
+    if _UNDECODABLE.search(text):
+        raise NemoVideoError(ErrorCode.PATH_INVALID, f"The file name in {text!r} is not valid UTF-8 text.",
+                             hint="Rename the file to a UTF-8 name (e.g. with a file manager or "
+                             "`convmv -f latin1 -t utf8`), then pass the new path.")
+    encoded = text.encode("utf-8")
+    if len(encoded) > MAX_PATH_BYTES:
+        raise NemoVideoError(ErrorCode.PATH_TOO_LONG,
+                             f"The path is {len(encoded):,} bytes long; the limit is {MAX_PATH_BYTES:,}.")
+    longest = max(encoded.split(b"/"), key=len)
+    if len(longest) > MAX_NAME_BYTES:
+        raise NemoVideoError(ErrorCode.PATH_TOO_LONG,
+                             f"A name in the path is {len(longest):,} bytes long; the limit is "
+                             f"{MAX_NAME_BYTES} ({text!r}).")
+
+
 def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
     """The real path of an existing regular file that lies under one of ``roots``.
 
     Containment is judged before existence, so the answer for a path outside the roots is the same
     whether or not something is there (no probing of the rest of the disk).
     """
+    check_path_text(path)
     raw = Path(path).expanduser()
     try:
         real = raw.absolute().resolve()

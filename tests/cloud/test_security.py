@@ -122,7 +122,7 @@ async def test_the_token_never_reaches_logs_or_errors(
     texts = [caplog.text, repr(events)]
     for error in errors:
         texts += [str(error), repr(error), repr(error.to_dict()), "".join(traceback.format_exception(error))]
-    assert "nmv_usr_***" in str(errors[2])  # the server echoed the token; we did not
+    assert "***" in str(errors[2])  # the server echoed the token; we did not
     assert "HTTP Request" in caplog.text  # httpx did log the requests
     for text in texts:
         assert SECRET not in text and "RECOGNIZABLE" not in text
@@ -133,7 +133,8 @@ def test_filter_redacts_registered_secrets_of_any_shape() -> None:
     args = ("opaque-secret-Q9Z7", SECRET)
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token=%s and %s", args, None)
     RedactFilter().filter(record)
-    assert record.getMessage() == "token=*** and nmv_usr_***"
+    message = record.getMessage()  # SECRET reads "***" once registered (by an earlier test), else nmv_usr_***
+    assert message in {"token=*** and ***", "token=*** and nmv_usr_***"}
 
 
 def _draft() -> Draft:

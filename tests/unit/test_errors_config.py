@@ -83,7 +83,7 @@ def test_defaults_use_platform_dirs(tmp_path):
 def test_bad_settings_say_what_to_do(env, tmp_path):
     with pytest.raises(NemoVideoError) as info:
         Settings.from_env(env, home=tmp_path)
-    assert info.value.code == ErrorCode.INVALID_INPUT and info.value.hint
+    assert info.value.code == ErrorCode.INVALID_SETTING and info.value.hint
 
 
 def test_platform_detection_order(tmp_path):

@@ -18,7 +18,8 @@ import anyio
 
 from .. import __version__
 from ..config import BACKENDS, Settings
-from ..errors import NemoVideoError
+from ..errors import NemoVideoError, from_exception
+from ..mcp.serve import add_arguments as add_mcp_arguments
 from .output import EXIT_INTERRUPTED, EXIT_OK, emit_error
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -94,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--rerun", action="store_true", help="run a failed or interrupted export again")
 
     p = add("mcp", "Serve the MCP tools over stdio (default) or streamable HTTP.", c.mcp)
-    p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    p.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    add_mcp_arguments(p)
 
     add("doctor", "Check ffmpeg, fonts, folders, backend and token (never printed).", c.doctor)
     return parser
@@ -131,3 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # the one place an unforeseen failure becomes a line, not a traceback
+        logging.getLogger("nemo_video.cli").debug("unhandled", exc_info=True)
+        return emit_error(from_exception(exc, f"nemo-video {args.command}"), as_json=args.json)

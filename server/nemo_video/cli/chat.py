@@ -19,7 +19,7 @@ import anyio
 
 from ..backends.base import Credits
 from ..config import Settings
-from ..errors import NemoVideoError
+from ..errors import ErrorCode, NemoVideoError, shown
 from ..service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
 from .commands import follow, out, print_export, print_state
 from .common import confirm_spend, progress_for
@@ -33,14 +33,20 @@ WELCOME = (
 
 
 class _Lines:
-    """stdin lines delivered to the event loop by a daemon thread (None at end of input)."""
+    """stdin lines delivered to the event loop by a daemon thread (None at end of input).
+
+    Lines are read as bytes and decoded one by one, so a line that is not UTF-8 is reported and skipped
+    (its bytes kept as lone surrogates, see :func:`undecodable`) instead of ending the reader.
+    """
 
     def __init__(self) -> None:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
         def reader() -> None:
-            for line in sys.stdin:
+            stream = getattr(sys.stdin, "buffer", None)
+            for raw in stream if stream is not None else sys.stdin:
+                line = raw.decode("utf-8", "surrogateescape") if isinstance(raw, bytes) else raw
                 loop.call_soon_threadsafe(self.queue.put_nowait, line.rstrip("\r\n"))
             loop.call_soon_threadsafe(self.queue.put_nowait, None)
 
@@ -82,6 +88,11 @@ async def run_chat(args: argparse.Namespace, settings: Settings) -> int:
                     break
                 if not line.strip():
                     continue
+                if undecodable(line):
+                    report(args, line, NemoVideoError(
+                        ErrorCode.INVALID_TEXT, "That line is not valid UTF-8 text, so it was skipped.",
+                        hint="Set the terminal (or the file piped in) to UTF-8 and type the line again."))
+                    continue
                 with anyio.CancelScope() as scope:
                     foreground.append(scope)
                     await handle_line(svc, args, line)
@@ -109,10 +120,19 @@ async def handle_line(svc: VideoService, args: argparse.Namespace, line: str) ->
             await follow(svc, job.id, progress_for(args))
             show(args, "export", "the request also asked for the file", job.result)
     except NemoVideoError as exc:
-        if args.json:
-            emit_json({"ok": False, "line": line, "error": exc.to_dict()})
-        else:
-            out(f"error [{exc.code}]: {exc.message} — {exc.hint}")
+        report(args, line, exc)
+
+
+def undecodable(line: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in line)
+
+
+def report(args: argparse.Namespace, line: str, exc: NemoVideoError) -> None:
+    """One error line for one input line; the chat goes on."""
+    if args.json:
+        emit_json({"ok": False, "line": shown(line), "error": exc.to_dict()})
+    else:
+        out(f"error [{exc.code}]: {exc.message} — {exc.hint}")
 
 
 def show(args: argparse.Namespace, route: str, reason: str, result: Any) -> None:

@@ -195,7 +195,8 @@ async def mcp(args: argparse.Namespace, settings: Settings) -> int:
     from ..mcp import serve_http, serve_stdio
 
     if args.http:
-        await serve_http(settings, host=args.host, port=args.port, token=os.environ.get("NEMO_MCP_TOKEN"))
+        token = args.token or os.environ.get("NEMO_MCP_TOKEN") or None
+        await serve_http(settings, host=args.host, port=args.port, token=token)
     else:
         await serve_stdio(settings)
     return EXIT_OK

@@ -32,8 +32,8 @@ def confirm_spend(args: argparse.Namespace, backend: str) -> bool:
 
 def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
     """Split command-line media into paths and URLs."""
-    # Anything with a scheme (ftp://, file://, data:) is a URL, so the URL guard refuses it by name
-    # instead of it being looked up as a relative path; a one-letter "scheme" is a Windows drive.
-    urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", i)]
+    # Only "scheme://" is a URL (ftp:// and file:// then reach the URL guard and are refused by name);
+    # "photo:v2.jpg" or "C:file.jpg" is a file name with a colon in it.
+    urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", i)]
     paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
     return paths, urls

@@ -31,6 +31,7 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
             ErrorCode.URL_NOT_ALLOWED, ErrorCode.NOTHING_TO_EXPORT, ErrorCode.UNKNOWN_SESSION,
             ErrorCode.UNKNOWN_JOB, ErrorCode.OUTPUT_EXISTS, ErrorCode.CONSENT_REQUIRED,
             ErrorCode.MEDIA_MISSING, ErrorCode.MEDIA_DAMAGED,
+            ErrorCode.PATH_INVALID, ErrorCode.PATH_TOO_LONG, ErrorCode.INVALID_TEXT, ErrorCode.INVALID_SETTING,
         ),
         EXIT_USAGE,
     ),
@@ -60,6 +61,8 @@ _EXIT_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.FONT_MISSING: EXIT_MACHINE,
     ErrorCode.DISK_FULL: EXIT_MACHINE,
     ErrorCode.OUTPUT_NOT_WRITABLE: EXIT_MACHINE,
+    ErrorCode.FOLDER_UNUSABLE: EXIT_MACHINE,
+    ErrorCode.STORAGE_FAILED: EXIT_MACHINE,
     ErrorCode.INTERNAL: EXIT_INTERNAL,
 }
 

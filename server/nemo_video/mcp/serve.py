@@ -24,9 +24,10 @@ DEFAULT_PORT = 8765
 async def serve_stdio(settings: Settings) -> None:
     from ..service import VideoService
     from .server import build_server
+    from .stdio import run_stdio
 
     async with VideoService(settings) as service:
-        await build_server(service).run_stdio_async()
+        await run_stdio(build_server(service))
 
 
 async def serve_http(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
@@ -46,13 +47,18 @@ async def serve_http(settings: Settings, host: str = "127.0.0.1", port: int = DE
         await uvicorn.Server(config).serve()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nemo-video mcp", description="Serve nemo-video over MCP.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of ``nemo-video mcp``, shared by this entry point and the CLI's ``mcp`` command."""
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})")
     parser.add_argument("--token", default=None, help="bearer token for HTTP (default $NEMO_MCP_TOKEN); "
                         "required when --host is not loopback")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nemo-video mcp", description="Serve nemo-video over MCP.")
+    add_arguments(parser)
     parser.add_argument("--backend", choices=("local", "cloud"), default=None,
                         help="backend (default $NEMO_BACKEND or local)")
     return parser

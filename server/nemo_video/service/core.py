@@ -14,11 +14,12 @@ from anyio.abc import TaskGroup
 from ..backends.base import Backend, Credits, OutputFormat, Quality, RenderRequest, Session, SessionState
 from ..composition import Composition, Operation, apply, from_draft, history_op
 from ..config import Settings
-from ..errors import ErrorCode, NemoVideoError
+from ..errors import ErrorCode, NemoVideoError, from_exception
 from ..guard import narrow_roots
 from . import ask as asking
 from . import work
 from .ask import check_request_length
+from .door import clean_model, clean_text, fit_filename
 from .events import EventHub, ExportReady, TimelineChanged
 from .jobs import DEFAULT_CLIENT, AsyncWatcher, Job, JobManager, JobRecord
 from .outputs import NameReserver, safe_stem
@@ -188,6 +189,8 @@ class VideoService:
             if exc.code == ErrorCode.SESSION_NOT_FOUND:
                 self.adopt_replacement(exc, client)
             raise
+        except OSError as exc:  # a full disk, a name the store cannot hold: said, not a traceback
+            raise from_exception(exc, "The upload") from exc
         return UploadResult(session_id=session.id, session=client, assets=assets, notice=session.notice)
 
     async def credits(self) -> Credits:
@@ -227,6 +230,7 @@ class VideoService:
             raise NemoVideoError(
                 ErrorCode.CONSENT_REQUIRED, "Sending these edits to the NemoVideo cloud agent spends credits."
             )
+        operations = [clean_model(op) for op in operations]
         session = await self.session(client)
         before = await self._state(session, client)
         if history_op(operations) is None:
@@ -256,6 +260,7 @@ class VideoService:
         client: str = DEFAULT_CLIENT,
     ) -> Job:
         """Upload any media, then send ``text`` to the agent as a background job."""
+        text = clean_text(text)
         if not text.strip():
             raise NemoVideoError(
                 ErrorCode.INVALID_INPUT,
@@ -299,6 +304,7 @@ class VideoService:
                 "leave it out to keep the timeline's size.",
             )
         if filename is not None:
+            filename = fit_filename(filename)
             safe_stem(filename)  # a bad name is the caller's to fix before anything is looked up
         session = await self.session(client)
         state = await self._state(session, client)
@@ -378,6 +384,7 @@ class VideoService:
 
     def plan(self, text: str) -> asking.AskPlan:
         """Decide what free text will do (route, spend, export after) without doing it."""
+        text = clean_text(text)
         check_request_length(text)
         return asking.plan(text, spends_on_agent=self.spends_credits)
 
@@ -391,6 +398,7 @@ class VideoService:
         plan: asking.AskPlan | None = None,
     ) -> asking.Asked:
         """Act on free text: the plan (decided once, or the one given) and its result or Job."""
+        text = clean_text(text)
         chosen = plan or self.plan(text)
         return await asking.act(self, chosen, text, confirm_spend=confirm_spend, roots=roots, client=client)
 

@@ -37,7 +37,7 @@ from .api import Api
 from .download import fetch_output
 from .http import HttpClient
 from .media import assets_from_wire, check_paths, check_urls
-from .redact import install_filter, log
+from .redact import install_filter, log, redact_event
 from .render import Renders
 from .stream import APP_NAME, AgentStream
 
@@ -80,7 +80,7 @@ class CloudBackend:
     async def send(self, session: Session, message: str) -> AsyncIterator[AgentEvent]:
         try:
             async for event in self.agent.run(session.id, message, lambda: self._draft(session.id)):
-                yield event
+                yield redact_event(event)
             return
         except NemoVideoError as exc:
             if not _is_lost(exc):

@@ -10,6 +10,7 @@ WAL lets other processes read meanwhile.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -21,13 +22,14 @@ from typing import Any, TypeVar
 import anyio
 
 from ...draft import Draft
-from ...errors import ErrorCode, NemoVideoError
+from ...errors import ErrorCode, NemoVideoError, from_exception
 from ..base import Asset, MediaKind, utcnow
 
 SCHEMA_VERSION = 2
 T = TypeVar("T")
 UNDO_MARK = "[undo] "  # a version's message starts with this when it was made by undo (or redo)
 REDO_MARK = "[redo] "
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -118,10 +120,11 @@ class JobRow:
 class Store:
     """Async facade over one SQLite connection; open with :meth:`open`, close with :meth:`aclose`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None = None) -> None:
         self._db = connection
         self._lock = threading.Lock()
         self.path = path
+        self.notice = notice  # set when an unreadable database was moved aside at open
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -129,11 +132,39 @@ class Store:
 
     @classmethod
     def _open_sync(cls, path: Path) -> Store:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (or create) the database; one that SQLite cannot read is moved aside, not fatal."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return cls._connect(path)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
+                    raise
+                aside = _move_aside(path)
+                notice = (f"The studio database {path} could not be read ({exc}); it was moved aside to "
+                          f"{aside.name} and a fresh, empty one was started: earlier sessions are not in it.")
+                logger.warning("%s", notice)
+                return cls._connect(path, notice)
+        except (OSError, sqlite3.Error) as exc:
+            raise from_exception(exc, "Opening the studio database") from exc
+
+    @classmethod
+    def _connect(cls, path: Path, notice: str | None = None) -> Store:
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
+        try:
+            return cls._prepare(db, path, notice)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def _prepare(cls, db: sqlite3.Connection, path: Path, notice: str | None) -> Store:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             db.close()
@@ -144,7 +175,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             _migrate(db)
-        return cls(db, path)
+        return cls(db, path, notice)
 
     async def aclose(self) -> None:
         await self._run(self._db.close)
@@ -152,7 +183,10 @@ class Store:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         def locked() -> T:
             with self._lock:
-                return fn(*args)
+                try:
+                    return fn(*args)
+                except sqlite3.OperationalError as exc:  # a full disk, an I/O error: said with a code
+                    raise from_exception(exc, "Saving to the studio database") from exc
 
         return await anyio.to_thread.run_sync(locked)
 
@@ -172,6 +206,9 @@ class Store:
         if found is None:
             raise NemoVideoError(
                 ErrorCode.UNKNOWN_SESSION, f"There is no local session {session_id!r} in {self.path}."
+                + (f" {self.notice}" if self.notice else ""),
+                hint="Call get_state (CLI: nemo-video state): it starts a new session; then add the media "
+                "and describe the video again." if self.notice else None,
             )
         return SessionRow(found["id"], found["language"], datetime.fromisoformat(found["created_at"]))
 
@@ -405,3 +442,20 @@ def _job(row: sqlite3.Row) -> JobRow:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename an unreadable database (and its WAL files) to ``<name>.corrupt-<UTC time>``; keep, not delete."""
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    path.replace(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.replace(aside.with_name(aside.name + suffix))
+    return aside

@@ -100,3 +100,24 @@ def test_a_new_video_names_what_it_left_out(message: str, word: str) -> None:
     result = plan(message, MEDIA, None)
     assert result.fresh and [op.op for op in result.ops].count("add_scene") == len(MEDIA)
     assert any(word in note for note in result.notes) and any(note in result.reply for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "said"),
+    [
+        ("make it -5 s", "cannot be negative"),
+        ("minus ten seconds", "cannot be negative"),
+        ("-3 seconds per photo", "cannot be negative"),
+        ("时长改成负五秒", "不能是负数"),
+    ],
+)
+def test_a_negative_length_is_refused_not_flipped(request_text: str, said: str) -> None:
+    result = plan(request_text, MEDIA, START)
+    assert result.ops == [] and said in result.reply
+
+
+def test_a_minus_sign_inside_a_quoted_text_is_content() -> None:
+    result = plan("title 'Sale -50% today', 8 seconds", MEDIA, START)
+    ops = {op.op: op for op in result.ops}
+    assert ops["set_duration"].seconds == 8  # type: ignore[union-attr]
+    assert ops["set_text"].text == "Sale -50% today"  # type: ignore[union-attr]

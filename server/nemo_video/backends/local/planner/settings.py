@@ -68,6 +68,8 @@ _SHORTER: Final = (
 
 def each_duration(ctx: Context) -> None:
     """ "3 seconds per photo", "每张图停留四秒" → every scene that long."""
+    if _negative(ctx, find_durations(ctx.view)):
+        return
     for m in ctx.find(_EACH_DURATION.replace("{D}", _NUM_UNIT)):
         raw = next(g for g in (m.group("d"), m.group("d2"), m.group("d3"), m.group("d4")) if g)
         found = find_durations(raw)
@@ -82,7 +84,24 @@ def each_duration(ctx: Context) -> None:
         )
 
 
+_NEGATIVE: Final = re.compile(r"(?:(?<![\w-])-\s*|\bminus\s+|\bnegative\s+|负)$")
+
+
+def _negative(ctx: Context, found: list[tuple[int, int, int]]) -> bool:
+    """A length written as negative ("-5 s", "minus ten seconds", "负五秒") is refused, not flipped."""
+    view = ctx.view
+    negative = [(s, e) for s, e, _ in found if _NEGATIVE.search(view[max(0, s - 12) : s])]
+    for s, e in negative:
+        start = s - len(_NEGATIVE.search(view[max(0, s - 12) : s]).group())  # type: ignore[union-attr]
+        ctx.take_span(start, e)
+    if negative:
+        ctx.note("A length cannot be negative, so I left the length as it was.", "时长不能是负数，所以没有改时长。")
+    return bool(negative)
+
+
 def total_duration(ctx: Context) -> None:
+    if _negative(ctx, find_durations(ctx.view)):
+        return
     for m in ctx.find(_BY_AMOUNT.replace("{D}", _NUM_UNIT)):
         amount = find_durations(m.group("d") or m.group("d2") or m.group("d3"))
         if amount:

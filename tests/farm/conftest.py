@@ -14,9 +14,9 @@ from tests.render.builders import picture
 
 @pytest.fixture(scope="module")
 def ray_two_workers() -> Iterator[None]:
+    os.environ.setdefault("RAY_AUTH_MODE", "token")  # read when ray is imported
     import ray
 
-    os.environ.setdefault("RAY_AUTH_MODE", "token")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,10 @@ MAX_RETRIES = 2
 
 
 def _ray() -> Any:
+    # Token authentication on for a Ray this process starts (Ray reads the mode when it is imported;
+    # from 2.59 it is on by default for local clusters). A cluster we join keeps its own setting.
+    if "ray" not in sys.modules:
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
     try:
         import ray
     except ImportError as exc:
@@ -50,8 +55,6 @@ def connect(address: str, num_cpus: int | None = None) -> Any:
     ray = _ray()
     if ray.is_initialized():
         return ray
-    # Token authentication on for the Ray this process starts; a cluster we join has its own setting.
-    os.environ.setdefault("RAY_AUTH_MODE", "token")
     common: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
     try:
         if address == "auto":

@@ -84,6 +84,7 @@ class RenderFarm:
 
     name = "farm"
     workers = 1
+    _limit: anyio.Semaphore | None = None
 
     async def render(self, task: FarmTask, on_progress: ProgressCallback | None = None) -> RenderOutput:
         raise NotImplementedError
@@ -92,7 +93,9 @@ class RenderFarm:
         """Every task, ``workers`` at a time; one result per task, in order; failures stay per task."""
         results: list[FarmResult | None] = [None] * len(tasks)
         count = _Count(total=len(tasks))
-        limit = anyio.Semaphore(max(1, self.workers))
+        if self._limit is None:  # one limit per farm, shared by every run (rows of a batch run at once)
+            self._limit = anyio.Semaphore(max(1, self.workers))
+        limit = self._limit
 
         async def one(index: int, task: FarmTask) -> None:
             async with limit:

@@ -41,10 +41,16 @@ async def batch(args: argparse.Namespace, settings: Settings) -> int:
     path = args.file.expanduser().resolve()
     async with VideoService(settings) as svc:
         try:
-            summary = await run_batch(svc, path, format=args.format, roots=[path.parent],
-                                      quality=args.quality, height=args.height,
-                                      on_row=lambda done, total, msg: progress(done / max(total, 1), msg),
-                                      on_bad=_said)
+            summary = await run_batch(
+                svc,
+                path,
+                format=args.format,
+                roots=[path.parent],
+                quality=args.quality,
+                height=args.height,
+                on_row=lambda done, total, msg: progress(done / max(total, 1), msg),
+                on_bad=_said,
+            )
         finally:
             progress.done()
     if args.json:
@@ -53,15 +59,24 @@ async def batch(args: argparse.Namespace, settings: Settings) -> int:
         for row in summary["rows"]:
             detail = ", ".join(row.get("files") or []) or (row.get("error") or {}).get("message", "")
             out(f"line {row['row']:>3}  {row['status']:<9} {row['name']}: {detail}")
-        out(f"{summary['rendered']} rendered, {summary['skipped']} already done, {summary['failed']} failed, "
-            f"{summary['invalid']} invalid; results in {summary['results']}")
+        out(
+            f"{summary['rendered']} rendered, {summary['skipped']} already done, {summary['failed']} failed, "
+            f"{summary['invalid']} invalid; results in {summary['results']}"
+        )
     return EXIT_OK if not summary["failed"] and not summary["invalid"] else EXIT_FAILED
 
 
 async def export_variants(args: argparse.Namespace, settings: Settings) -> int:
     async with VideoService(settings) as svc:
-        job = await start_variants(svc, args.variants, format=args.format, quality=args.quality,
-                                   filename=args.output, height=args.height, overwrite=args.overwrite)
+        job = await start_variants(
+            svc,
+            args.variants,
+            format=args.format,
+            quality=args.quality,
+            filename=args.output,
+            height=args.height,
+            overwrite=args.overwrite,
+        )
         record = await follow(svc, job.record.id, progress_for(args))
     result = record.result or {}
     if args.json:

@@ -144,8 +144,10 @@ class RayFarm(RenderFarm):
             temp.write_bytes(video)
             info = await ff.probe(temp, ff.locate(self.settings))
             expected = (reply["width"], reply["height"])
-            if (info.width, info.height) != expected or info.duration_s is None or (
-                reply["duration_s"] is not None and abs(info.duration_s - reply["duration_s"]) > 0.05
+            if (
+                (info.width, info.height) != expected
+                or info.duration_s is None
+                or (reply["duration_s"] is not None and abs(info.duration_s - reply["duration_s"]) > 0.05)
             ):
                 raise NemoVideoError(
                     ErrorCode.RENDER_FAILED,

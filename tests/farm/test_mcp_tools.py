@@ -20,19 +20,28 @@ async def test_variants_and_a_batch_over_mcp(settings: Settings, photos: list[Pa
     ]
     batch.write_text("".join(json.dumps(r) + "\n" for r in rows))
     async with serving(settings) as (_, server), Client(server) as client:
-        made = await client.call_tool("generate_video", {"request": "a 2-second video titled 'Hi'",
-                                                         "paths": [str(p) for p in photos]})
+        made = await client.call_tool(
+            "generate_video", {"request": "a 2-second video titled 'Hi'", "paths": [str(p) for p in photos]}
+        )
         await finish(client, made)
-        done = await finish(client, await client.call_tool(
-            "export_video", {"variants": ["9:16", "16:9"], "height": 120, "quality": "draft", "filename": "hi"}))
+        done = await finish(
+            client,
+            await client.call_tool(
+                "export_video", {"variants": ["9:16", "16:9"], "height": 120, "quality": "draft", "filename": "hi"}
+            ),
+        )
         files = {v["variant"]: Path(v["path"]) for v in done["many"]["variants"]}
         assert set(files) == {"9:16", "16:9"} and all(p.is_file() for p in files.values())
         refused = await client.call_tool("export_video", {"variants": ["3:2"]})
         assert refused.is_error
         progress = Progress()
-        out = await finish(client, await client.call_tool(
-            "batch_videos", {"file": str(batch), "height": 120, "quality": "draft"}, progress_callback=progress),
-            progress)
+        out = await finish(
+            client,
+            await client.call_tool(
+                "batch_videos", {"file": str(batch), "height": 120, "quality": "draft"}, progress_callback=progress
+            ),
+            progress,
+        )
     result = out["many"]
     assert (result["rendered"], result["invalid"]) == (2, 1)
     assert result["bad_rows"][0]["row"] == 3 and result["bad_rows"][0]["error"]["hint"]

@@ -31,5 +31,8 @@ async def test_three_formats_from_one_composition(settings: Settings, photos: li
             assert (info.width, info.height) == (width, height), variant
             assert Path(variant["poster"]).is_file()
         assert sorted(p.name for p in settings.output_dir.iterdir() if p.suffix == ".mp4") == [
-            "ad-16x9.mp4", "ad-1x1.mp4", "ad-9x16.mp4"]
+            "ad-16x9.mp4",
+            "ad-1x1.mp4",
+            "ad-9x16.mp4",
+        ]
         assert not [p for p in settings.output_dir.iterdir() if "partial" in p.name]

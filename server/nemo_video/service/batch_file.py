@@ -51,7 +51,8 @@ def read_batch(path: Path) -> tuple[list[BatchRow], list[BadRow]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise NemoVideoError(
-            ErrorCode.MEDIA_NOT_FOUND, f"Could not read the batch file {path}: {exc}",
+            ErrorCode.MEDIA_NOT_FOUND,
+            f"Could not read the batch file {path}: {exc}",
             hint="Pass the path of a .csv or .jsonl file with name, request and media columns.",
         ) from exc
     raw = _jsonl(text) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv(text)
@@ -69,8 +70,11 @@ def read_batch(path: Path) -> tuple[list[BatchRow], list[BadRow]]:
         except NemoVideoError as exc:
             bad.append(BadRow(line, name, exc))
     if not rows and not bad:
-        raise NemoVideoError(ErrorCode.INVALID_INPUT, f"The batch file {path.name} has no rows.",
-                             hint="Add one line per video: name, request, media.")
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"The batch file {path.name} has no rows.",
+            hint="Add one line per video: name, request, media.",
+        )
     return rows, bad
 
 
@@ -112,8 +116,7 @@ def _row(line: int, record: dict[str, Any], base: Path) -> BatchRow:
         raise _bad(f"line {line} is {record['__error__']}", "Write one JSON object (or CSV row) per line.")
     unknown = record.get("__unknown__") or [k for k in record if k not in COLUMNS]
     if unknown:
-        raise _bad(f"unknown column(s) {', '.join(map(str, unknown))}",
-                   f"Use only the columns {', '.join(COLUMNS)}.")
+        raise _bad(f"unknown column(s) {', '.join(map(str, unknown))}", f"Use only the columns {', '.join(COLUMNS)}.")
     request = str(record.get("request") or "").strip()
     if not request:
         raise _bad("the request is empty", "Say what the video should be, e.g. 'a 10-second video titled Sale'.")
@@ -129,8 +132,11 @@ def _row(line: int, record: dict[str, Any], base: Path) -> BatchRow:
             continue
         path = (base / item).expanduser() if not Path(item).expanduser().is_absolute() else Path(item).expanduser()
         if not path.is_file():
-            raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"the media file {item} does not exist",
-                                 hint=f"Fix the path (relative paths are read from {base}) or remove it from the row.")
+            raise NemoVideoError(
+                ErrorCode.MEDIA_NOT_FOUND,
+                f"the media file {item} does not exist",
+                hint=f"Fix the path (relative paths are read from {base}) or remove it from the row.",
+            )
         paths.append(path.resolve())
     formats = record.get("formats") or []
     if isinstance(formats, str):

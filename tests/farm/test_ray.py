@@ -101,3 +101,24 @@ async def test_a_worker_killed_mid_render_is_retried_and_the_output_verifies(
     assert (info.width, info.height) == (214, 120)
     assert info.duration_s is not None and abs(info.duration_s - 5.7) < 0.05
     assert not [p for p in output.path.parent.iterdir() if "partial" in p.name]
+
+
+async def test_cancelling_a_render_cancels_its_ray_task(settings: Settings, photos: list[Path], tmp_path: Path) -> None:
+    farm = RayFarm(settings, "auto")
+    out = tmp_path / "out"
+    with anyio.move_on_after(60) as scope:
+        async with anyio.create_task_group() as tg:
+
+            async def cancel_when_rendering() -> None:
+                while _ffmpeg_under_ray_worker() is None:
+                    await anyio.sleep(0.02)
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(cancel_when_rendering)
+            await farm.render(task(photos, out, "cancelled", ms=4000))
+    assert not scope.cancelled_caught, "the render was never seen running"
+    deadline = time.monotonic() + 15
+    while _ffmpeg_under_ray_worker() is not None and time.monotonic() < deadline:
+        await anyio.sleep(0.1)
+    assert _ffmpeg_under_ray_worker() is None  # the task (and its ffmpeg) was stopped on the cluster
+    assert not out.exists() or not list(out.iterdir())

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nemo_video.composition import defaults as D
+from nemo_video.composition import from_draft
+from nemo_video.composition.wire import text_center
 from nemo_video.config import Settings
+from nemo_video.draft import Draft
 from nemo_video.media import locate, probe
 from nemo_video.service import VideoService
-from nemo_video.service.variants import start_variants
+from nemo_video.service.variants import start_variants, variant_drafts
 
 EXPECTED = {"9:16": (68, 120), "1:1": (120, 120), "16:9": (214, 120)}
 
@@ -36,3 +40,28 @@ async def test_three_formats_from_one_composition(settings: Settings, photos: li
             "ad-9x16.mp4",
         ]
         assert not [p for p in settings.output_dir.iterdir() if "partial" in p.name]
+
+
+async def test_each_variant_is_laid_out_for_its_format(settings: Settings, photos: list[Path]) -> None:
+    async with VideoService(settings) as svc:
+        job = await svc.start_generate(
+            "a 6-second video with the title 'Summer Sale' and a call to action 'Shop now'", photos
+        )
+        assert (await svc.wait(job.record.id, 60)).status == "completed"
+        state = await svc.state()
+    assert state.draft is not None
+    drafts = variant_drafts(Draft.model_validate(state.draft), state.media, ["9:16", "1:1", "16:9"])
+    sizes = set()
+    for aspect, draft in drafts.items():
+        comp = from_draft(draft, state.media)
+        assert comp.format.aspect == aspect
+        assert draft.meta is not None and draft.meta.width and draft.meta.height
+        w, h = (int(n) for n in aspect.split(":"))
+        assert abs(draft.meta.width / draft.meta.height - w / h) < 0.01  # re-laid out, not letterboxed
+        left, top, right, bottom = D.SAFE_ZONES[comp.format.resolved_platform]
+        assert comp.all_texts()
+        for text in comp.all_texts():
+            x, y = text_center(comp, text)
+            assert left <= x <= right and top <= y <= bottom, (aspect, text.role, x, y)
+        sizes.add((draft.meta.width, draft.meta.height))
+    assert len(sizes) == 3

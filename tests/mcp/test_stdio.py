@@ -13,7 +13,7 @@ from mcp import Client, StdioServerParameters
 from nemo_video.config import Settings
 
 TOOLS = {"generate_video", "upload_media", "get_credits", "get_state", "edit_video", "export_video", "job_status",
-         "cancel_job", "ask"}
+         "cancel_job", "ask", "batch_videos"}
 
 
 def server_env(settings: Settings) -> dict[str, str]:

@@ -24,7 +24,7 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
         templates = (await client.list_resource_templates()).resource_templates
         resources = (await client.list_resources()).resources
     assert set(tools) == {"generate_video", "upload_media", "get_credits", "get_state", "edit_video",
-                          "export_video", "job_status", "cancel_job", "ask"}
+                          "export_video", "job_status", "cancel_job", "ask", "batch_videos"}
     for name, tool in tools.items():
         ann = tool.annotations
         assert ann is not None and ann.read_only_hint == (name in READ_ONLY), name

@@ -32,6 +32,8 @@ examples:
   nemo-video chat                                   talk to the studio line by line
   nemo-video edit --ops ops.json                    precise changes (the edit_video operations)
   nemo-video export --format webm                   render the current timeline again
+  nemo-video export --variants 9:16,1:1,16:9        one file per format, each laid out for it
+  nemo-video batch products.csv                     one video per row (name, request, media, formats)
   nemo-video doctor                                 check ffmpeg, fonts, folders, backend
   nemo-video mcp                                    serve MCP over stdio (for Claude, Cursor ...)
 """
@@ -86,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", "Render the current timeline to a file.", c.export)
     _export_flags(p)
+    p.add_argument("--variants", metavar="ASPECTS", help="render one file per format, e.g. 9:16,1:1,16:9")
+
+    from . import batch
+
+    batch.add_parser(sub, common)
 
     p = add("jobs", "List jobs, or wait for / cancel / re-run one.", c.jobs)
     p.add_argument("job_id", nargs="?", help="a job id from a previous command")

@@ -156,6 +156,10 @@ async def credits(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def export(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "variants", None):
+        from .batch import export_variants
+
+        return await export_variants(args, settings)
     async with VideoService(settings) as svc:
         job = await svc.start_export(format=args.format, quality=args.quality, filename=args.output,
                                      height=args.height, overwrite=args.overwrite)

@@ -28,12 +28,18 @@ class JobOutput(BaseModel):
     edit: EditResult | None = Field(default=None, description="Result of a finished edit_video.")
     error: dict[str, Any] | None = Field(default=None, description="code, message, hint when it failed.")
     session: str = SESSION_FIELD
+    many: dict[str, Any] | None = Field(
+        default=None, description="Result of export_video with variants (every file and its poster) or of "
+        "batch_videos (counts, bad rows with line numbers, one entry per row, the results file).")
 
     @classmethod
     def of(cls, record: JobRecord) -> JobOutput:
         generate = export = edit = None
+        many = None
         if record.status == "completed" and record.result is not None:
-            if record.kind == "message":
+            if "variants" in record.request or "batch" in record.request:
+                many = record.result
+            elif record.kind == "message":
                 generate = GenerateResult.model_validate(record.result)
             elif record.kind == "edit":
                 edit = EditResult.model_validate(record.result)
@@ -41,7 +47,7 @@ class JobOutput(BaseModel):
                 export = ExportResult.model_validate(record.result)
         return cls(status=record.status, job_id=record.id, kind=record.kind, progress=record.fraction,
                    message=record.message, next_step=next_step(record), generate=generate, export=export,
-                   edit=edit, error=record.error, session=record.client)
+                   edit=edit, error=record.error, session=record.client, many=many)
 
 
 class AskOutput(BaseModel):

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlparse
 
 from mcp.server.mcpserver import (
@@ -40,6 +40,14 @@ from .models import AskOutput, CreditsOutput, JobOutput, SpendConsent
 from .progress import ProgressReporter
 
 DEFAULT_WAIT_S = 40
+BATCH_TITLE = "Make many videos from a file"
+BATCH_DESCRIPTION = (
+    "Make one video per row of a CSV or JSON Lines file (columns name, request, media, optional formats): "
+    "one session and one render per row, progress per row, a results file (JSON Lines) in the output folder. "
+    "Bad rows are reported with their line numbers before anything renders; failing rows never stop the others; "
+    "running the same file again skips rows already done. Follow with job_status."
+)
+Aspect = Literal["9:16", "1:1", "4:5", "16:9"]
 MAX_WAIT_S = 50
 
 WaitS = Annotated[
@@ -220,10 +228,47 @@ async def export_video(
     ] = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
     session: SessionName = None,
+    variants: Annotated[
+        list[Aspect] | None,
+        Field(
+            description="Also lay the video out for these formats, one file each (e.g. ['9:16','1:1','16:9']).",
+            max_length=4,
+        ),
+    ] = None,
 ) -> Annotated[CallToolResult, JobOutput]:
+    svc, client = _app(ctx).service, client_of(ctx, session)
+    if variants:
+        from ..service.variants import start_variants
+
+        job = await start_variants(
+            svc, variants, format=format, quality=quality, filename=filename, height=height, client=client
+        )
+    else:
+        job = await svc.start_export(format=format, quality=quality, filename=filename, height=height, client=client)
+    return await _wait(ctx, job, wait_s, client)
+
+
+async def batch_videos(
+    file: Annotated[
+        str,
+        Field(
+            description="A .csv or .jsonl file: columns name, request, media (paths or URLs; "
+            "';'-separated in CSV, a list in JSONL) and optional formats (e.g. '9:16;1:1')."
+        ),
+    ],
+    roots: Roots,
+    ctx: Context,
+    format: Annotated[OutputFormat, Field(description="mp4 (default), webm, mov or gif.")] = "mp4",
+    quality: Annotated[Quality, Field(description="high (default) or draft (faster).")] = "high",
+    height: Annotated[int | None, Field(ge=64, le=4320, description="Output height in pixels.")] = None,
+    wait_s: WaitS = DEFAULT_WAIT_S,
+    session: SessionName = None,
+) -> Annotated[CallToolResult, JobOutput]:
+    from ..service.batch import start_batch
+
     client = client_of(ctx, session)
-    job = await _app(ctx).service.start_export(
-        format=format, quality=quality, filename=filename, height=height, client=client
+    job = await start_batch(
+        _app(ctx).service, file, format=format, quality=quality, height=height, roots=_root_paths(roots), client=client
     )
     return await _wait(ctx, job, wait_s, client)
 
@@ -341,15 +386,17 @@ def build_server(service: VideoService, *, heartbeat_s: float = 5.0) -> MCPServe
         (job_status, True, True, False, False),
         (cancel_job, False, True, False, True),
         (ask, False, False, cloud, False),
+        (batch_videos, False, False, cloud, False),
     ):
         name = fn.__name__
+        title = descriptions.TITLES.get(name) or BATCH_TITLE
         server.add_tool(
             fn,
             name=name,
-            title=descriptions.TITLES[name],
-            description=descriptions.TOOLS[name],
+            title=title,
+            description=descriptions.TOOLS.get(name) or BATCH_DESCRIPTION,
             annotations=ToolAnnotations(
-                title=descriptions.TITLES[name],
+                title=title,
                 read_only_hint=read_only,
                 destructive_hint=destructive,
                 idempotent_hint=idempotent,

@@ -1,0 +1,30 @@
+"""Where renders run (DESIGN §9): in this process by default, on a Ray cluster when asked.
+
+    farm = create_farm(settings)             # NEMO_RAY_ADDRESS unset → LocalFarm
+    results = await farm.run(tasks, on_progress=lambda done, total, msg: ...)
+
+Ray is imported only when ``NEMO_RAY_ADDRESS`` is set (``auto``, ``ray://host:10001``, ``host:6379``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from ..config import Settings
+from .base import FarmProgress, FarmResult, FarmTask, RenderFarm
+from .local import LocalFarm
+
+RAY_ADDRESS_ENV = "NEMO_RAY_ADDRESS"
+
+__all__ = ["RAY_ADDRESS_ENV", "FarmProgress", "FarmResult", "FarmTask", "LocalFarm", "RenderFarm", "create_farm"]
+
+
+def create_farm(settings: Settings, env: Mapping[str, str] | None = None) -> RenderFarm:
+    """The farm the environment asks for: Ray when ``NEMO_RAY_ADDRESS`` is set, else in-process."""
+    address = (os.environ if env is None else env).get(RAY_ADDRESS_ENV, "").strip()
+    if not address:
+        return LocalFarm(settings)
+    from .ray_farm import RayFarm
+
+    return RayFarm(settings, address)

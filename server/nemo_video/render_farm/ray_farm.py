@@ -1,0 +1,188 @@
+"""The Ray farm: one Ray task per render, media and results through the object store.
+
+``NEMO_RAY_ADDRESS=auto`` starts a Ray on this machine (one worker per core, token authentication
+on, no dashboard); ``ray://host:10001`` or ``host:6379`` joins an existing cluster. This module is
+imported only when that variable is set, so nobody else pays for importing Ray.
+
+Each media file is put into the object store once and shared by every task that reads it; each task
+renders in its own temporary folder on whatever node runs it and returns the file's bytes; here the
+bytes are written under a temporary name beside the destination, checked (hash, probe: size,
+duration, codec) and only then renamed into place. A worker that dies mid-task is retried
+(``max_retries``); cancelling the job cancels its Ray tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .. import media as ff
+from ..backends.base import ProgressCallback, RenderOutput
+from ..config import Settings
+from ..errors import ErrorCode, NemoVideoError
+from .base import FarmTask, RenderFarm
+from .worker import render_bytes
+
+log = logging.getLogger(__name__)
+MAX_RETRIES = 2
+
+
+def _ray() -> Any:
+    # Token authentication on for a Ray this process starts (Ray reads the mode when it is imported;
+    # from 2.59 it is on by default for local clusters). A cluster we join keeps its own setting.
+    if "ray" not in sys.modules:
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
+    try:
+        import ray
+    except ImportError as exc:
+        raise NemoVideoError(
+            ErrorCode.BACKEND_UNREACHABLE,
+            "NEMO_RAY_ADDRESS is set but Ray is not installed.",
+            hint='Install it with pip install "nemo-video-mcp[cluster]", or unset NEMO_RAY_ADDRESS.',
+        ) from exc
+    return ray
+
+
+def connect(address: str, num_cpus: int | None = None) -> Any:
+    """Start (``auto``) or join (anything else) a Ray cluster; the ``ray`` module, ready."""
+    ray = _ray()
+    if ray.is_initialized():
+        return ray
+    common: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+    try:
+        if address == "auto":
+            ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, **common)
+        else:
+            ray.init(address=address, **common)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise NemoVideoError(
+            ErrorCode.BACKEND_UNREACHABLE,
+            f"Could not reach the Ray cluster at {address}: {exc}",
+            hint="Check NEMO_RAY_ADDRESS (auto, ray://host:10001 or host:6379) and RAY_AUTH_TOKEN, "
+            "or unset NEMO_RAY_ADDRESS to render in this process.",
+        ) from exc
+    return ray
+
+
+class RayFarm(RenderFarm):
+    name = "ray"
+
+    def __init__(self, settings: Settings, address: str, *, num_cpus: int | None = None) -> None:
+        self.settings = settings
+        self.address = address
+        self.ray = connect(address, num_cpus)
+        self.workers = max(1, int(self.ray.cluster_resources().get("CPU", 1)))
+        self._remote = self.ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(render_bytes)
+        self._refs: dict[Path, Any] = {}  # media already in the object store, shared by every task
+
+    def _media_ref(self, path: Path) -> Any:
+        ref = self._refs.get(path)
+        if ref is None:
+            if not path.is_file():
+                raise NemoVideoError(
+                    ErrorCode.MEDIA_NOT_FOUND,
+                    f"The timeline uses {path}, which no longer exists.",
+                    hint="Upload the file again, or ask the agent to remove it from the video.",
+                )
+            ref = self._refs[path] = self.ray.put(path.read_bytes())
+        return ref
+
+    async def render(self, task: FarmTask, on_progress: ProgressCallback | None = None) -> RenderOutput:
+        destination = task.destination.expanduser().resolve()
+        if destination.exists() and not task.overwrite:
+            raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{destination} already exists.")
+        media = task.media()
+        options = {
+            "format": task.format,
+            "quality": task.quality,
+            "height": task.height,
+            "timeout_s": self.settings.render_timeout_s,
+        }
+        refs = [self._media_ref(path) for path in media.values()]
+        if on_progress is not None:
+            on_progress(0.05, "queued on the Ray cluster")
+        ref = self._remote.remote(task.draft, options, list(media), *refs)
+        try:
+            reply: dict[str, Any] = await ref
+        except BaseException as exc:
+            self.ray.cancel(ref, force=True)  # a cancelled job leaves no task running on the cluster
+            if isinstance(exc, Exception) and not isinstance(exc, NemoVideoError):
+                raise NemoVideoError(
+                    ErrorCode.RENDER_FAILED,
+                    f"The render failed on the Ray cluster after {MAX_RETRIES} retries: {type(exc).__name__}.",
+                    hint="Check the cluster's workers (ray status), then export again.",
+                ) from exc
+            raise
+        if "error" in reply:
+            error = reply["error"]
+            raise NemoVideoError(error["code"], error["message"], hint=error.get("hint"))
+        output = await self._place(reply, destination)
+        if on_progress is not None:
+            on_progress(1.0, f"Rendered to {destination.name} on the Ray cluster")
+        return output
+
+    async def _place(self, reply: dict[str, Any], destination: Path) -> RenderOutput:
+        """Write the worker's bytes under temporary names, verify, then rename into place."""
+        from ..backends.local.render import sidecars
+
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        tag = f".{destination.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial"
+        temp = destination.with_name(f"{tag}.{reply['format']}")
+        poster_tmp, sheet_tmp = destination.with_name(f"{tag}.poster.jpg"), destination.with_name(f"{tag}.contact.jpg")
+        poster, sheet = sidecars(destination)
+        with _temporaries(temp, poster_tmp, sheet_tmp):
+            video: bytes = reply["video"]
+            if hashlib.sha256(video).hexdigest() != reply["sha256"]:
+                raise NemoVideoError(ErrorCode.RENDER_FAILED, "The video arrived from the worker damaged.")
+            temp.write_bytes(video)
+            info = await ff.probe(temp, ff.locate(self.settings))
+            expected = (reply["width"], reply["height"])
+            if (
+                (info.width, info.height) != expected
+                or info.duration_s is None
+                or (reply["duration_s"] is not None and abs(info.duration_s - reply["duration_s"]) > 0.05)
+            ):
+                raise NemoVideoError(
+                    ErrorCode.RENDER_FAILED,
+                    f"The video from the worker is {info.width}x{info.height}, {info.duration_s} s; "
+                    f"expected {expected[0]}x{expected[1]}, {reply['duration_s']} s.",
+                )
+            if reply["poster"]:
+                poster_tmp.write_bytes(reply["poster"])
+            if reply["contact"]:
+                sheet_tmp.write_bytes(reply["contact"])
+            os.replace(temp, destination)
+            if reply["poster"]:
+                os.replace(poster_tmp, poster)
+            if reply["contact"]:
+                os.replace(sheet_tmp, sheet)
+        return RenderOutput(
+            path=destination,
+            size_bytes=destination.stat().st_size,
+            format=reply["format"],
+            duration_s=info.duration_s,
+            width=info.width,
+            height=info.height,
+            poster=poster if reply["poster"] else None,
+            contact_sheet=sheet if reply["contact"] else None,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {"farm": self.name, "workers": self.workers, "nodes": len(self.ray.nodes())}
+
+
+@contextmanager
+def _temporaries(*paths: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import random
+import subprocess
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from nemo_video.composition.ops import parse_operations
 from nemo_video.config import Settings
+from nemo_video.draft import Draft
 from nemo_video.service import VideoService
 from nemo_video.service.results import ExportResult
 
@@ -66,10 +69,12 @@ class Request:
 
     def words(self) -> dict[str, Any]:
         if self.language == "zh":
-            return {"title": "新品上市 限时优惠", "captions": ["手工制作 天然材料", "每天都能用"],
-                    "cta": "立即购买"}  # fmt: skip
-        return {"title": "Fresh roast, every morning", "captions": ["Small batch beans", "Delivered in two days"],
-                "cta": "Order at brew.shop"}  # fmt: skip
+            return {"title": "新品上市 限时优惠", "captions": ["手工制作 天然材料", "每天都能用"], "cta": "立即购买"}
+        return {
+            "title": "Fresh roast, every morning",
+            "captions": ["Small batch beans", "Delivered in two days"],
+            "cta": "Order at brew.shop",
+        }
 
 
 def operations(req: Request, media_ids: list[str]) -> list[dict[str, Any]]:
@@ -85,7 +90,7 @@ def operations(req: Request, media_ids: list[str]) -> list[dict[str, Any]]:
     return ops + list(req.extra_ops)
 
 
-async def export(req: Request, settings: Settings, folder: Path, height: int = 320) -> ExportResult:
+async def export(req: Request, settings: Settings, folder: Path, height: int = 320) -> tuple[ExportResult, Draft]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [photo(folder / f"{req.name}-{i}.jpg", req.tone, req.busy, seed=i) for i in range(req.photos)]
     async with VideoService(settings) as svc:
@@ -97,13 +102,75 @@ async def export(req: Request, settings: Settings, folder: Path, height: int = 3
         job = await svc.start_export(filename=req.name, height=height, quality="draft")
         record = await svc.wait(job.id, 240)
         assert record.status == "completed", record.error
-        return ExportResult.model_validate(record.result)
+        state = await svc.state()
+        assert state.draft is not None
+        return ExportResult.model_validate(record.result), Draft.model_validate(state.draft)
 
 
-def wcag(a: float, b: float) -> float:
-    hi, lo = max(a, b), min(a, b)
-    return (hi + 0.05) / (lo + 0.05)
+def speech_clip(path: Path, ffmpeg: str, seconds: float = 3.0, level_db: float = -30.0) -> Path:
+    """A stand-in clip with its own "speech": a 2.5 kHz tone in 4 Hz syllables at ``level_db`` (far
+    from -14 LUFS on purpose), over a test pattern. The music beds have almost nothing above 1.2 kHz,
+    so a low-pass of the rendered sound hears the music alone."""
+    gain = 10 ** (level_db / 20)
+    audio = f"sine=f=2500:d={seconds}:r=48000,volume='{gain}*(0.2+0.8*abs(sin(2*PI*2*t)))':eval=frame"
+    args = [
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=s=480x360:r=30:d={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        audio,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    ]
+    subprocess.run(args, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return path
 
 
-def _unused() -> float:  # keep math imported for helpers below
-    return math.pi
+def music_level_db(video: Path, ffmpeg: str, spans: list[tuple[float, float]]) -> list[float]:
+    """RMS level (dBFS) of the rendered sound below 1.2 kHz — the music without the clip's tone — over
+    each (start, end) span."""
+    args = [
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-i",
+        str(video),
+        "-map",
+        "0:a:0",
+        "-af",
+        "lowpass=f=1200:p=2,lowpass=f=1200:p=2,lowpass=f=1200:p=2,lowpass=f=1200:p=2",
+        "-ac",
+        "1",
+        "-ar",
+        "8000",
+        "-f",
+        "s16le",
+        "-",
+    ]
+    raw = subprocess.run(args, check=True, stdin=subprocess.DEVNULL, capture_output=True).stdout
+    samples = array("h", raw)
+    levels = []
+    for start, end in spans:
+        part = samples[round(start * 8000) : round(end * 8000)]
+        mean = sum(s * s for s in part) / max(1, len(part))
+        levels.append(10 * math.log10(max(mean, 1e-9) / 32768**2))
+    return levels

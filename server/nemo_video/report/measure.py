@@ -30,6 +30,7 @@ LUFS_TARGET, LUFS_TOLERANCE, TRUE_PEAK_MAX = -14.0, 1.0, -1.0
 HOOK_S, HOOK_FADE_S = 0.3, 0.5
 END_CARD_MIN_S = 2.0
 COLOR_TOLERANCE = 56  # per channel, after yuv420p and the encoder
+CORE_TOLERANCE = 24
 MEASURE_PX = 32  # type size the crops are scaled to (never up)
 TIMEOUT_S = 120.0
 
@@ -121,7 +122,12 @@ def glyph_contrast(
     ring = ImageChops.subtract(_dilate(inner, r_out - r_in), inner)
     if ring.histogram()[255] < 6:
         return None
-    glyph_rgb, ring_rgb = _median_rgb(rgb, glyphs), _median_rgb(rgb, ring)
+    # the glyphs' colour from their cores (anti-aliased edges pass the tolerance too, and would pull
+    # the median towards the background)
+    core = ImageChops.multiply(far.point(lambda v: 255 if v <= CORE_TOLERANCE else 0), inside)
+    cores = core.histogram()[255]
+    glyph_rgb = _median_rgb(rgb, core if cores >= max(4, count * 0.15) else glyphs)
+    ring_rgb = _median_rgb(rgb, ring)
     return contrast_ratio(glyph_rgb, ring_rgb), glyph_rgb, ring_rgb
 
 

@@ -47,8 +47,8 @@ def photo(path: Path, tone: str, busy: bool, seed: int, size: tuple[int, int] = 
         cx, cy = w * 0.6, h * 0.55  # a calm subject: one soft round object
         for k in range(40, 0, -1):
             f = k / 40
-            shade = tuple(round(c * (0.8 + 0.2 * f)) for c in base)
-            draw.ellipse([cx - 150 * f, cy - 150 * f, cx + 150 * f, cy + 150 * f], fill=shade)
+            tone_rgb = tuple(round(c * (0.8 + 0.2 * f)) for c in base)
+            draw.ellipse([cx - 150 * f, cy - 150 * f, cx + 150 * f, cy + 150 * f], fill=tone_rgb)
         image = image.filter(ImageFilter.GaussianBlur(2))
     image.save(path, quality=90)
     return path

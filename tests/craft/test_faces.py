@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from mcp import Client, StdioServerParameters
 from nemo_video.config import Settings
@@ -25,8 +26,8 @@ async def test_export_video_result_carries_the_report_and_its_summary_line(setti
     async with Client(params) as client:
         upload = await client.call_tool("upload_media", {"paths": [str(p) for p in pictures]})
         assert not upload.is_error, upload.content
-        ops = [{"op": "set_format", "platform": "reels"}]
-        ops += [{"op": "add_scene", "media": a["id"]} for a in upload.structured_content["assets"]]  # type: ignore[index]
+        ops: list[dict[str, Any]] = [{"op": "set_format", "platform": "reels"}]
+        ops += [{"op": "add_scene", "media": a["id"]} for a in upload.structured_content["assets"]]
         ops += [{"op": "set_text", "role": "title", "text": "Night market"}, {"op": "set_music", "mood": "lofi"}]
         edited = await client.call_tool("edit_video", {"operations": ops})
         assert not edited.is_error, edited.content
@@ -49,7 +50,7 @@ def test_cli_json_has_the_report_and_the_text_output_its_line(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)["design_report"]
     assert report["height"] == 180 and report["texts"] and report["measured_s"] < 5
-    assert [c for c in report["checks"] if c["rule"] == "hook"][0]["status"] == "pass"
+    assert next(c for c in report["checks"] if c["rule"] == "hook")["status"] == "pass"
     plain = run(tmp_path, "generate", "a 2-second video that says 'Hello'", "--height", "180")
     assert plain.returncode == 0, plain.stderr
     assert "design: Design report: " in plain.stdout

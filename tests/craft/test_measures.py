@@ -49,7 +49,7 @@ async def _export(
 
 @pytest.mark.parametrize("card", ["#1B2A49", "#FFFFFF", "#7A7A7A"])
 async def test_contrast_of_white_type_on_a_known_card(card: str, settings: Settings) -> None:
-    ops = [
+    ops: list[dict[str, Any]] = [
         {"op": "set_format", "aspect": "1:1"},
         {"op": "add_scene", "kind": "background", "colors": [card, card], "seconds": 3},
         {"op": "set_text", "role": "title", "text": "Known ground", "style": {"color": "#FFFFFF", "backdrop": "none"}},
@@ -70,25 +70,33 @@ async def test_a_clips_sound_is_brought_to_target_and_the_music_ducks_under_it(
     settings: Settings, tmp_path: Path
 ) -> None:
     ffmpeg = locate(settings)
-    paths = [photo(tmp_path / "a.jpg", "dark", False, 1), speech_clip(tmp_path / "talk.mp4", ffmpeg, 4.0, -32.0),
-             photo(tmp_path / "b.jpg", "dark", True, 2)]  # fmt: skip
-    ops = [{"op": "set_format", "aspect": "16:9"}, *({"op": "add_scene", "media": i} for i in range(3)),
-           {"op": "set_transition", "kind": "cut"}, {"op": "set_text", "role": "title", "text": "Talk"},
-           {"op": "set_music", "mood": "upbeat"}]  # fmt: skip
+    paths = [
+        photo(tmp_path / "a.jpg", "dark", False, 1),
+        speech_clip(tmp_path / "talk.mp4", ffmpeg, 4.0, -32.0),
+        photo(tmp_path / "b.jpg", "dark", True, 2),
+    ]
+    ops: list[dict[str, Any]] = [
+        {"op": "set_format", "aspect": "16:9"},
+        *({"op": "add_scene", "media": i} for i in range(3)),
+        {"op": "set_transition", "kind": "cut"},
+        {"op": "set_text", "role": "title", "text": "Talk"},
+        {"op": "set_music", "mood": "upbeat"},
+    ]
     result, draft = await _export(settings, paths, ops)
     report = result.design_report
     assert report is not None and report.loudness_lufs is not None and report.true_peak_dbtp is not None
     assert abs(report.loudness_lufs + 14) <= 1 and report.true_peak_dbtp <= -1
     shots = [(s.start_ms() or 0) / 1000 for s in draft.tracks[0].segments] + [(draft.duration_ms or 0) / 1000]
-    before, during = music_level_db(Path(result.path), ffmpeg, [(shots[0] + 0.8, shots[1] - 0.1),
-                                                                (shots[1] + 0.5, shots[2] - 0.1)])  # fmt: skip
+    before, during = music_level_db(
+        Path(result.path), ffmpeg, [(shots[0] + 0.8, shots[1] - 0.1), (shots[1] + 0.5, shots[2] - 0.1)]
+    )
     assert 8 <= before - during <= 12, (before, during)
 
 
 async def test_a_clip_alone_reaches_the_target_from_far_below(settings: Settings, tmp_path: Path) -> None:
     ffmpeg = locate(settings)
     paths = [speech_clip(tmp_path / "quiet.mp4", ffmpeg, 3.0, -34.0)]
-    ops = [{"op": "add_scene", "media": 0}, {"op": "set_music", "off": True}]
+    ops: list[dict[str, Any]] = [{"op": "add_scene", "media": 0}, {"op": "set_music", "off": True}]
     result, _ = await _export(settings, paths, ops)
     report = result.design_report
     assert report is not None and report.loudness_lufs is not None and report.true_peak_dbtp is not None
@@ -98,8 +106,11 @@ async def test_a_clip_alone_reaches_the_target_from_far_below(settings: Settings
 async def test_the_bed_fades_in_and_ends_on_a_bar_line(settings: Settings, tmp_path: Path) -> None:
     ffmpeg = locate(settings)
     paths = [photo(tmp_path / f"{i}.jpg", "light", False, i) for i in range(3)]
-    ops = [{"op": "set_format", "aspect": "16:9"}, *({"op": "add_scene", "media": i} for i in range(3)),
-           {"op": "set_music", "mood": "upbeat"}]  # fmt: skip
+    ops: list[dict[str, Any]] = [
+        {"op": "set_format", "aspect": "16:9"},
+        *({"op": "add_scene", "media": i} for i in range(3)),
+        {"op": "set_music", "mood": "upbeat"},
+    ]
     result, draft = await _export(settings, paths, ops)
     d = (draft.duration_ms or 0) / 1000
     bpm = next(s for t in draft.tracks for s in t.segments if s.type == "music").model_extra["bpm"]  # type: ignore[index]

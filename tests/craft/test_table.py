@@ -33,7 +33,7 @@ TABLE = [
 
 @pytest.mark.parametrize("req", TABLE, ids=[r.name for r in TABLE])
 async def test_every_rule_holds_on_the_rendered_file(req: Request, settings: Settings, tmp_path: Path) -> None:
-    result, draft = await export(req, settings, tmp_path / "media")
+    result, _draft = await export(req, settings, tmp_path / "media")
     report = result.design_report
     assert report is not None and report.height == 320 and result.height == 320
     by_rule: dict[str, list[str]] = {}

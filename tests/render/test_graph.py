@@ -125,7 +125,9 @@ def test_music_bed_is_synthesised_at_a_measured_gain_and_faded() -> None:
     graph = _value(args, "-filter_complex")
     assert "aevalsrc=exprs=" in graph and "aloop=loop=-1" in graph and "alimiter" in graph
     assert "loudnorm" not in graph  # the bed's loudness is known: a gain, not a second analysis
-    assert "volume=0.5" in graph and "afade=t=out:st=4.7:d=1" in graph
+    # the volume is the balance against the default 0.8 (0.5 / 0.8); the program gain comes after the mix
+    assert "volume=0.625" in graph and "afade=t=out:st=4.7:d=1" in graph
+    assert "volume=4.64dB,alimiter=limit=0.79" in graph
     assert "-i" not in args[args.index("-filter_complex") :]
 
 
@@ -146,8 +148,8 @@ def test_users_music_is_looped_normalised_then_faded() -> None:
         "2",
     ]
     graph = _value(args, "-filter_complex")
-    assert "[3:a]atrim=duration=5.7" in graph and "loudnorm=I=-14:TP=-1.5:LRA=11" in graph
-    assert graph.index("loudnorm") < graph.index("volume=0.35") < graph.index("afade=t=out:st=4.2:d=1.5")
+    assert "[3:a]atrim=duration=5.7" in graph and "loudnorm=I=-14.0:TP=-2:LRA=11" in graph
+    assert graph.index("loudnorm") < graph.index("volume=0.4375") < graph.index("afade=t=out:st=4.2:d=1.5")
     assert "afade=t=in" not in graph
 
 

@@ -75,6 +75,8 @@ def print_export(args: argparse.Namespace, exported: ExportResult, generated: Ge
     out(f"video:  {exported.path}  ({facts})")
     if exported.poster:
         out(f"poster: {exported.poster}")
+    if exported.design_report:
+        out(f"design: {exported.design_report.summary()}")
 
 
 async def generate(args: argparse.Namespace, settings: Settings) -> int:

@@ -83,7 +83,8 @@ def job(out: JobOutput) -> CallToolResult:
 def _export_headline(export: ExportResult) -> str:
     size = f"{export.width}x{export.height}" if export.width and export.height else "unknown size"
     secs = f"{export.duration_s:.1f}s" if export.duration_s else "unknown length"
-    return f"Exported {export.path} ({size}, {secs}, {export.size_bytes / 1e6:.1f} MB)."
+    report = f"\n{export.design_report.summary()}" if export.design_report else ""
+    return f"Exported {export.path} ({size}, {secs}, {export.size_bytes / 1e6:.1f} MB).{report}"
 
 
 def _export_blocks(export: ExportResult) -> list[ContentBlock]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from ..backends.base import Asset, Credits
 from ..composition import Composition
+from ..report import DesignReport
 
 if TYPE_CHECKING:
     from .jobs import JobRecord
@@ -63,6 +64,11 @@ class ExportResult(BaseModel):
     duration_s: float | None = None
     width: int | None = None
     height: int | None = None
+    design_report: DesignReport | None = Field(
+        default=None,
+        description="The craft rules measured on the rendered file: each text's size, safe-zone check and "
+        "contrast, the hook, the end card, beat offsets, loudness; pass/fail each.",
+    )
     poster: str | None = Field(default=None, description="Absolute path of a JPEG still.")
     contact_sheet: str | None = Field(
         default=None, description="Absolute path of a JPEG grid of frames across the whole video (local backend)."

@@ -17,6 +17,7 @@ from ..composition.describe import describe as describe_op
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
 from ..media import locate
+from .design import with_design_report
 from .jobs import Job, JobRecord
 from .outputs import describe, make_poster
 from .results import EditResult, ExportResult, GenerateResult, OfferedAction
@@ -166,7 +167,9 @@ async def run_render(
     try:
         with _no_file_if_cancelled(request):
             output = await service.backend.render(session, draft, request, progress, job.set_render_id)
-            return await _finish(service, job, output)
+            result = await _finish(service, job, output)
+            job.progress(0.99, "measuring the design report")
+            return await with_design_report(result, draft, locate(service.settings))
     except anyio.get_cancelled_exc_class():
         cancelled = True
         raise

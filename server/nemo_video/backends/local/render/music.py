@@ -9,6 +9,7 @@ is a gain measured per mood (ebur128) rather than a loudnorm pass, which costs n
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .filters import chain, filter_, num
@@ -38,7 +39,7 @@ _MOODS: dict[str, Mood] = {
         2,
         0.55,
         9.0,
-        gain_db=11.5,
+        gain_db=11.9,
     ),
     "calm": Mood(
         72,
@@ -48,7 +49,7 @@ _MOODS: dict[str, Mood] = {
         1,
         0.0,
         3.0,
-        gain_db=11.2,
+        gain_db=11.0,
     ),
     "cinematic": Mood(
         64,
@@ -58,7 +59,7 @@ _MOODS: dict[str, Mood] = {
         1,
         0.35,
         2.0,
-        gain_db=9.0,
+        gain_db=9.1,
     ),
     "lofi": Mood(
         84,
@@ -68,7 +69,7 @@ _MOODS: dict[str, Mood] = {
         2,
         0.30,
         6.0,
-        gain_db=12.6,
+        gain_db=12.5,
     ),
 }
 
@@ -80,6 +81,18 @@ def mood_of(name: str | None) -> Mood:
 
 def default_bpm(name: str | None) -> int:
     return mood_of(name).bpm
+
+
+def swell_share(name: str | None) -> float:
+    """The share of the bed's power in the pad, whose level swells from silence to full and back once
+    per bar (sin² of the bar's phase): the loudness model of a short video needs it (``audio.py``)."""
+    mood = mood_of(name)
+    note = 60.0 / mood.bpm / mood.pluck_per_beat
+    pad = mood.pad**2 * (1 + 0.64 + 0.49) / 4
+    steps = 200
+    envelope = sum((math.exp(-mood.decay * k / steps * note) * (1 - k / steps)) ** 2 for k in range(steps)) / steps
+    pluck = mood.pluck**2 * envelope / 2
+    return pad / (pad + pluck)
 
 
 def _pick(index: str, values: tuple[float, ...]) -> str:
@@ -135,6 +148,6 @@ def bed_chain(mood_name: str | None, bpm: int | None, duration_s: float) -> str:
         filter_("atrim", duration=num(duration_s)),
         filter_("aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo"),
         filter_("volume", f"{mood.gain_db}dB"),
-        # The kick's peaks would clip after the gain; a limiter keeps them under -1 dBFS.
-        filter_("alimiter", limit=0.89, level=0),
+        # The kick's peaks would clip after the gain: a limiter keeps them under -2 dBFS (true peak -1 dBTP).
+        filter_("alimiter", limit=0.79, level=0, latency=1),
     )

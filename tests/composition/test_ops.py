@@ -201,3 +201,20 @@ def test_the_end_card_takes_the_brand_colour_or_the_pictures_dark_enough_for_whi
         r, g, b = rgb(card[0])
         hr, hg, hb = rgb(hue)
         assert (r >= g >= b) == (hr >= hg >= hb)  # the same hue, only darker
+
+
+def test_card_scenes_are_drawn_as_backdrops_and_read_back_as_cards() -> None:
+    from nemo_video.backends.base import RenderRequest
+    from nemo_video.backends.local.render.plan import build_plan
+    from nemo_video.composition import from_draft
+
+    comp = build(
+        {"op": "add_scene", "kind": "card", "colors": ["navy", "#000000"]},
+        {"op": "set_text", "text": "Open 7am-3pm", "scene": 1},
+    )
+    draft = to_draft(comp)
+    [segment] = draft.tracks[0].segments
+    assert segment.type == "background" and segment.style == {"color": "#1E3A8A", "color2": "#000000"}
+    plan = build_plan(draft, RenderRequest(destination="/tmp/x.mp4", height=180), {})
+    assert [v.kind for v in plan.visuals] == ["background"] and plan.texts[0].lines
+    assert from_draft(draft).scenes[0].kind == "card"

@@ -228,7 +228,8 @@ def _scene_segment(
     seg["spec"] = _spec_of(scene, exclude={"texts", "id"})
     if scene.kind != "media":
         colors = scene.colors or (D.BACKGROUND_COLORS if scene.kind == "background" else (D.CARD_COLOR, D.CARD_COLOR))
-        seg.update(type=scene.kind, style={"color": colors[0], "color2": colors[1]})
+        # A card is drawn as a backdrop like a background (renderers know "background"); its kind is in spec.
+        seg.update(type="background", style={"color": colors[0], "color2": colors[1]})
         return seg
     asset = by_id.get(scene.media or "")
     seg.update(type=asset.kind if asset else scene.extra.get("type", "image"), media_id=scene.media, fit=scene.fit)
@@ -253,7 +254,9 @@ def _scene_segment(
 def _clip_volume(comp: Composition, asset: MediaInfo | None) -> float:
     if asset is not None and asset.has_audio is False:
         return 0.0
-    return D.CLIP_VOLUME_UNDER_MUSIC if comp.music.kind != "none" else 1.0
+    if comp.music.kind == "none" or comp.music.ducking:
+        return 1.0  # the music ducks under the clip's own sound
+    return D.CLIP_VOLUME_UNDER_MUSIC
 
 
 def _background(comp: Composition, index: int, span: Span) -> dict[str, Any]:

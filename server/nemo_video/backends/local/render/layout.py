@@ -7,6 +7,7 @@ aspect when a draft does not say), so the planner's slots and the renderer agree
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ....composition import defaults as D
@@ -121,5 +122,7 @@ def place(center: tuple[float, float], fitted: Fitted, z: Zone) -> tuple[float, 
     half = fitted.width / 2
     cx = min(max(center[0], z.left + half), z.right - half) if half * 2 <= z.width else z.left + z.width / 2
     height = block_height(len(fitted.lines), fitted.size)
-    top = min(max(center[1] - height / 2, z.top), z.bottom - height)
-    return cx, float(round(max(top, z.top)))
+    top = float(round(min(max(center[1] - height / 2, z.top), z.bottom - height)))
+    if top + height > z.bottom:
+        top = float(math.floor(z.bottom - height))
+    return cx, max(top, float(math.ceil(z.top)))

@@ -21,7 +21,8 @@ from .texts import Logo, TextBlock
 
 SLIDE = 0.5  # slide_up travel, in font sizes
 POP_FROM = 0.9
-BACK = 1.70158  # ease-out-back overshoot constant (about 10% past the end at its peak... of 0.1: 1%)
+POP_OPAQUE = 0.4  # a pop reaches full opacity in this part of its enter time
+BACK = 1.70158  # ease-out-back constant: the size overshoots 1 by about 1% before it settles
 TYPE_STEP_S = 0.05  # typewriter: one character every 50 ms at most
 MAX_STEPS = 24  # drawtext filters per line for a reveal: longer lines reveal several characters a step
 FEATHER = ((0.35, 0.5), (0.25, 0.2))  # band edges: (height in font sizes, opacity relative to the band)
@@ -66,7 +67,9 @@ def _alpha(t: TextBlock, start: float) -> str:
     s, e = _num(start), _num(t.end_s)
     rise = "1"
     if t.enter in ("fade", "slide_up", "pop") and t.fade_in_s > 0:
-        rise = f"(t-{s})/{_num(t.fade_in_s)}"
+        # a pop is opaque early and then settles its size; the others fade over the whole enter time
+        length = t.fade_in_s * (POP_OPAQUE if t.enter == "pop" else 1.0)
+        rise = f"(t-{s})/{_num(length)}"
     fall = f"({e}-t)/{_num(t.fade_out_s)}" if t.exit != "none" and t.fade_out_s > 0 else "1"
     return f"max(0,min(1,min({rise},{fall})))"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from nemo_video.backends.base import RenderRequest
-from nemo_video.backends.local.render.fonts import noto_cjk, regional_face, roboto
 from nemo_video.backends.local.render import layout
+from nemo_video.backends.local.render.fonts import noto_cjk, regional_face, roboto
 from nemo_video.backends.local.render.plan import build_plan
 from nemo_video.errors import ErrorCode, NemoVideoError
 

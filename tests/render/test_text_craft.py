@@ -160,9 +160,11 @@ async def test_logo_sits_in_its_corner_at_a_tenth_of_the_width(settings: Setting
     red = Image.new("L", image.size)
     raw = image.tobytes()
     red.frombytes(
-        bytes(255 if r > 170 and g < 90 and b < 90 else 0 for r, g, b in zip(raw[0::3], raw[1::3], raw[2::3]))
+        bytes(
+            255 if r > 170 and g < 90 and b < 90 else 0 for r, g, b in zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+        )
     )
-    left, top, right, bottom = red.getbbox() or (0, 0, 0, 0)
+    left, top, right, _ = red.getbbox() or (0, 0, 0, 0)
     zone = layout.zone("reels", W, H)
     assert 0.08 * W <= right - left <= 0.12 * W
     assert right <= zone.right + 1 and right >= zone.right - 3  # the right-hand corner of the zone

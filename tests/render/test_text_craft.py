@@ -208,3 +208,24 @@ def test_a_text_placed_by_us_moves_to_the_calm_part_of_the_picture(tmp_path: Pat
     fixed = _title("Hello there")
     placed = build_plan(_reel(path, [fixed]), RenderRequest(destination=tmp_path / "y.mp4"), {}).texts[0]
     assert placed.top_y < 0.3 * 1920  # the user's place is kept
+
+
+def test_texts_placed_by_us_keep_clear_of_each_other_and_of_the_logo(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (200, 200), (230, 20, 20, 255)).save(logo)
+    texts = []
+    for words, role in (("Fresh Summer", "title"), ("New flavours every week", "caption")):
+        seg = text_segment(words, 0, 1600, role=role, y=0.2, size=100)  # same time, same place
+        seg["spec"] = {}
+        texts.append(seg)
+    d = _reel(_photo(tmp_path, "dark"), texts, brand={"logo_src": str(logo)}, spec={"brand": {"corner": "top_left"}})
+    plan = build_plan(d, RenderRequest(destination=tmp_path / "x.mp4"), {})
+    assert plan.logo is not None
+    boxes = [
+        (t.center_x - max(t.widths) / 2, t.top_y, t.center_x + max(t.widths) / 2, t.top_y + t.height)
+        for t in plan.texts
+    ]
+    boxes.append((plan.logo.x, plan.logo.y, plan.logo.x + plan.logo.width, plan.logo.y + plan.logo.height))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)

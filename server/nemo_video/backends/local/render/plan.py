@@ -137,8 +137,8 @@ def build_plan(
     end = visuals[-1].start_s + visuals[-1].duration_s
     duration = round(_seconds(draft.duration_ms, end) * fps) / fps if draft.duration_ms else end
     duration = max(1.0 / fps, duration)
-    blocks, notes = texts.build(draft, width, height, scale, duration, font_dirs, visuals)
     logo, logo_notes = texts.logo(draft, width, height)
+    blocks, notes = texts.build(draft, width, height, scale, duration, font_dirs, visuals, logo)
     return RenderPlan(
         width,
         height,

@@ -9,7 +9,7 @@ when the user left the place to us, the colour and backdrop that reach 4.5:1 ove
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ANIMATIONS = ("none", "fade", "slide_up", "pop", "typewriter", "word_by_word")
 CALM_STEPS = 9  # candidate places tried across the zone's height for a text placed by us
 CALM_PULL = 12.0  # edge strength a move across the whole zone must save to be worth it
+CROWDED = 1000.0  # cost of a place another text (or the logo) already holds at the same time
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,27 @@ def _asked(seg: Segment) -> tuple[legibility.Asked, bool]:
     return asked, True
 
 
+@dataclass
+class _Frame:
+    """What every text of one plan is laid out against."""
+
+    width: int
+    height: int
+    scale: float
+    duration: float
+    font_dirs: tuple[Path, ...]
+    zone: layout.Zone
+    pictures: legibility.Pictures
+    notes: list[str] = field(default_factory=list)
+    taken: list[tuple[legibility.Rect, float, float]] = field(default_factory=list)  # placed, with times
+
+    def collides(self, rect: legibility.Rect, start: float, end: float) -> bool:
+        return any(
+            a < end and start < b and rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3] and r[1] < rect[3]
+            for r, a, b in self.taken
+        )
+
+
 def build(
     draft: Draft,
     width: int,
@@ -117,61 +139,63 @@ def build(
     duration: float,
     font_dirs: Sequence[Path],
     visuals: Sequence[Visual],
+    logo: Logo | None = None,
 ) -> tuple[tuple[TextBlock, ...], list[str]]:
+    """Every text of ``draft`` (in track order: earlier texts keep their place, later ones avoid them)."""
     meta = (draft.meta.model_extra or {}) if draft.meta else {}
-    zone = layout.zone(meta.get("platform"), width, height)
-    pictures = legibility.Pictures(visuals, width, height)
+    frame = _Frame(
+        width,
+        height,
+        scale,
+        duration,
+        tuple(font_dirs),
+        layout.zone(meta.get("platform"), width, height),
+        legibility.Pictures(visuals, width, height),
+    )
+    if logo is not None:
+        frame.taken.append(((logo.x, logo.y, logo.x + logo.width, logo.y + logo.height), 0.0, duration))
     blocks: list[TextBlock] = []
-    notes: list[str] = []
     for track in draft.tracks_of(TrackType.TEXT):
         for seg in track.segments:
             if seg.display_text() and _seconds(seg.start_ms()) < duration:
-                blocks.append(_block(seg, width, height, scale, duration, font_dirs, zone, pictures, notes))
-    return tuple(blocks), notes
+                blocks.append(_block(seg, frame))
+    return tuple(blocks), frame.notes
 
 
-def _block(
-    seg: Segment,
-    width: int,
-    height: int,
-    scale: float,
-    duration: float,
-    font_dirs: Sequence[Path],
-    zone: layout.Zone,
-    pictures: legibility.Pictures,
-    notes: list[str],
-) -> TextBlock:
+def _rect(cx: float, top: float, fitted: layout.Fitted, pad: float) -> legibility.Rect:
+    bottom = top + layout.block_height(len(fitted.lines), fitted.size)
+    return (cx - fitted.width / 2 - pad, top - pad, cx + fitted.width / 2 + pad, bottom + pad)
+
+
+def _block(seg: Segment, frame: _Frame) -> TextBlock:
     text = seg.display_text() or ""
     style = seg.style or {}
     role = str(_extra(seg, "role") or "custom")
     role = role if role in D.ROLE_MIN_SIZE["other"] else "custom"
     weight = style.get("font_weight", 700 if role == "title" else 400)
     bold = isinstance(weight, int | float) and weight >= 600
-    font, text = fonts.fit_font(text, bold, tuple(font_dirs))
+    font, text = fonts.fit_font(text, bold, frame.font_dirs)
     asked_size = style.get("font_size")
-    size = max(8, round((float(asked_size) if isinstance(asked_size, int | float) else height / 14 / scale) * scale))
-    fitted = layout.fit(font, text, size, layout.min_size(role, zone, height, size), zone)
+    base = float(asked_size) if isinstance(asked_size, int | float) else frame.height / 14 / frame.scale
+    size = max(8, round(base * frame.scale))
+    zone = frame.zone
+    fitted = layout.fit(font, text, size, layout.min_size(role, zone, frame.height, size), zone)
     label = text[:30]
     if fitted.note:
-        notes.append(f"{label!r}: {fitted.note}")
+        frame.notes.append(f"{label!r}: {fitted.note}")
     start = _seconds(seg.start_ms())
-    end = min(duration, start + _seconds(seg.length_ms(), duration))
+    end = min(frame.duration, start + _seconds(seg.length_ms(), frame.duration))
     asked, placed_by_user = _asked(seg)
     position = seg.position or {}
-    center = (float(position.get("x", 0.5)) * width, float(position.get("y", 0.5)) * height)
+    center = (float(position.get("x", 0.5)) * frame.width, float(position.get("y", 0.5)) * frame.height)
     if not placed_by_user:
-        center = _calmest(center, fitted, zone, pictures, start, end)
+        center = _calmest(center, fitted, frame, start, end)
     cx, top = layout.place(center, fitted, zone)
-    pad = 0.2 * fitted.size
-    rect = (
-        cx - fitted.width / 2 - pad,
-        top - pad,
-        cx + fitted.width / 2 + pad,
-        top + layout.block_height(len(fitted.lines), fitted.size) + pad,
-    )
-    choice = legibility.choose(pictures.pixels(rect, start, end), asked, fitted.size)
+    rect = _rect(cx, top, fitted, 0.2 * fitted.size)
+    frame.taken.append((rect, start, end))
+    choice = legibility.choose(frame.pictures.pixels(rect, start, end), asked, fitted.size)
     if choice.note:
-        notes.append(f"{label!r}: {choice.note}")
+        frame.notes.append(f"{label!r}: {choice.note}")
     anim = seg.animation or {}
     enter = str(anim.get("in", "fade")) if anim.get("in", "fade") in ANIMATIONS else "fade"
     exit_ = str(anim.get("out", "fade")) if anim.get("out", "fade") in ANIMATIONS else "fade"
@@ -200,24 +224,23 @@ def _block(
 
 
 def _calmest(
-    center: tuple[float, float],
-    fitted: layout.Fitted,
-    zone: layout.Zone,
-    pictures: legibility.Pictures,
-    start: float,
-    end: float,
+    center: tuple[float, float], fitted: layout.Fitted, frame: _Frame, start: float, end: float
 ) -> tuple[float, float]:
-    """The centre, moved up or down inside the zone to where the pictures behind are calmest."""
+    """The centre, moved up or down inside the zone to where the pictures behind are calmest and no
+    other text (or the logo) is at the same time."""
+    zone = frame.zone
     height = layout.block_height(len(fitted.lines), fitted.size)
     if height >= zone.height:
         return center
-    half = fitted.width / 2
+    cx, _ = layout.place(center, fitted, zone)
     low, high = zone.top + height / 2, zone.bottom - height / 2
     best, best_cost = center, float("inf")
     for k in range(CALM_STEPS + 1):
         y = center[1] if k == CALM_STEPS else low + (high - low) * k / (CALM_STEPS - 1)
-        rect = (center[0] - half, y - height / 2, center[0] + half, y + height / 2)
-        cost = pictures.busyness(rect, start, end) + CALM_PULL * abs(y - center[1]) / zone.height
+        _, top = layout.place((cx, y), fitted, zone)
+        rect = _rect(cx, top, fitted, 0.2 * fitted.size)
+        cost = frame.pictures.busyness(rect, start, end) + CALM_PULL * abs(y - center[1]) / zone.height
+        cost += CROWDED if frame.collides(rect, start, end) else 0.0
         if cost < best_cost - 1e-9:
             best, best_cost = (center[0], y), cost
     return best

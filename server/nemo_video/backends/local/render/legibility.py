@@ -206,6 +206,8 @@ def choose(pixels: Sequence[tuple[int, int, int]], asked: Asked, size: int) -> C
     colors = [asked.color] if asked.color else [WHITE, D.DARK_TEXT_COLOR]
     color = max(colors, key=lambda c: worst(c, pixels))
     alone = worst(color, pixels)
+    if alone < target and not asked.color:  # a backdrop will do the work: white over a dark one
+        color, alone = WHITE, worst(WHITE, pixels)
     if asked.backdrop in ("box", "band"):
         return _filled(asked.backdrop, color, pixels, asked, target, alone)
     fill = asked.fill or _opposite(color)

@@ -1,6 +1,6 @@
 """Text blocks and the logo as ffmpeg filters: one ``drawtext`` per line (so lines can be staggered),
-the backdrop the plan chose (shadow, outline, a scrim band of ``drawbox`` strips, or a box), and the
-named animations (CRAFT.md, Motion):
+the backdrop the plan chose (shadow, outline, a scrim band with soft edges that fades with the text, or
+a box), and the named animations (CRAFT.md, Motion):
 
 - ``fade``: opacity 0 → 1 over the enter time, lines 100 ms apart (the default);
 - ``slide_up``: each line rises half its size into place (ease-out) while it fades in;
@@ -14,6 +14,7 @@ Nothing blinks: each text appears once and leaves once (fade or cut), so no flas
 from __future__ import annotations
 
 from ....composition import defaults as D
+from ....composition.colors import luminance, rgb
 from .filters import filter_ as _filter
 from .filters import num as _num
 from .plan import RenderPlan
@@ -25,7 +26,7 @@ POP_OPAQUE = 0.4  # a pop reaches full opacity in this part of its enter time
 BACK = 1.70158  # ease-out-back constant: the size overshoots 1 by about 1% before it settles
 TYPE_STEP_S = 0.05  # typewriter: one character every 50 ms at most
 MAX_STEPS = 24  # drawtext filters per line for a reveal: longer lines reveal several characters a step
-FEATHER = ((0.35, 0.5), (0.25, 0.2))  # band edges: (height in font sizes, opacity relative to the band)
+FEATHER = 0.6  # the band's soft edges, in font sizes
 
 
 def _line_starts(t: TextBlock) -> list[float]:
@@ -82,7 +83,7 @@ def _style(t: TextBlock) -> dict[str, object]:
     """Colour and backdrop options of every drawtext of ``t``."""
     options: dict[str, object] = {"fontcolor": t.color}
     soft = max(1, round(t.size / 20))
-    if t.backdrop in ("shadow", "outline"):
+    if t.backdrop in ("shadow", "outline") and luminance(*rgb(t.box_color)) < 0.18:  # a light glow is no shadow
         options |= {"shadowcolor": f"{t.box_color}@0.5", "shadowx": soft, "shadowy": soft}
     if t.backdrop == "outline":
         options |= {"borderw": max(1, round(t.size / 16)), "bordercolor": t.box_color}
@@ -96,21 +97,36 @@ def _style(t: TextBlock) -> dict[str, object]:
     return options
 
 
-def _band(t: TextBlock) -> list[str]:
-    """A scrim across the frame behind the block: a solid core and softer strips above and below."""
-    pad = round(t.size * 0.3)
-    top, bottom = round(t.top_y) - pad, round(t.top_y + t.height) + pad
-    enable = f"between(t,{_num(t.start_s)},{_num(t.end_s)})"
-    boxes = [(top, bottom - top, t.box_opacity)]
-    above, below = top, bottom
-    for height_em, relative in FEATHER:
-        h = max(1, round(height_em * t.size))
-        boxes += [(above - h, h, t.box_opacity * relative), (below, h, t.box_opacity * relative)]
-        above, below = above - h, below + h
-    return [
-        _filter("drawbox", x=0, y=y, w="iw", h=h, color=f"{t.box_color}@{_num(round(a, 3))}", t="fill", enable=enable)
-        for y, h, a in boxes
+def band_rows(t: TextBlock) -> tuple[int, int, int]:
+    """(top row, height, feather rows) of ``t``'s scrim: a solid core over the block, then soft edges."""
+    pad, feather = round(t.size * 0.3), max(2, round(t.size * FEATHER))
+    top = round(t.top_y) - pad - feather
+    return top, round(t.height) + 2 * (pad + feather), feather
+
+
+def band_source(t: TextBlock, width: int, fps: int) -> str:
+    """The scrim as its own stream: one frame with a vertical alpha gradient (computed once), held for
+    the text's time and faded with it, so it lands and leaves as softly as the words."""
+    _, height, feather = band_rows(t)
+    ramp = f"min(1,min(Y,{height - 1}-Y)/{feather})"
+    alpha = f"{_num(255 * t.box_opacity)}*{ramp}*{ramp}*(3-2*{ramp})"  # smoothstep edges
+    frames = max(1, round((t.end_s - t.start_s) * fps))
+    chain = [
+        _filter("color", c=t.box_color, s=f"{width}x{height}", r=fps, d=_num(1 / fps)),
+        _filter("format", "yuva420p"),
+        _filter("geq", lum="lum(X,Y)", cb="cb(X,Y)", cr="cr(X,Y)", a=alpha),
+        _filter("loop", loop=frames - 1, size=1, start=0),
+        _filter("setpts", f"N/({fps}*TB)+{_num(t.start_s)}/TB"),
     ]
+    if t.fade_in_s > 0 and t.enter != "none":
+        chain.append(_filter("fade", t="in", st=_num(t.start_s), d=_num(t.fade_in_s), alpha=1))
+    if t.fade_out_s > 0 and t.exit != "none":
+        chain.append(_filter("fade", t="out", st=_num(t.end_s - t.fade_out_s), d=_num(t.fade_out_s), alpha=1))
+    return ",".join(chain)
+
+
+def band_overlay(t: TextBlock) -> str:
+    return _filter("overlay", x=0, y=band_rows(t)[0], eof_action="pass", format="yuv420")
 
 
 def _drawtext(t: TextBlock, text: str, y: str, x: str, alpha: str, enable: str, size: str | int) -> str:
@@ -130,7 +146,7 @@ def _drawtext(t: TextBlock, text: str, y: str, x: str, alpha: str, enable: str, 
 
 def block_filters(t: TextBlock) -> list[str]:
     """Every filter drawing ``t`` (band first, then each line)."""
-    out = _band(t) if t.backdrop == "band" else []
+    out: list[str] = []  # a band is laid under the text by the graph (see band_source)
     pitch = t.size + t.line_spacing
     starts = _line_starts(t)
     for i, line in enumerate(t.lines):

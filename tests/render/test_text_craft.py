@@ -229,3 +229,14 @@ def test_texts_placed_by_us_keep_clear_of_each_other_and_of_the_logo(tmp_path: P
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+async def test_an_asked_box_is_kept_and_made_strong_enough(settings: Settings, tmp_path: Path) -> None:
+    title = _title("Fresh Summer")
+    title["spec"]["style"] |= {"backdrop": "box", "backdrop_opacity": 0.2}
+    d = _reel(_photo(tmp_path, "light"), [title])
+    video = await _render(d, settings, "box.mp4")
+    t = build_plan(d, RenderRequest(destination=video, height=H), {}).texts[0]
+    assert t.backdrop == "box" and t.box_opacity > 0.2
+    rect = (t.center_x - max(t.widths) / 2 - 4, t.top_y - 4, t.center_x + max(t.widths) / 2 + 4, t.top_y + t.height)
+    assert _glyph_contrast(frame(video, 1.0, tmp_path / "box.png"), rect) >= 4.5

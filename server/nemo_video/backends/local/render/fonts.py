@@ -107,8 +107,10 @@ def regional_face(collection: Path, region: str) -> Path:
         return collection
     import platformdirs
 
-    target = Path(platformdirs.user_cache_dir("nemo-video", appauthor=False)) / "fonts" / (
-        f"{collection.stem}-{region}-{collection.stat().st_size}.otf"
+    target = (
+        Path(platformdirs.user_cache_dir("nemo-video", appauthor=False))
+        / "fonts"
+        / (f"{collection.stem}-{region}-{collection.stat().st_size}.otf")
     )
     if target.is_file():
         return target
@@ -209,6 +211,12 @@ def _draws(path: Path, char: str) -> bool:
         return covers_char(path, char)
     except OSError:
         return False
+
+
+def metrics(font: Font, size: int) -> tuple[int, int]:
+    """(ascent, descent) in px at ``size``: the line box drawtext uses to place a line."""
+    ascent, descent = _load(font.path, size).getmetrics()
+    return int(ascent), int(descent)
 
 
 def text_width(font: Font, size: int, text: str) -> float:

@@ -127,11 +127,11 @@ def _visual_graph(
         parts.append(f"[{inputs.logo}:v]{_chain(*textdraw.logo_chain(plan.logo))}[logo]")
         parts.append(f"[{current}][logo]{textdraw.logo_overlay(plan.logo)}[branded]")
         current = "branded"
-    for k, t in enumerate(plan.texts):  # scrim bands go under every text
-        if t.backdrop == "band":
-            parts.append(f"{textdraw.band_source(t, plan.width, plan.fps)}[band{k}]")
-            parts.append(f"[{current}][band{k}]{textdraw.band_overlay(t)}[banded{k}]")
-            current = f"banded{k}"
+    for k, t in enumerate(plan.texts):  # bands and boxes go under every text
+        if t.backdrop in ("band", "box"):
+            parts.append(f"{textdraw.panel_source(t, plan.width, plan.fps)}[panel{k}]")
+            parts.append(f"[{current}][panel{k}]{textdraw.panel_overlay(t, plan.width)}[under{k}]")
+            current = f"under{k}"
     end = plan.visuals[-1].start_s + plan.visuals[-1].duration_s
     tail: list[str] = []
     if plan.duration_s > end + 1e-6:

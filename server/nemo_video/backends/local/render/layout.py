@@ -66,9 +66,16 @@ def min_size(role: str, z: Zone, frame_height: int, asked: int) -> int:
     return max(8, min(asked, round(fraction * frame_height)))
 
 
-def block_height(lines: int, size: int) -> float:
-    """Height of ``lines`` drawn lines: each line box plus the gaps between them."""
-    return (lines - 1) * (size + round(size * LINE_GAP)) + LINE_HEIGHT * size
+def block_height(lines: int, size: int, ratio: float = LINE_HEIGHT) -> float:
+    """Height of ``lines`` drawn lines: each line box (``ratio`` x size: the font's ascent + descent;
+    drawtext places lines by the font's ascent) plus the gaps between them."""
+    return (lines - 1) * (size + round(size * LINE_GAP)) + ratio * size
+
+
+def line_ratio(font: fonts.Font) -> float:
+    """The font's line box (ascent + descent) as a fraction of its size, at least ``LINE_HEIGHT``."""
+    ascent, descent = fonts.metrics(font, 100)
+    return max(LINE_HEIGHT, (ascent + descent) / 100)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,11 @@ class Fitted:
     size: int
     widths: tuple[float, ...]
     note: str | None = None
+    ratio: float = LINE_HEIGHT
+
+    @property
+    def height(self) -> float:
+        return block_height(len(self.lines), self.size, self.ratio)
 
     @property
     def width(self) -> float:
@@ -86,28 +98,29 @@ class Fitted:
 def fit(font: fonts.Font, text: str, size: int, smallest: int, z: Zone) -> Fitted:
     """``text`` in the zone at ``size`` or smaller (not below ``smallest``), shortened if it must be."""
     max_chars = D.MAX_LINE_CHARS[family(z)]
+    ratio = line_ratio(font)
     current = size
     while True:
         for chars in (max_chars, None):  # the line-length rule gives way before the size does
             lines = fonts.balanced_wrap(font, current, text, z.width, chars)
-            if block_height(len(lines), current) <= z.height:
+            if block_height(len(lines), current, ratio) <= z.height:
                 note = None if current == size else f"made smaller to fit ({size} → {current} px)"
-                return _fitted(font, current, lines, note)
+                return _fitted(font, current, lines, note, ratio)
         if current <= smallest:
             break
         current = max(smallest, int(current * SHRINK))
     lines = fonts.balanced_wrap(font, current, text, z.width, None)
-    room = max(1, int((z.height - LINE_HEIGHT * current) // (current + round(current * LINE_GAP))) + 1)
+    room = max(1, int((z.height - ratio * current) // (current + round(current * LINE_GAP))) + 1)
     kept = lines[:room]
     kept[-1] = _with_ellipsis(font, current, kept[-1], z.width)
     shown = " ".join(kept)
     note = f"shortened to fit the safe zone: {text[:40]!r} shows as {shown[:40]!r}"
-    return _fitted(font, current, kept, note)
+    return _fitted(font, current, kept, note, ratio)
 
 
-def _fitted(font: fonts.Font, size: int, lines: list[str], note: str | None) -> Fitted:
+def _fitted(font: fonts.Font, size: int, lines: list[str], note: str | None, ratio: float) -> Fitted:
     widths = tuple(fonts.text_width(font, size, line) for line in lines)
-    return Fitted(tuple(lines), size, widths, note)
+    return Fitted(tuple(lines), size, widths, note, ratio)
 
 
 def _with_ellipsis(font: fonts.Font, size: int, line: str, max_width: float) -> str:
@@ -121,7 +134,7 @@ def place(center: tuple[float, float], fitted: Fitted, z: Zone) -> tuple[float, 
     """(centre x, top y) of the block, moved as little as needed to sit wholly inside the zone."""
     half = fitted.width / 2
     cx = min(max(center[0], z.left + half), z.right - half) if half * 2 <= z.width else z.left + z.width / 2
-    height = block_height(len(fitted.lines), fitted.size)
+    height = fitted.height
     top = float(round(min(max(center[1] - height / 2, z.top), z.bottom - height)))
     if top + height > z.bottom:
         top = float(math.floor(z.bottom - height))

@@ -13,6 +13,8 @@ Nothing blinks: each text appears once and leaves once (fade or cut), so no flas
 
 from __future__ import annotations
 
+import math
+
 from ....composition import defaults as D
 from ....composition.colors import luminance, rgb
 from .filters import filter_ as _filter
@@ -27,6 +29,7 @@ BACK = 1.70158  # ease-out-back constant: the size overshoots 1 by about 1% befo
 TYPE_STEP_S = 0.05  # typewriter: one character every 50 ms at most
 MAX_STEPS = 24  # drawtext filters per line for a reveal: longer lines reveal several characters a step
 FEATHER = 0.6  # the band's soft edges, in font sizes
+BOX_PAD = (0.35, 0.12)  # room around the block inside a box (x, y), in font sizes
 
 
 def _line_starts(t: TextBlock) -> list[float]:
@@ -87,32 +90,36 @@ def _style(t: TextBlock) -> dict[str, object]:
         options |= {"shadowcolor": f"{t.box_color}@0.5", "shadowx": soft, "shadowy": soft}
     if t.backdrop == "outline":
         options |= {"borderw": max(1, round(t.size / 16)), "bordercolor": t.box_color}
-    if t.backdrop == "box":
-        gap = max(1, round(t.size * 0.04))
-        options |= {
-            "box": 1,
-            "boxcolor": f"{t.box_color}@{_num(t.box_opacity)}",
-            "boxborderw": f"{gap}|{max(2, round(t.size * 0.3))}",
-        }
     return options
 
 
-def band_rows(t: TextBlock) -> tuple[int, int, int]:
-    """(top row, height, feather rows) of ``t``'s scrim: a solid core over the block, then soft edges."""
-    pad, feather = round(t.size * 0.3), max(2, round(t.size * FEATHER))
-    top = round(t.top_y) - pad - feather
-    return top, round(t.height) + 2 * (pad + feather), feather
+def panel(t: TextBlock, width: int) -> tuple[int, int, int, int, int]:
+    """(x, y, w, h, feather) of ``t``'s band or box. A band crosses the frame with a solid core over
+    the block and soft edges; a box wraps the block with some room, kept inside the text's zone."""
+    if t.backdrop == "band":
+        pad, feather = round(t.size * 0.3), max(2, round(t.size * FEATHER))
+        row = round(t.top_y) - pad - feather
+        return 0, row, width, round(t.height) + 2 * (pad + feather), feather
+    half = max(t.widths, default=0.0) / 2
+    left = max(t.zone[0], t.center_x - half - BOX_PAD[0] * t.size)
+    right = min(t.zone[2], t.center_x + half + BOX_PAD[0] * t.size)
+    top = max(t.zone[1], t.top_y - BOX_PAD[1] * t.size)
+    bottom = min(t.zone[3], t.top_y + t.height + BOX_PAD[1] * t.size)
+    x, y = math.floor(left), math.floor(top)
+    return x, y, max(2, math.ceil(right) - x), max(2, math.ceil(bottom) - y), 0
 
 
-def band_source(t: TextBlock, width: int, fps: int) -> str:
-    """The scrim as its own stream: one frame with a vertical alpha gradient (computed once), held for
-    the text's time and faded with it, so it lands and leaves as softly as the words."""
-    _, height, feather = band_rows(t)
-    ramp = f"min(1,min(Y,{height - 1}-Y)/{feather})"
-    alpha = f"{_num(255 * t.box_opacity)}*{ramp}*{ramp}*(3-2*{ramp})"  # smoothstep edges
+def panel_source(t: TextBlock, width: int, fps: int) -> str:
+    """The band or box as its own stream: one frame with its alpha (computed once), held for the
+    text's time and faded with it, so it lands and leaves as softly as the words."""
+    _, _, w, h, feather = panel(t, width)
+    alpha = _num(255 * t.box_opacity)
+    if feather:
+        ramp = f"min(1,min(Y,{h - 1}-Y)/{feather})"
+        alpha = f"{alpha}*{ramp}*{ramp}*(3-2*{ramp})"  # smoothstep edges
     frames = max(1, round((t.end_s - t.start_s) * fps))
     chain = [
-        _filter("color", c=t.box_color, s=f"{width}x{height}", r=fps, d=_num(1 / fps)),
+        _filter("color", c=t.box_color, s=f"{w}x{h}", r=fps, d=_num(1 / fps)),
         _filter("format", "yuva420p"),
         _filter("geq", lum="lum(X,Y)", cb="cb(X,Y)", cr="cr(X,Y)", a=alpha),
         _filter("loop", loop=frames - 1, size=1, start=0),
@@ -125,8 +132,9 @@ def band_source(t: TextBlock, width: int, fps: int) -> str:
     return ",".join(chain)
 
 
-def band_overlay(t: TextBlock) -> str:
-    return _filter("overlay", x=0, y=band_rows(t)[0], eof_action="pass", format="yuv420")
+def panel_overlay(t: TextBlock, width: int) -> str:
+    x, y, *_ = panel(t, width)
+    return _filter("overlay", x=x, y=y, eof_action="pass", format="yuv420")
 
 
 def _drawtext(t: TextBlock, text: str, y: str, x: str, alpha: str, enable: str, size: str | int) -> str:
@@ -136,6 +144,7 @@ def _drawtext(t: TextBlock, text: str, y: str, x: str, alpha: str, enable: str, 
         text=text,
         expansion="none",
         fontsize=size,
+        y_align="font",  # every line (and every typed prefix) on the same ascent line
         **_style(t),
         x=x,
         y=y,
@@ -146,7 +155,7 @@ def _drawtext(t: TextBlock, text: str, y: str, x: str, alpha: str, enable: str, 
 
 def block_filters(t: TextBlock) -> list[str]:
     """Every filter drawing ``t`` (band first, then each line)."""
-    out: list[str] = []  # a band is laid under the text by the graph (see band_source)
+    out: list[str] = []  # a band or box is laid under the text by the graph (see panel_source)
     pitch = t.size + t.line_spacing
     starts = _line_starts(t)
     for i, line in enumerate(t.lines):

@@ -49,6 +49,8 @@ class TextBlock:
     backdrop: str = "shadow"  # none, shadow, outline, band, box
     widths: tuple[float, ...] = ()  # each line's width in px (Pillow, same font and size)
     contrast: float = 0.0  # predicted worst case, glyphs against what is behind them
+    line_ratio: float = layout.LINE_HEIGHT  # a line box (ascent + descent) in font sizes
+    zone: tuple[float, float, float, float] = (0.0, 0.0, 1e9, 1e9)  # the safe zone (px): left, top, right, bottom
 
     @property
     def text(self) -> str:
@@ -60,7 +62,7 @@ class TextBlock:
 
     @property
     def height(self) -> float:
-        return layout.block_height(len(self.lines), self.size)
+        return layout.block_height(len(self.lines), self.size, self.line_ratio)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def build(
 
 
 def _rect(cx: float, top: float, fitted: layout.Fitted, pad: float) -> legibility.Rect:
-    bottom = top + layout.block_height(len(fitted.lines), fitted.size)
+    bottom = top + fitted.height
     return (cx - fitted.width / 2 - pad, top - pad, cx + fitted.width / 2 + pad, bottom + pad)
 
 
@@ -220,6 +222,8 @@ def _block(seg: Segment, frame: _Frame) -> TextBlock:
         backdrop=choice.backdrop,
         widths=fitted.widths,
         contrast=round(choice.contrast, 2),
+        zone=(zone.left, zone.top, zone.right, zone.bottom),
+        line_ratio=fitted.ratio,
     )
 
 
@@ -229,7 +233,7 @@ def _calmest(
     """The centre, moved up or down inside the zone to where the pictures behind are calmest and no
     other text (or the logo) is at the same time."""
     zone = frame.zone
-    height = layout.block_height(len(fitted.lines), fitted.size)
+    height = fitted.height
     if height >= zone.height:
         return center
     cx, _ = layout.place(center, fitted, zone)

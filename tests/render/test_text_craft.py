@@ -240,3 +240,15 @@ async def test_an_asked_box_is_kept_and_made_strong_enough(settings: Settings, t
     assert t.backdrop == "box" and t.box_opacity > 0.2
     rect = (t.center_x - max(t.widths) / 2 - 4, t.top_y - 4, t.center_x + max(t.widths) / 2 + 4, t.top_y + t.height)
     assert _glyph_contrast(frame(video, 1.0, tmp_path / "box.png"), rect) >= 4.5
+
+
+async def test_bold_chinese_is_drawn_heavier_than_regular(settings: Settings, tmp_path: Path) -> None:
+    inks = {}
+    for weight in (400, 700):
+        seg = text_segment("新品上市", 0, 1000, role="caption", y=0.5, size=150)
+        seg["style"] |= {"font_weight": weight, "backdrop": "none"}
+        d = draft([background(1000, transition=None, colors=("#202020", "#202020"))], texts=[seg])
+        assert build_plan(d, RenderRequest(destination=tmp_path / "x.mp4"), {}).texts[0].faux_bold == (weight == 700)
+        image = frame(await _render(d, settings, f"cjk{weight}.mp4", height=180), 0.7, tmp_path / f"{weight}.png")
+        inks[weight] = sum(1 for v in image.convert("L").tobytes() if v > 128)
+    assert inks[700] > inks[400] * 1.15, inks

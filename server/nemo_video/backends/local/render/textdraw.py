@@ -90,6 +90,8 @@ def _style(t: TextBlock) -> dict[str, object]:
         options |= {"shadowcolor": f"{t.box_color}@0.5", "shadowx": soft, "shadowy": soft}
     if t.backdrop == "outline":
         options |= {"borderw": max(1, round(t.size / 16)), "bordercolor": t.box_color}
+    elif t.faux_bold:  # a thin stroke in the text's own colour: the CJK face's bold weight
+        options |= {"borderw": max(1, round(t.size / 30)), "bordercolor": t.color}
     return options
 
 

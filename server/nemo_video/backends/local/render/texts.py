@@ -49,6 +49,7 @@ class TextBlock:
     backdrop: str = "shadow"  # none, shadow, outline, band, box
     widths: tuple[float, ...] = ()  # each line's width in px (Pillow, same font and size)
     contrast: float = 0.0  # predicted worst case, glyphs against what is behind them
+    faux_bold: bool = False  # bold asked, but the face that draws the text has no bold (Noto CJK)
     line_ratio: float = layout.LINE_HEIGHT  # a line box (ascent + descent) in font sizes
     zone: tuple[float, float, float, float] = (0.0, 0.0, 1e9, 1e9)  # the safe zone (px): left, top, right, bottom
 
@@ -224,6 +225,7 @@ def _block(seg: Segment, frame: _Frame) -> TextBlock:
         contrast=round(choice.contrast, 2),
         zone=(zone.left, zone.top, zone.right, zone.bottom),
         line_ratio=fitted.ratio,
+        faux_bold=bold and not font.bold,
     )
 
 

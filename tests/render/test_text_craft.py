@@ -5,6 +5,7 @@ says where to look."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -252,3 +253,28 @@ async def test_bold_chinese_is_drawn_heavier_than_regular(settings: Settings, tm
         image = frame(await _render(d, settings, f"cjk{weight}.mp4", height=180), 0.7, tmp_path / f"{weight}.png")
         inks[weight] = sum(1 for v in image.convert("L").tobytes() if v > 128)
     assert inks[700] > inks[400] * 1.15, inks
+
+
+def test_lines_are_staggered_and_reveals_never_blink(tmp_path: Path) -> None:
+    from nemo_video.backends.local.render import build_args
+
+    seg = text_segment("Our new summer collection is finally here today", 0, 3000, role="caption", size=80)
+    plan = build_plan(_reel(_photo(tmp_path, "dark"), [seg]), RenderRequest(destination=tmp_path / "x.mp4"), {})
+    args = build_args(plan, "ffmpeg", tmp_path / "x.mp4")
+    graph = args[args.index("-filter_complex") + 1]
+    starts = [float(part.split("between(t\\,")[1].split("\\,")[0]) for part in graph.split("drawtext=")[1:]]
+    assert len(starts) == len(plan.texts[0].lines) >= 2
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(0.08 <= g <= 0.15 for g in gaps), gaps
+    seg["animation"] = {"in": "word_by_word", "in_d": 300, "out": "fade", "out_d": 200}
+    plan = build_plan(_reel(_photo(tmp_path, "dark"), [seg]), RenderRequest(destination=tmp_path / "x.mp4"), {})
+    args = build_args(plan, "ffmpeg", tmp_path / "x.mp4")
+    graph = args[args.index("-filter_complex") + 1]
+    windows = [part.split("enable=")[1].split(",drawtext")[0] for part in graph.split("drawtext=")[1:]]
+    steps = [float(w.split("gte(t\\,")[1].split(")")[0]) for w in windows]
+    assert all(b - a >= 1 / 30 - 1e-6 for a, b in itertools.pairwise(steps))  # one word a frame at most
+    t = plan.texts[0]
+    assert steps[-1] <= t.start_s + 0.6 * (t.end_s - t.fade_out_s - t.start_s) + 1e-6  # all in, in time
+    # each line's prefixes follow one another and its last one stays to the end: nothing goes away early
+    assert sum("lte(t" in w for w in windows) == len(t.lines)
+    assert all(f"lte(t\\,{t.end_s:g})" in w for w in windows if "lte(t" in w)

@@ -278,3 +278,16 @@ def test_lines_are_staggered_and_reveals_never_blink(tmp_path: Path) -> None:
     # each line's prefixes follow one another and its last one stays to the end: nothing goes away early
     assert sum("lte(t" in w for w in windows) == len(t.lines)
     assert all(f"lte(t\\,{t.end_s:g})" in w for w in windows if "lte(t" in w)
+
+
+def test_a_call_to_action_on_the_end_card_needs_no_band_for_the_crossfade_into_it(tmp_path: Path) -> None:
+    busy = image_segment(_photo(tmp_path, "busy"), 3000, direction="in", transition="crossfade", t_ms=500)
+    busy["source_width"], busy["source_height"] = 600, 800
+    card = background(2500, transition=None, colors=("#111827", "#111827"))
+    cta = text_segment("Order now", 2500, 2500, role="cta", y=0.4, size=90)
+    d = draft([busy, card], texts=[cta], width=1080, height=1920)
+    t = build_plan(d, RenderRequest(destination=tmp_path / "x.mp4"), {}).texts[0]
+    assert t.backdrop in ("none", "shadow") and t.contrast >= 4.5
+    cta["start"] = 2000  # a whole second over the busy picture: that counts
+    d = draft([busy, card], texts=[cta], width=1080, height=1920)
+    assert build_plan(d, RenderRequest(destination=tmp_path / "x.mp4"), {}).texts[0].backdrop in ("band", "box")

@@ -35,6 +35,7 @@ THUMB = 256
 MARGIN = 1.1  # aim above 4.5:1: encoding blurs glyph edges and subsamples colour
 MAX_SAMPLES = 4096
 BAND_MAX_OPACITY = 0.6  # past this a band darkens too much of the frame: a box is tighter
+BRIEF = 0.25  # a visual behind a text for less than this share of its time does not decide its backdrop
 OUTLINE_FLOOR = 3.0  # colour alone at ≥ 3:1 (WCAG large text): an outline carries it to 4.5:1
 WHITE = "#FFFFFF"
 UNKNOWN: tuple[tuple[int, int, int], ...] = ((0, 0, 0), (255, 255, 255))
@@ -95,13 +96,20 @@ class Pictures:
         self.visuals, self.width, self.height = visuals, width, height
 
     def _under(self, start: float, end: float) -> list[tuple[Visual, float, float]]:
+        """The visuals behind a text between ``start`` and ``end`` with their progress there. A visual
+        seen for under a quarter of the text's time and only inside a transition (while
+        the text fades in) is left out when another covers the rest; a hard cut always counts."""
         found = []
-        for v in self.visuals:
+        for i, v in enumerate(self.visuals):
             a, b = max(start, v.start_s), min(end, v.start_s + v.duration_s)
             if b > a or (a == b == start):
                 span = max(v.duration_s, 1e-6)
-                found.append((v, (a - v.start_s) / span, (b - v.start_s) / span))
-        return found
+                incoming = self.visuals[i - 1].transition_s if i else 0.0
+                fading = b <= v.start_s + incoming + 1e-6 or a >= v.start_s + v.duration_s - v.transition_s - 1e-6
+                brief = fading and b - a < BRIEF * (end - start)
+                found.append((v, (a - v.start_s) / span, (b - v.start_s) / span, brief))
+        main = [f for f in found if not f[3]]
+        return [(v, p0, p1) for v, p0, p1, _ in (main or found)]
 
     def _box(self, v: Visual, rect: Rect, p0: float, p1: float, size: tuple[int, int]) -> tuple[int, int, int, int]:
         """The thumbnail pixels behind ``rect`` at any time between progress p0 and p1."""

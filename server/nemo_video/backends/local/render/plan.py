@@ -131,9 +131,7 @@ def build_plan(
     width, height, fps, scale = canvas(draft, request)
     visuals = _visuals(draft, facts, fps)
     if not visuals:
-        raise NemoVideoError(
-            ErrorCode.NOTHING_TO_EXPORT, "The timeline has no pictures, clips or backgrounds."
-        )
+        raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline has no pictures, clips or backgrounds.")
     end = visuals[-1].start_s + visuals[-1].duration_s
     duration = round(_seconds(draft.duration_ms, end) * fps) / fps if draft.duration_ms else end
     duration = max(1.0 / fps, duration)
@@ -170,18 +168,14 @@ def _visuals(draft: Draft, facts: Mapping[str, SourceFacts], fps: int) -> tuple[
         frames = max(1, round(_seconds(seg.length_ms()) * fps))
         duration = frames / fps
         is_last = index == len(segments) - 1
-        transition, overlap = (
-            (None, 0.0) if is_last else _transition(seg, duration - incoming, segments, index, fps)
-        )
+        transition, overlap = (None, 0.0) if is_last else _transition(seg, duration - incoming, segments, index, fps)
         visuals.append(_visual(seg, index, cursor, duration, frames, facts, transition, overlap))
         cursor = round((cursor + duration - overlap) * fps) / fps
         incoming = overlap
     return tuple(visuals)
 
 
-def _transition(
-    seg: Segment, free: float, segments: list[Segment], index: int, fps: int
-) -> tuple[str | None, float]:
+def _transition(seg: Segment, free: float, segments: list[Segment], index: int, fps: int) -> tuple[str | None, float]:
     """(xfade name, overlap s) into the next segment; ``free`` is the time not already overlapped."""
     spec = seg.transition_out or {}
     name = TRANSITIONS.get(str(spec.get("type", "cut")))
@@ -223,9 +217,7 @@ def _visual(
         raise NemoVideoError(ErrorCode.INVALID_DRAFT, f"The size of {Path(seg.src).name} is unknown.")
     source_size = (int(size[0]), int(size[1]))
     if seg.type == "image":
-        return Visual(
-            kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common
-        )
+        return Visual(kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common)
     volume = seg.volume_fraction()
     return Visual(
         kind="video",

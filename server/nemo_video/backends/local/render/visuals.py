@@ -181,9 +181,7 @@ def background_source(v: Visual, plan: RenderPlan, piece: Piece) -> str:
     """
     w, h = plan.width, plan.height
     top, bottom = _rgb(v.colors[0]), _rgb(v.colors[1])
-    channels = {
-        name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)
-    }
+    channels = {name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)}
     return _chain(
         _filter("color", c="black", s=f"{w}x{h}", r=plan.fps, d=_num(1 / plan.fps)),
         _filter("format", "rgb24"),

@@ -116,7 +116,7 @@ def test_title_is_drawn_with_escaped_text_fades_and_clamped_position() -> None:
     graph = _value(_args(draft(_images(), texts=[text_segment(text, 0, 2000, y=0.02)])), "-filter_complex")
     assert "drawtext=fontfile=" in graph and "expansion=none" in graph
     assert "text=\\'It\\'\\\\\\'\\'s 50%: \\[new\\]\\'" in graph
-    assert "y=151" in graph  # 14% of 1080, rounded
+    assert "y=54" in graph  # the 16:9 title-safe zone starts at 5% of 1080
     assert "alpha=" in graph and "enable=" in graph
 
 

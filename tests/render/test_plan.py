@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from nemo_video.backends.base import RenderRequest
+from nemo_video.backends.local.render import layout
 from nemo_video.backends.local.render.fonts import noto_cjk, regional_face, roboto
-from nemo_video.backends.local.render.plan import SAFE_BOTTOM, SAFE_TOP, build_plan, clamp_top
+from nemo_video.backends.local.render.plan import build_plan
 from nemo_video.errors import ErrorCode, NemoVideoError
 
 from .builders import background, draft, image_segment, synth, text_segment
@@ -70,15 +71,11 @@ def test_text_is_clamped_into_the_safe_zone(y: float, w: int, h: int) -> None:
         _three(), width=w, height=h, texts=[text_segment("Summer sale, everything must go", 0, 2000, y=y)]
     )
     text = build_plan(d, _request(), {}).texts[0]
-    block = len(text.lines) * text.size + (len(text.lines) - 1) * text.line_spacing
-    assert text.top_y >= SAFE_TOP * h - 0.5
-    assert text.top_y + block <= SAFE_BOTTOM * h + 0.5
-
-
-def test_clamp_top_limits() -> None:
-    assert clamp_top(0, 100, 1000) == 140
-    assert clamp_top(900, 100, 1000) == 700
-    assert clamp_top(400, 100, 1000) == 400
+    zone = layout.zone(None, w, h)
+    assert text.top_y >= zone.top - 0.5
+    assert text.top_y + text.height <= zone.bottom + 0.5
+    assert zone.left - 0.5 <= text.center_x - max(text.widths) / 2
+    assert text.center_x + max(text.widths) / 2 <= zone.right + 0.5
 
 
 def test_long_text_wraps_within_the_frame() -> None:

@@ -169,3 +169,20 @@ COLOR_NAMES: Final[dict[str, str]] = {
 }
 LOGO_WIDTH_FRACTION: Final = 0.1
 DEFAULT_CORNER: Final = "top_right"
+
+# ---------------------------------------------------------------- rendering craft (the local renderer reads these)
+
+# The smallest a text may shrink to when it does not fit its zone, as a fraction of the frame height
+# (CRAFT.md, Type): title ≥ 5% / 7%, captions and the call to action ≥ 4% / 5%. A size asked smaller
+# than this stays as asked; only the fitting never goes below it.
+ROLE_MIN_SIZE: Final[dict[str, dict[str, float]]] = {
+    "vertical": {"title": 0.05, "caption": 0.04, "cta": 0.04, "custom": 0.04},
+    "other": {"title": 0.07, "caption": 0.05, "cta": 0.05, "custom": 0.05},
+}
+MAX_LINE_CHARS: Final[dict[str, int]] = {"vertical": 28, "other": 42}  # CRAFT.md: ≤ ~28 / ~42 a line
+MIN_CONTRAST: Final = 4.5  # WCAG AA for text against what is behind its glyphs
+DARK_TEXT_COLOR: Final = "#111111"  # the near-black the renderer picks when white cannot be read
+LINE_STAGGER_MS: Final = 100  # between the lines of an animated text (CRAFT.md: 80–150 ms)
+MIN_REVEAL_STEP_MS: Final = 120  # typewriter / word-by-word: never more than ~8 steps a second
+LOGO_MIN_WIDTH_FRACTION: Final = 0.08
+LOGO_MAX_WIDTH_FRACTION: Final = 0.12

@@ -107,8 +107,10 @@ def regional_face(collection: Path, region: str) -> Path:
         return collection
     import platformdirs
 
-    target = Path(platformdirs.user_cache_dir("nemo-video", appauthor=False)) / "fonts" / (
-        f"{collection.stem}-{region}-{collection.stat().st_size}.otf"
+    target = (
+        Path(platformdirs.user_cache_dir("nemo-video", appauthor=False))
+        / "fonts"
+        / (f"{collection.stem}-{region}-{collection.stat().st_size}.otf")
     )
     if target.is_file():
         return target
@@ -211,25 +213,54 @@ def _draws(path: Path, char: str) -> bool:
         return False
 
 
+def metrics(font: Font, size: int) -> tuple[int, int]:
+    """(ascent, descent) in px at ``size``: the line box drawtext uses to place a line."""
+    ascent, descent = _load(font.path, size).getmetrics()
+    return int(ascent), int(descent)
+
+
 def text_width(font: Font, size: int, text: str) -> float:
     return float(_load(font.path, size).getlength(text))
 
 
-def wrap(font: Font, size: int, text: str, max_width: float) -> list[str]:
-    """Lines no wider than ``max_width``: break at spaces, or between wide (CJK) characters."""
+def wrap(font: Font, size: int, text: str, max_width: float, max_chars: int | None = None) -> list[str]:
+    """Lines no wider than ``max_width`` (and, between words, no longer than ``max_chars``): break at
+    spaces, or between wide (CJK) characters."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        lines.extend(_wrap_paragraph(font, size, paragraph.strip(), max_width))
+        lines.extend(_wrap_paragraph(font, size, paragraph.strip(), max_width, max_chars))
     return [line for line in lines if line] or [""]
 
 
-def _wrap_paragraph(font: Font, size: int, text: str, max_width: float) -> list[str]:
+def balanced_wrap(font: Font, size: int, text: str, max_width: float, max_chars: int | None = None) -> list[str]:
+    """As few lines as :func:`wrap` gives, but as even as they can be (no orphan word on a last line):
+    the narrowest width that still needs no more lines."""
+    lines = wrap(font, size, text, max_width, max_chars)
+    if len(lines) < 2:
+        return lines
+    widest_token = max(text_width(font, size, t.strip()) for t in _tokens(text.replace("\n", " ")) if t.strip())
+    low, high = min(widest_token, max_width), max_width
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(wrap(font, size, text, middle, max_chars)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrap(font, size, text, high, max_chars)
+
+
+def _too_long(font: Font, size: int, text: str, max_width: float, max_chars: int | None) -> bool:
+    text = text.rstrip()
+    return text_width(font, size, text) > max_width or (max_chars is not None and len(text) > max_chars)
+
+
+def _wrap_paragraph(font: Font, size: int, text: str, max_width: float, max_chars: int | None = None) -> list[str]:
     tokens = _tokens(text)
     lines: list[str] = []
     current = ""
     for token in tokens:
         trial = (current + token) if current else token.lstrip()
-        if current and text_width(font, size, trial.rstrip()) > max_width:
+        if current and _too_long(font, size, trial, max_width, max_chars):
             lines.append(current.rstrip())
             current = token.lstrip()
         else:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import visuals
+from . import textdraw, visuals
 from .audio import audio_graph
 from .filters import INPUT_OPTIONS
 from .filters import chain as _chain
 from .filters import file_url as _file
 from .filters import filter_ as _filter
 from .filters import num as _num
-from .plan import RenderPlan, TextBlock
+from .plan import RenderPlan
 
 PRESETS = {"draft": ("veryfast", 26), "high": ("medium", 20)}
 # A 1 s GOP gains little from a long look-ahead; 10 frames, run in step with the encoder, keeps a
@@ -36,6 +36,7 @@ class _Inputs:
     pieces: dict[visuals.Piece, int] = field(default_factory=dict)  # piece → input number
     clip_audio: dict[int, int] = field(default_factory=dict)  # visual index → input number
     music: int | None = None
+    logo: int | None = None
 
     def add(self, src: str, before: list[str]) -> int:
         self.args += [*before, *INPUT_OPTIONS, "-i", _file(src)]
@@ -59,6 +60,8 @@ def _inputs(plan: RenderPlan, layout: list[tuple[visuals.Piece, ...]]) -> _Input
             inputs.clip_audio[i] = inputs.add(v.src, cut)
     if plan.music and plan.music.kind == "file" and plan.music.src and plan.format != "gif":
         inputs.music = inputs.add(plan.music.src, ["-stream_loop", "-1", "-ss", _num(plan.music.source_start_s)])
+    if plan.logo is not None:
+        inputs.logo = inputs.add(plan.logo.src, [])
     return inputs
 
 
@@ -120,12 +123,21 @@ def _visual_graph(
 ) -> list[str]:
     parts: list[str] = []
     current = _join(plan, layout, inputs, parts)
+    if plan.logo is not None and inputs.logo is not None:  # on every scene, under the texts
+        parts.append(f"[{inputs.logo}:v]{_chain(*textdraw.logo_chain(plan.logo))}[logo]")
+        parts.append(f"[{current}][logo]{textdraw.logo_overlay(plan.logo)}[branded]")
+        current = "branded"
+    for k, t in enumerate(plan.texts):  # bands and boxes go under every text
+        if t.backdrop in ("band", "box"):
+            parts.append(f"{textdraw.panel_source(t, plan.width, plan.fps)}[panel{k}]")
+            parts.append(f"[{current}][panel{k}]{textdraw.panel_overlay(t, plan.width)}[under{k}]")
+            current = f"under{k}"
     end = plan.visuals[-1].start_s + plan.visuals[-1].duration_s
     tail: list[str] = []
     if plan.duration_s > end + 1e-6:
         tail.append(_filter("tpad", stop_mode="clone", stop_duration=_num(plan.duration_s - end)))
     tail.append(_filter("trim", duration=_num(plan.duration_s)))
-    tail += [_drawtext(t) for t in plan.texts]
+    tail += textdraw.text_filters(plan)
     if plan.format == "gif":
         parts.append(f"[{current}]{_chain(*tail)}{gif_end}[vout]")
     else:
@@ -133,45 +145,6 @@ def _visual_graph(
         tags = _filter("setparams", range="tv", color_primaries="bt709", color_trc="bt709", colorspace="bt709")
         parts.append(f"[{current}]{_chain(*tail, _filter('format', 'yuv420p'), tags)}[vout]")
     return parts
-
-
-# ---------------------------------------------------------------- text
-
-
-def _alpha(t: TextBlock) -> str:
-    s, e, fi, fo = (_num(x) for x in (t.start_s, t.end_s, t.fade_in_s, t.fade_out_s))
-    rise = f"(t-{s})/{fi}" if t.fade_in_s > 0 else "1"
-    fall = f"({e}-t)/{fo}" if t.fade_out_s > 0 else "1"
-    return f"max(0,min(1,min({rise},{fall})))"
-
-
-def _drawtext(t: TextBlock) -> str:
-    options: dict[str, object] = {
-        "fontfile": str(t.font),
-        "text": t.text,
-        "expansion": "none",
-        "text_align": "C",
-        "fontsize": t.size,
-        "fontcolor": t.color,
-        "line_spacing": t.line_spacing,
-        "x": f"max(0,min(w-text_w,{_num(t.center_x)}-text_w/2))",
-        "y": _num(t.top_y),
-        "alpha": _alpha(t),
-        "enable": f"between(t,{_num(t.start_s)},{_num(t.end_s)})",
-    }
-    if t.box:
-        options |= {
-            "box": 1,
-            "boxcolor": f"{t.box_color}@{_num(t.box_opacity)}",
-            "boxborderw": max(2, round(t.size * 0.3)),
-        }
-    else:  # a soft shadow keeps white text readable on bright pictures
-        options |= {
-            "shadowcolor": "black@0.45",
-            "shadowx": max(1, t.size // 24),
-            "shadowy": max(1, t.size // 24),
-        }
-    return _filter("drawtext", **options)
 
 
 # ---------------------------------------------------------------- outputs

@@ -1,9 +1,10 @@
 """Draft + render request → a typed render plan (pure: no processes, no clock).
 
 The plan is everything the graph builder needs, in seconds and output pixels: where each visual
-starts and how it moves, where each text block sits (wrapped, scaled and clamped into the 9:16 safe
-zone), and what the music is. Facts about source files (size, duration, audio) come in as a mapping
-so this module never probes anything itself.
+starts and how it moves, where each text block sits and how it stays legible (:mod:`.texts`: fitted
+into the platform's safe zone, coloured and backed for 4.5:1 contrast), the logo, and what the music
+is. Facts about source files (size, duration, audio) come in as a mapping so this module never probes
+anything itself (the legibility check reads small thumbnails of the pictures).
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from typing import Any, Literal
 from ....draft import Draft, Segment, TrackType
 from ....errors import ErrorCode, NemoVideoError
 from ...base import OutputFormat, Quality, RenderRequest
-from . import fonts, music
+from . import music, texts
+from .texts import Logo, TextBlock
 
-SAFE_TOP = 0.14
-SAFE_BOTTOM = 0.80
-SIDE_MARGIN = 0.06
 TRANSITIONS = {
     "crossfade": "fade",
     "fade": "fade",
@@ -69,31 +68,6 @@ class Visual:
 
 
 @dataclass(frozen=True)
-class TextBlock:
-    lines: tuple[str, ...]
-    font: Path
-    size: int
-    color: str
-    start_s: float
-    end_s: float
-    center_x: float  # px
-    top_y: float  # px, already clamped into the safe zone
-    fade_in_s: float = 0.0
-    fade_out_s: float = 0.0
-    box: bool = False
-    box_color: str = "#000000"
-    box_opacity: float = 0.45
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    @property
-    def line_spacing(self) -> int:
-        return round(self.size * 0.25)
-
-
-@dataclass(frozen=True)
 class Music:
     kind: Literal["file", "synth"]
     volume: float
@@ -117,6 +91,8 @@ class RenderPlan:
     texts: tuple[TextBlock, ...] = ()
     music: Music | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    logo: Logo | None = None
+    notes: tuple[str, ...] = ()  # what was bent to fit the rules (a text shortened, a box added ...)
 
     @property
     def frames(self) -> int:
@@ -155,20 +131,24 @@ def build_plan(
     width, height, fps, scale = canvas(draft, request)
     visuals = _visuals(draft, facts, fps)
     if not visuals:
-        raise NemoVideoError(
-            ErrorCode.NOTHING_TO_EXPORT, "The timeline has no pictures, clips or backgrounds."
-        )
+        raise NemoVideoError(ErrorCode.NOTHING_TO_EXPORT, "The timeline has no pictures, clips or backgrounds.")
     end = visuals[-1].start_s + visuals[-1].duration_s
     duration = round(_seconds(draft.duration_ms, end) * fps) / fps if draft.duration_ms else end
     duration = max(1.0 / fps, duration)
-    texts = tuple(
-        _text_block(seg, width, height, scale, duration, font_dirs)
-        for track in draft.tracks_of(TrackType.TEXT)
-        for seg in track.segments
-        if seg.display_text() and _seconds(seg.start_ms()) < duration
-    )
+    logo, logo_notes = texts.logo(draft, width, height)
+    blocks, notes = texts.build(draft, width, height, scale, duration, font_dirs, visuals, logo)
     return RenderPlan(
-        width, height, fps, duration, request.format, request.quality, visuals, texts, _music(draft)
+        width,
+        height,
+        fps,
+        duration,
+        request.format,
+        request.quality,
+        visuals,
+        blocks,
+        _music(draft),
+        logo=logo,
+        notes=(*notes, *logo_notes),
     )
 
 
@@ -188,18 +168,14 @@ def _visuals(draft: Draft, facts: Mapping[str, SourceFacts], fps: int) -> tuple[
         frames = max(1, round(_seconds(seg.length_ms()) * fps))
         duration = frames / fps
         is_last = index == len(segments) - 1
-        transition, overlap = (
-            (None, 0.0) if is_last else _transition(seg, duration - incoming, segments, index, fps)
-        )
+        transition, overlap = (None, 0.0) if is_last else _transition(seg, duration - incoming, segments, index, fps)
         visuals.append(_visual(seg, index, cursor, duration, frames, facts, transition, overlap))
         cursor = round((cursor + duration - overlap) * fps) / fps
         incoming = overlap
     return tuple(visuals)
 
 
-def _transition(
-    seg: Segment, free: float, segments: list[Segment], index: int, fps: int
-) -> tuple[str | None, float]:
+def _transition(seg: Segment, free: float, segments: list[Segment], index: int, fps: int) -> tuple[str | None, float]:
     """(xfade name, overlap s) into the next segment; ``free`` is the time not already overlapped."""
     spec = seg.transition_out or {}
     name = TRANSITIONS.get(str(spec.get("type", "cut")))
@@ -241,9 +217,7 @@ def _visual(
         raise NemoVideoError(ErrorCode.INVALID_DRAFT, f"The size of {Path(seg.src).name} is unknown.")
     source_size = (int(size[0]), int(size[1]))
     if seg.type == "image":
-        return Visual(
-            kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common
-        )
+        return Visual(kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common)
     volume = seg.volume_fraction()
     return Visual(
         kind="video",
@@ -266,52 +240,6 @@ def _motion(seg: Segment, index: int) -> Motion | None:
     low = max(1.0, float(spec.get("from_scale", 1.0)))
     high = max(low, float(spec.get("to_scale", 1.12)))
     return Motion(direction, low, high if high > low else low + 0.12)
-
-
-# ---------------------------------------------------------------- text
-
-
-def _text_block(
-    seg: Segment, width: int, height: int, scale: float, duration: float, font_dirs: Sequence[Path]
-) -> TextBlock:
-    text = seg.display_text() or ""
-    style = seg.style or {}
-    bold = int(style.get("font_weight", 700 if _extra(seg, "role") == "title" else 400)) >= 600
-    font, text = fonts.fit_font(text, bold, tuple(font_dirs))
-    size = max(8, round(float(style.get("font_size", height / 14 / scale)) * scale))
-    lines = tuple(fonts.wrap(font, size, text, width * (1 - 2 * SIDE_MARGIN)))
-    block_h = len(lines) * size + (len(lines) - 1) * round(size * 0.25)
-    position = seg.position or {}
-    center_y = float(position.get("y", 0.5)) * height
-    top = clamp_top(center_y - block_h / 2, block_h, height)
-    center_x = min(max(float(position.get("x", 0.5)), SIDE_MARGIN), 1 - SIDE_MARGIN) * width
-    start = _seconds(seg.start_ms())
-    end = min(duration, start + _seconds(seg.length_ms(), duration))
-    anim = seg.animation or {}
-    span = max(0.0, end - start)
-    fade_in = min(_seconds(anim.get("in_d"), 0.4), span / 2) if anim.get("in", "fade") == "fade" else 0.0
-    fade_out = min(_seconds(anim.get("out_d"), 0.4), span / 2) if anim.get("out", "fade") == "fade" else 0.0
-    return TextBlock(
-        lines=lines,
-        font=font.path,
-        size=size,
-        color=str(style.get("color", "#FFFFFF")),
-        start_s=start,
-        end_s=end,
-        center_x=center_x,
-        top_y=top,
-        fade_in_s=fade_in,
-        fade_out_s=fade_out,
-        box=bool(style.get("box", False)),
-        box_color=str(style.get("box_color", "#000000")),
-        box_opacity=float(style.get("box_opacity", 0.45)),
-    )
-
-
-def clamp_top(top: float, block_h: float, height: int) -> float:
-    """Keep a text block between 14% and 80% of the height (the 9:16 safe zone) whatever the format."""
-    low, high = SAFE_TOP * height, SAFE_BOTTOM * height - block_h
-    return round(max(low, min(top, high)) if high >= low else low)
 
 
 # ---------------------------------------------------------------- music

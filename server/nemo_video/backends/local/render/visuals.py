@@ -10,12 +10,14 @@ hundreds of frames.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .filters import chain as _chain
 from .filters import filter_ as _filter
 from .filters import num as _num
-from .plan import RenderPlan, Visual
+
+if TYPE_CHECKING:
+    from .plan import RenderPlan, Visual
 
 _TV = {"out_range": "tv", "out_color_matrix": "bt709"}
 
@@ -62,7 +64,41 @@ def _even_up(value: float) -> int:
 def _window(v: Visual, plan: RenderPlan, big: tuple[int, int]) -> tuple[int, int]:
     """The part of the cover-scaled picture the motion ever shows: cropped once, before the loop,
     so the per-frame work touches only those pixels (a wide photo in a tall frame is mostly unseen)."""
-    w, h, motion = plan.width, plan.height, v.motion
+    return window(v, plan.width, plan.height, big)
+
+
+def geometry(v: Visual, w: int, h: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(cover-scaled size, window size) of a picture in a ``w`` x ``h`` frame: what the chain builds."""
+    big = _cover(v.source_size or (w, h), w, h, v.motion.to_scale if v.motion else 1.0)
+    return big, window(v, w, h, big)
+
+
+def visible(v: Visual, w: int, h: int, progress: float) -> tuple[float, float, float, float]:
+    """The part of the picture on screen at ``progress`` (0..1 of the visual) as fractions of the
+    source (left, top, right, bottom), following the same motion as :func:`image_chain`."""
+    (bw, bh), (ww, wh) = geometry(v, w, h)
+    p = min(max(progress, 0.0), 1.0)
+    x, y, vw, vh = (ww - w) / 2, (wh - h) / 2, float(w), float(h)
+    motion = v.motion
+    if motion is not None and motion.direction in ("in", "out"):
+        lo = motion.from_scale / motion.to_scale
+        a, b = (lo, 1.0) if motion.direction == "in" else (1.0, lo)
+        z = a + (b - a) * (3 - 2 * p) * p * p
+        vw, vh = w / z, h / z
+        x, y = (ww - vw) / 2, (wh - vh) / 2
+    elif motion is not None:
+        x, y = {
+            "left": ((ww - w) * (1 - p), 0.0),
+            "right": ((ww - w) * p, 0.0),
+            "up": (0.0, (wh - h) * (1 - p)),
+            "down": (0.0, (wh - h) * p),
+        }[motion.direction]
+    ox, oy = (bw - ww) / 2 + x, (bh - wh) / 2 + y
+    return ox / bw, oy / bh, (ox + vw) / bw, (oy + vh) / bh
+
+
+def window(v: Visual, w: int, h: int, big: tuple[int, int]) -> tuple[int, int]:
+    motion = v.motion
     if motion is None:
         return w, h
     if motion.direction in ("in", "out"):
@@ -145,9 +181,7 @@ def background_source(v: Visual, plan: RenderPlan, piece: Piece) -> str:
     """
     w, h = plan.width, plan.height
     top, bottom = _rgb(v.colors[0]), _rgb(v.colors[1])
-    channels = {
-        name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)
-    }
+    channels = {name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)}
     return _chain(
         _filter("color", c="black", s=f"{w}x{h}", r=plan.fps, d=_num(1 / plan.fps)),
         _filter("format", "rgb24"),

@@ -218,3 +218,12 @@ def test_card_scenes_are_drawn_as_backdrops_and_read_back_as_cards() -> None:
     plan = build_plan(draft, RenderRequest(destination="/tmp/x.mp4", height=180), {})
     assert [v.kind for v in plan.visuals] == ["background"] and plan.texts[0].lines
     assert from_draft(draft).scenes[0].kind == "card"
+
+
+def test_the_brand_logo_is_resolved_to_its_file_in_the_draft() -> None:
+    comp = build({"op": "set_brand", "logo": "m1", "corner": "bottom_left"}, base=reel())
+    meta = to_draft(comp, MEDIA).meta
+    assert meta is not None and (meta.model_extra or {})["brand"] == {
+        "logo_src": "/store/sneaker-white.jpg",
+        "corner": "bottom_left",
+    }

@@ -16,8 +16,7 @@ from ..service import VideoService
 from ..service.batch import run_batch
 from ..service.batch_file import BadRow
 from ..service.variants import start_variants
-from .commands import follow, out
-from .common import progress_for
+from .common import follow, out, progress_for
 from .output import EXIT_FAILED, EXIT_OK, emit_json
 
 

@@ -21,8 +21,8 @@ from ..backends.base import Credits
 from ..config import Settings
 from ..errors import ErrorCode, NemoVideoError, shown
 from ..service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
-from .commands import follow, out, print_export, print_state
-from .common import confirm_spend, progress_for
+from .commands import print_export, print_state
+from .common import confirm_spend, follow, out, progress_for
 from .output import EXIT_OK, emit_json
 
 QUIT = {"exit", "quit", "q", ":q", "退出"}

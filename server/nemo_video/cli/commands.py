@@ -4,42 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import ErrorCode, NemoVideoError
-from ..service import ExportResult, GenerateResult, JobRecord, StateResult, UploadResult, VideoService
-from .common import confirm_spend, progress_for, resolve_media
-from .output import EXIT_MACHINE, EXIT_OK, Progress, emit_json
-
-WAIT_FOREVER_S = 24 * 3600.0
-
-
-def out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-async def follow(svc: VideoService, job_id: str, progress: Progress) -> JobRecord:
-    """Wait for a job, drawing its progress; raises its error if it failed."""
-
-    async def on_update(record: JobRecord, heartbeat: bool) -> None:
-        progress(record.fraction, record.message if not heartbeat else f"{record.message} (still working)")
-
-    try:
-        record = await svc.wait(job_id, WAIT_FOREVER_S, on_update)
-    finally:
-        progress.done()
-    if record.status == "failed" and record.error:
-        err = record.error
-        raise NemoVideoError(err.get("code", ErrorCode.INTERNAL), err.get("message", "The job failed."),
-                             hint=err.get("hint"))
-    if record.status == "cancelled":
-        raise NemoVideoError(ErrorCode.CANCELLED, "The job was cancelled.")
-    return record
+from ..service import ExportResult, GenerateResult, StateResult, UploadResult, VideoService
+from .common import confirm_spend, follow, out, progress_for, resolve_media
+from .output import EXIT_MACHINE, EXIT_OK, emit_json
 
 
 async def run_generate(svc: VideoService, args: argparse.Namespace, words: str,

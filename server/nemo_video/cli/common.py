@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ErrorCode, NemoVideoError
+from ..service import JobRecord, VideoService
 from .output import Progress, SilentProgress
+
+WAIT_FOREVER_S = 24 * 3600.0
 
 
 def progress_for(args: argparse.Namespace) -> Progress:
@@ -37,3 +40,27 @@ def resolve_media(items: Sequence[str]) -> tuple[list[str], list[str]]:
     urls = [i for i in items if re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", i)]
     paths = [str(Path(i).expanduser().resolve()) for i in items if i not in urls]
     return paths, urls
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+async def follow(svc: VideoService, job_id: str, progress: Progress) -> JobRecord:
+    """Wait for a job, drawing its progress; raises its error if it failed."""
+
+    async def on_update(record: JobRecord, heartbeat: bool) -> None:
+        progress(record.fraction, record.message if not heartbeat else f"{record.message} (still working)")
+
+    try:
+        record = await svc.wait(job_id, WAIT_FOREVER_S, on_update)
+    finally:
+        progress.done()
+    if record.status == "failed" and record.error:
+        err = record.error
+        raise NemoVideoError(err.get("code", ErrorCode.INTERNAL), err.get("message", "The job failed."),
+                             hint=err.get("hint"))
+    if record.status == "cancelled":
+        raise NemoVideoError(ErrorCode.CANCELLED, "The job was cancelled.")
+    return record

@@ -12,8 +12,7 @@ from ..composition import parse_operations
 from ..config import Settings
 from ..errors import ErrorCode, NemoVideoError
 from ..service import EditResult, VideoService
-from .commands import follow, out
-from .common import confirm_spend, progress_for
+from .common import confirm_spend, follow, out, progress_for
 from .output import EXIT_OK, emit_json
 
 EXAMPLE = '[{"op": "set_text", "role": "title", "style": {"size": "large", "color": "orange"}}]'

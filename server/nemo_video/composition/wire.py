@@ -83,7 +83,7 @@ _MUSIC_KEYS = {
     "ducking",
     "beat_sync",
 }
-_META_KEYS = {"width", "height", "fps", "ratio", "platform", "title", "pace", "mood", "language", "spec"}
+_META_KEYS = {"width", "height", "fps", "ratio", "platform", "title", "pace", "mood", "language", "spec", "brand"}
 # Sub-keys we write inside nested objects; any other sub-key is kept as it came.
 _NESTED = {
     "style": {"font_size", "color", "font_weight", "box", "backdrop", "font", "box_color", "box_opacity", "color2"},
@@ -129,6 +129,9 @@ def to_draft(comp: Composition, media: Sequence[MediaInfo] = ()) -> Draft:
     }
     if comp.title:
         meta["title"] = comp.title
+    logo = by_id.get(comp.brand.logo or "")
+    if logo is not None:  # the file, so that a renderer can draw the logo without our media list
+        meta["brand"] = {"logo_src": logo.src, "corner": comp.brand.corner}
     # Format and music are always written: their resolved keys (platform, mood) are not what was asked.
     meta["spec"] = {
         **_spec_of(comp, exclude={"scenes", "texts", "format", "music"}),

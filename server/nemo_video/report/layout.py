@@ -15,7 +15,8 @@ from typing import Any
 
 from ..backends.base import RenderRequest
 from ..backends.local.render import fonts
-from ..backends.local.render.plan import RenderPlan, SourceFacts, TextBlock, build_plan
+from ..backends.local.render.plan import RenderPlan, SourceFacts, build_plan
+from ..backends.local.render.texts import TextBlock
 from ..composition.defaults import SAFE_ZONES, default_platform
 from ..draft import Draft, Segment, TrackType
 from ..media import probe

@@ -58,8 +58,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     def ms(v: float) -> float:
         return round(v * 1000, 1)
 
-    return {"n": len(ordered), "p50": ms(cuts[49]), "p90": ms(cuts[89]), "p99": ms(cuts[98]),
-            "max": ms(ordered[-1])}
+    return {"n": len(ordered), "p50": ms(cuts[49]), "p90": ms(cuts[89]), "p99": ms(cuts[98]), "max": ms(ordered[-1])}
 
 
 async def call(client: Client, tally: Tally, tool: str, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -91,12 +90,19 @@ async def client_run(base: str, index: int, calls: int, render_every: int, tally
     async with Client(f"{base}/mcp") as client:
         for n in range(calls):
             if render_every and (index + n) % render_every == render_every - 1:
-                made = await call(client, tally, "generate_video", {
-                    "request": f"a 2-second video with the title 'Load {index}-{n}'", "wait_s": CALL_WAIT_S})
+                made = await call(
+                    client,
+                    tally,
+                    "generate_video",
+                    {"request": f"a 2-second video with the title 'Load {index}-{n}'", "wait_s": CALL_WAIT_S},
+                )
                 if made is not None:
-                    done = await call(client, tally, "export_video", {
-                        "height": 90, "quality": "draft", "filename": f"load-{index}-{n}",
-                        "wait_s": CALL_WAIT_S})
+                    done = await call(
+                        client,
+                        tally,
+                        "export_video",
+                        {"height": 90, "quality": "draft", "filename": f"load-{index}-{n}", "wait_s": CALL_WAIT_S},
+                    )
                     tally.renders += done is not None
             elif n % 2:
                 await call(client, tally, "get_credits", {})
@@ -114,12 +120,23 @@ def free_port() -> int:
 
 
 def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NEMO_BACKEND": "local", "NEMO_DATA_DIR": str(folder / "data"),
-           "NEMO_OUTPUT_DIR": str(folder / "out"), "NEMO_CONFIG_DIR": str(folder / "config"),
-           "HOME": str(folder / "home")}
+    env = {
+        **os.environ,
+        "NEMO_BACKEND": "local",
+        "NEMO_DATA_DIR": str(folder / "data"),
+        "NEMO_OUTPUT_DIR": str(folder / "out"),
+        "NEMO_CONFIG_DIR": str(folder / "config"),
+        "HOME": str(folder / "home"),
+    }
     log = (folder / "server.log").open("wb")
-    return subprocess.Popen([str(BIN), "mcp", "--http", "--port", str(port)], env=env, cwd=folder,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+    return subprocess.Popen(
+        [str(BIN), "mcp", "--http", "--port", str(port)],
+        env=env,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
 
 
 async def wait_healthy(base: str, server: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
@@ -181,9 +198,14 @@ def leftovers(*folders: Path) -> list[str]:
     found = []
     for folder in folders:
         if folder.exists():
-            found += [str(p.relative_to(folder.parent)) for p in folder.rglob("*")
-                      if p.name.startswith(".") or "partial" in p.name or "incoming" in p.name
-                      or p.name.endswith(("-journal", ".tmp"))]
+            found += [
+                str(p.relative_to(folder.parent))
+                for p in folder.rglob("*")
+                if p.name.startswith(".")
+                or "partial" in p.name
+                or "incoming" in p.name
+                or p.name.endswith(("-journal", ".tmp"))
+            ]
     return sorted(found)
 
 
@@ -213,18 +235,31 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         exit_code = stop_server(server)
     outputs = sorted((folder / "out").glob("*.mp4")) if (folder / "out").exists() else []
     report = {
-        "bench": "load", "clients": args.clients, "calls_per_client": args.calls,
-        "render_every": args.render_every, "cpus": os.cpu_count(), "wall_s": round(wall, 2),
-        "tool_calls": tally.calls, "throughput_calls_per_s": round(tally.calls / wall, 1) if wall else 0.0,
-        "renders": tally.renders, "videos_written": len(outputs), "errors": len(tally.errors),
-        "error_samples": tally.errors[:5], "latency_ms": tally.summary(),
+        "bench": "load",
+        "clients": args.clients,
+        "calls_per_client": args.calls,
+        "render_every": args.render_every,
+        "cpus": os.cpu_count(),
+        "wall_s": round(wall, 2),
+        "tool_calls": tally.calls,
+        "throughput_calls_per_s": round(tally.calls / wall, 1) if wall else 0.0,
+        "renders": tally.renders,
+        "videos_written": len(outputs),
+        "errors": len(tally.errors),
+        "error_samples": tally.errors[:5],
+        "latency_ms": tally.summary(),
         "ffmpeg_children_after_run": running_children,
         "ffmpeg_left_after_stop": ffmpeg_processes(str(folder)),
-        "leftovers": leftovers(folder / "data", folder / "out"), "server_exit": exit_code,
+        "leftovers": leftovers(folder / "data", folder / "out"),
+        "server_exit": exit_code,
     }
-    report["ok"] = (not tally.errors and not report["ffmpeg_children_after_run"]
-                    and not report["ffmpeg_left_after_stop"] and not report["leftovers"]
-                    and len(outputs) == tally.renders)
+    report["ok"] = (
+        not tally.errors
+        and not report["ffmpeg_children_after_run"]
+        and not report["ffmpeg_left_after_stop"]
+        and not report["leftovers"]
+        and len(outputs) == tally.renders
+    )
     if args.keep or not report["ok"]:
         report["folder"] = str(folder)
     else:
@@ -236,8 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50, help="concurrent MCP clients (default 50)")
     parser.add_argument("--calls", type=int, default=20, help="calls per client (default 20)")
-    parser.add_argument("--render-every", type=int, default=10,
-                        help="every Nth call is generate+export of a tiny video; 0 for none (default 10)")
+    parser.add_argument(
+        "--render-every",
+        type=int,
+        default=10,
+        help="every Nth call is generate+export of a tiny video; 0 for none (default 10)",
+    )
     parser.add_argument("--deadline", type=float, default=900, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)

@@ -24,8 +24,12 @@ from typing import Any
 import anyio
 from anyio.abc import Process
 
-INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 0,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}},
+}
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 
 
@@ -63,8 +67,13 @@ server.run()
 
 
 def env_for(folder: Path, backend: str) -> dict[str, str]:
-    env = {**os.environ, "NEMO_BACKEND": backend, "NEMO_DATA_DIR": str(folder / "data"),
-           "NEMO_CONFIG_DIR": str(folder / "config"), "NEMO_OUTPUT_DIR": str(folder / "out")}
+    env = {
+        **os.environ,
+        "NEMO_BACKEND": backend,
+        "NEMO_DATA_DIR": str(folder / "data"),
+        "NEMO_CONFIG_DIR": str(folder / "config"),
+        "NEMO_OUTPUT_DIR": str(folder / "out"),
+    }
     # A user's Python caches bytecode; some sandboxes switch that off, which would time compilation.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -98,8 +107,14 @@ async def round_trips(folder: Path, backend: str, calls: int) -> list[float]:
         timings: list[float] = []
         for i in range(calls + 5):
             started = time.perf_counter()
-            await pipe.send({"jsonrpc": "2.0", "id": 10 + i, "method": "tools/call",
-                             "params": {"name": "get_state", "arguments": {}}})
+            await pipe.send(
+                {
+                    "jsonrpc": "2.0",
+                    "id": 10 + i,
+                    "method": "tools/call",
+                    "params": {"name": "get_state", "arguments": {}},
+                }
+            )
             answer = await pipe.reply(10 + i)
             if i >= 5:  # the first calls open the session and warm caches
                 timings.append(time.perf_counter() - started)
@@ -127,12 +142,16 @@ async def main() -> None:
         trips = await round_trips(folder, args.backend, args.calls)
     trips_ms = sorted(t * 1000 for t in trips)
     p95 = trips_ms[int(len(trips_ms) * 0.95) - 1]
-    print(f"cold start (spawn → initialize → tools/list), {args.runs} runs: "
-          f"median {statistics.median(starts):.3f} s, min {min(starts):.3f} s  (target ≤ 1.0 s); "
-          f"SDK floor (one-tool MCPServer) median {statistics.median(floors):.3f} s, "
-          f"ratio {statistics.median(starts) / statistics.median(floors):.2f}x")
-    print(f"get_state round trip over stdio, {len(trips_ms)} calls: "
-          f"p50 {statistics.median(trips_ms):.2f} ms, p95 {p95:.2f} ms  (target p50 ≤ 5 ms)")
+    print(
+        f"cold start (spawn → initialize → tools/list), {args.runs} runs: "
+        f"median {statistics.median(starts):.3f} s, min {min(starts):.3f} s  (target ≤ 1.0 s); "
+        f"SDK floor (one-tool MCPServer) median {statistics.median(floors):.3f} s, "
+        f"ratio {statistics.median(starts) / statistics.median(floors):.2f}x"
+    )
+    print(
+        f"get_state round trip over stdio, {len(trips_ms)} calls: "
+        f"p50 {statistics.median(trips_ms):.2f} ms, p95 {p95:.2f} ms  (target p50 ≤ 5 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ def make_images(folder: Path) -> list[Path]:
         image = Image.new("RGB", (2000, 1500), color)
         draw = ImageDraw.Draw(image)
         for k in range(0, 2000, 50):
-            draw.ellipse((k, (k * 7 + i * 300) % 1500, k + 180, (k * 7 + i * 300) % 1500 + 180),
-                         outline=(255, 255, 255), width=6)
+            draw.ellipse(
+                (k, (k * 7 + i * 300) % 1500, k + 180, (k * 7 + i * 300) % 1500 + 180), outline=(255, 255, 255), width=6
+            )
         image = image.filter(ImageFilter.GaussianBlur(1))
         path = folder / f"photo{i + 1}.jpg"
         image.save(path, quality=92)
@@ -60,32 +61,67 @@ def make_images(folder: Path) -> list[Path]:
 def make_draft(images: list[Path]) -> Draft:
     segments, start = [], 0
     for i, (path, d) in enumerate(zip(images, SEG_MS, strict=True)):
-        seg = {"type": "image", "src": str(path), "start": start, "d": d, "source_width": 2000,
-               "source_height": 1500, "fit": "cover",
-               "motion": {"type": "ken_burns", "from_scale": 1.0, "to_scale": 1.12,
-                          "direction": ("in", "left", "out")[i]}}
+        seg = {
+            "type": "image",
+            "src": str(path),
+            "start": start,
+            "d": d,
+            "source_width": 2000,
+            "source_height": 1500,
+            "fit": "cover",
+            "motion": {"type": "ken_burns", "from_scale": 1.0, "to_scale": 1.12, "direction": ("in", "left", "out")[i]},
+        }
         if i < 2:
             seg["transition_out"] = {"type": "crossfade", "d": 500}
         segments.append(seg)
         start += d - 500
-    return Draft.from_wire({
-        "d": SECONDS * 1000, "m": {"width": W, "height": H, "fps": FPS, "ratio": "9:16", "title": TITLE},
-        "t": [
-            {"tt": 0, "id": "track_video", "sg": segments},
-            {"tt": 1, "id": "track_bgm", "m": {"role": "bgm"}, "sg": [
-                {"type": "music", "mood": "upbeat", "bpm": 118, "start": 0, "d": SECONDS * 1000,
-                 "volume": 0.8, "fade_in": 1000, "fade_out": 2000}]},
-            {"tt": 7, "id": "track_title", "m": {"name": "Title"}, "sg": [
-                {"type": "text", "role": "title", "start": 0, "d": 4000, "text": TITLE,
-                 "style": {"font_size": 96, "font_weight": 700}, "position": {"x": 0.5, "y": 0.3},
-                 "animation": {"in": "fade", "in_d": 400, "out": "fade", "out_d": 400}}]},
-        ],
-    })
+    return Draft.from_wire(
+        {
+            "d": SECONDS * 1000,
+            "m": {"width": W, "height": H, "fps": FPS, "ratio": "9:16", "title": TITLE},
+            "t": [
+                {"tt": 0, "id": "track_video", "sg": segments},
+                {
+                    "tt": 1,
+                    "id": "track_bgm",
+                    "m": {"role": "bgm"},
+                    "sg": [
+                        {
+                            "type": "music",
+                            "mood": "upbeat",
+                            "bpm": 118,
+                            "start": 0,
+                            "d": SECONDS * 1000,
+                            "volume": 0.8,
+                            "fade_in": 1000,
+                            "fade_out": 2000,
+                        }
+                    ],
+                },
+                {
+                    "tt": 7,
+                    "id": "track_title",
+                    "m": {"name": "Title"},
+                    "sg": [
+                        {
+                            "type": "text",
+                            "role": "title",
+                            "start": 0,
+                            "d": 4000,
+                            "text": TITLE,
+                            "style": {"font_size": 96, "font_weight": 700},
+                            "position": {"x": 0.5, "y": 0.3},
+                            "animation": {"in": "fade", "in_d": 400, "out": "fade", "out_d": 400},
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 def run_ours(draft: Draft, out: Path, quality: str) -> tuple[float, int]:
-    settings = Settings.from_env({}, data_dir=out.parent / "data", config_dir=out.parent / "cfg",
-                                 output_dir=out.parent)
+    settings = Settings.from_env({}, data_dir=out.parent / "data", config_dir=out.parent / "cfg", output_dir=out.parent)
     request = RenderRequest(destination=out, quality=quality, overwrite=True)  # type: ignore[arg-type]
     t0 = time.perf_counter()
     asyncio.run(render_draft(draft, request, settings))
@@ -97,12 +133,41 @@ def run_ours(draft: Draft, out: Path, quality: str) -> tuple[float, int]:
 
 def run_floor(ffmpeg: str, ours: Path, out: Path, quality: str) -> float:
     preset, crf = PRESETS[quality]
-    decode = [ffmpeg, "-nostdin", "-loglevel", "error", "-i", str(ours), "-f", "rawvideo", "-pix_fmt",
-              "yuv420p", "-"]
-    encode = [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p",
-              "-s", f"{W}x{H}", "-r", str(FPS), "-i", "-", "-c:v", "libx264", "-profile:v", "high",
-              "-preset", preset, "-crf", str(crf), "-g", str(FPS), "-keyint_min", str(FPS),
-              "-x264-params", X264_PARAMS, "-pix_fmt", "yuv420p", str(out)]
+    decode = [ffmpeg, "-nostdin", "-loglevel", "error", "-i", str(ours), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
+    encode = [
+        ffmpeg,
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "yuv420p",
+        "-s",
+        f"{W}x{H}",
+        "-r",
+        str(FPS),
+        "-i",
+        "-",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-preset",
+        preset,
+        "-crf",
+        str(crf),
+        "-g",
+        str(FPS),
+        "-keyint_min",
+        str(FPS),
+        "-x264-params",
+        X264_PARAMS,
+        "-pix_fmt",
+        "yuv420p",
+        str(out),
+    ]
     t0 = time.perf_counter()
     dec = subprocess.Popen(decode, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
     enc = subprocess.run(encode, stdin=dec.stdout, stdout=subprocess.DEVNULL, check=True)
@@ -113,7 +178,7 @@ def run_floor(ffmpeg: str, ours: Path, out: Path, quality: str) -> float:
     return time.perf_counter() - t0
 
 
-MOVIEPY_SCRIPT = r'''
+MOVIEPY_SCRIPT = r"""
 import sys
 from moviepy import AudioFileClip, CompositeVideoClip, ImageClip, TextClip, vfx
 images, (music, font, out, preset, crf, x264) = sys.argv[1:4], sys.argv[4:10]
@@ -140,7 +205,7 @@ video = video.with_audio(AudioFileClip(music).with_duration(30))
 video.write_videofile(out, fps=FPS, codec="libx264", preset=preset, ffmpeg_params=["-crf", crf, "-g", "30",
                       "-x264-params", x264],
                       audio_codec="aac", logger=None)
-'''
+"""
 
 
 def ensure_moviepy() -> Path:
@@ -157,8 +222,11 @@ def ensure_moviepy() -> Path:
 def run_moviepy(python: Path, ffmpeg: str, images: list[Path], work: Path, quality: str) -> float:
     music = work / "bed.wav"
     bed = bed_chain("upbeat", 118, SECONDS)  # the same bed our render mixes in
-    subprocess.run([ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-filter_complex", bed, str(music)],
-                   check=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-filter_complex", bed, str(music)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
     script = work / "moviepy_timeline.py"
     script.write_text(MOVIEPY_SCRIPT, encoding="utf-8")
     from nemo_video.backends.local.render.fonts import roboto
@@ -166,9 +234,22 @@ def run_moviepy(python: Path, ffmpeg: str, images: list[Path], work: Path, quali
     preset, crf = PRESETS[quality]
     env = {**os.environ, "IMAGEIO_FFMPEG_EXE": ffmpeg}
     t0 = time.perf_counter()
-    subprocess.run([str(python), str(script), *map(str, images), str(music), str(roboto(True)),
-                    str(work / "moviepy.mp4"), preset, str(crf), X264_PARAMS], check=True, env=env,
-                   stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(python),
+            str(script),
+            *map(str, images),
+            str(music),
+            str(roboto(True)),
+            str(work / "moviepy.mp4"),
+            preset,
+            str(crf),
+            X264_PARAMS,
+        ],
+        check=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t0
 
 
@@ -193,10 +274,15 @@ def main() -> None:
     ours_s, floor_s = min(ours_runs), min(floor_runs)
     result: dict[str, object] = {
         "timeline": f"{SECONDS}s {W}x{H}@{FPS} 3 images ken-burns, 0.5s crossfades, title, music",
-        "quality": args.quality, "cores": os.cpu_count(), "repeat": args.repeat,
-        "ours_s": round(ours_s, 2), "floor_s": round(floor_s, 2),
-        "ours_runs": [round(x, 2) for x in ours_runs], "floor_runs": [round(x, 2) for x in floor_runs],
-        "ours_over_floor": round(ours_s / floor_s, 3), "peak_rss_mb": round(rss / 2**20, 1),
+        "quality": args.quality,
+        "cores": os.cpu_count(),
+        "repeat": args.repeat,
+        "ours_s": round(ours_s, 2),
+        "floor_s": round(floor_s, 2),
+        "ours_runs": [round(x, 2) for x in ours_runs],
+        "floor_runs": [round(x, 2) for x in floor_runs],
+        "ours_over_floor": round(ours_s / floor_s, 3),
+        "peak_rss_mb": round(rss / 2**20, 1),
         "self_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     if not args.skip_moviepy:

@@ -38,9 +38,7 @@ logger = logging.getLogger("gen_readme")
 
 
 def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(<!-- BEGIN {re.escape(name)}\b[^>]*-->\n)(.*?)(<!-- END {re.escape(name)} -->)", re.S
-    )
+    return re.compile(rf"(<!-- BEGIN {re.escape(name)}\b[^>]*-->\n)(.*?)(<!-- END {re.escape(name)} -->)", re.S)
 
 
 def section(text: str, name: str) -> str:
@@ -102,8 +100,9 @@ def _parameters(schema: Mapping[str, Any]) -> list[str]:
         text = _description(prop)
         if "default" in prop and prop["default"] is not None:
             text = f"{text} (default: `{_json(prop['default'])}`)".strip()
-        rows.append(f"| `{name}` | {_cell(_type_of(prop, schema))} | {'yes' if name in required else 'no'} "
-                    f"| {_cell(text)} |")
+        rows.append(
+            f"| `{name}` | {_cell(_type_of(prop, schema))} | {'yes' if name in required else 'no'} | {_cell(text)} |"
+        )
     return rows
 
 
@@ -192,7 +191,10 @@ async def live_tools() -> list[Any]:
     with tempfile.TemporaryDirectory(prefix="nemo-video-readme-") as tmp:
         base = Path(tmp)
         settings = Settings.from_env(
-            {}, home=base / "home", data_dir=base / "data", config_dir=base / "config",
+            {},
+            home=base / "home",
+            data_dir=base / "data",
+            config_dir=base / "config",
             output_dir=base / "out",
         )
         async with VideoService(settings) as service:

@@ -42,8 +42,13 @@ def env_entries(env_vars: Mapping[str, str]) -> list[dict[str, Any]]:
     """server.json ``environmentVariables``: every documented variable, optional, secrets marked."""
     entries = []
     for name, text in env_vars.items():
-        entry: dict[str, Any] = {"name": name, "description": text, "isRequired": False,
-                                 "isSecret": name in SECRET_VARS, "format": "string"}
+        entry: dict[str, Any] = {
+            "name": name,
+            "description": text,
+            "isRequired": False,
+            "isSecret": name in SECRET_VARS,
+            "format": "string",
+        }
         if name in DEFAULTS:
             entry["default"] = DEFAULTS[name]
         if name in CHOICES:
@@ -106,8 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from nemo_video import __version__
     from nemo_video.config import ENV_VARS
 
-    stale = [path for path, text in expected_files(__version__, ENV_VARS).items()
-             if path.read_text(encoding="utf-8") != text]
+    stale = [
+        path for path, text in expected_files(__version__, ENV_VARS).items() if path.read_text(encoding="utf-8") != text
+    ]
     if args.check:
         for path in stale:
             logger.error("%s is stale: run python scripts/sync_manifests.py", path.relative_to(ROOT))

@@ -152,14 +152,19 @@ class Settings:
 
     def check_folders(self) -> None:
         """Refuse a data, config or output folder that is a file (or lies under one): said once, at start."""
-        for key, folder in (("NEMO_DATA_DIR", self.data_dir), ("NEMO_CONFIG_DIR", self.config_dir),
-                            ("NEMO_OUTPUT_DIR", self.output_dir)):
+        for key, folder in (
+            ("NEMO_DATA_DIR", self.data_dir),
+            ("NEMO_CONFIG_DIR", self.config_dir),
+            ("NEMO_OUTPUT_DIR", self.output_dir),
+        ):
             blocker = _first_existing(folder)
             if blocker is not None and not blocker.is_dir():
                 where = "is a file" if blocker == folder else f"lies under {blocker}, which is a file"
-                raise NemoVideoError(ErrorCode.FOLDER_UNUSABLE, f"{key}={folder} {where}, not a folder.",
-                                     hint=f"Set {key} to a folder (or move the file out of the way), then "
-                                     "try again.")
+                raise NemoVideoError(
+                    ErrorCode.FOLDER_UNUSABLE,
+                    f"{key}={folder} {where}, not a folder.",
+                    hint=f"Set {key} to a folder (or move the file out of the way), then try again.",
+                )
 
 
 def _first_existing(path: Path) -> Path | None:
@@ -181,8 +186,11 @@ def _timing(key: str, raw: str, kind: type) -> float | int:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
         unit = "a whole number above zero" if kind is int else "a number of seconds above zero"
-        raise NemoVideoError(ErrorCode.INVALID_SETTING, f"{key}={raw!r} is not {unit}.",
-                             hint=f"Set {key} to {unit} (e.g. 60), or unset it to use the default.")
+        raise NemoVideoError(
+            ErrorCode.INVALID_SETTING,
+            f"{key}={raw!r} is not {unit}.",
+            hint=f"Set {key} to {unit} (e.g. 60), or unset it to use the default.",
+        )
     return value
 
 
@@ -231,9 +239,7 @@ def _default_dirs(env: Mapping[str, str]) -> tuple[Path, Path, Path]:
 
     data = Path(env.get("NEMO_DATA_DIR") or platformdirs.user_data_dir("nemo-video", appauthor=False))
     config = Path(env.get("NEMO_CONFIG_DIR") or platformdirs.user_config_dir("nemo-video", appauthor=False))
-    output = Path(
-        env.get("NEMO_OUTPUT_DIR") or Path(platformdirs.user_videos_dir()) / "nemo-video"
-    )
+    output = Path(env.get("NEMO_OUTPUT_DIR") or Path(platformdirs.user_videos_dir()) / "nemo-video")
     return data.expanduser(), config.expanduser(), output.expanduser()
 
 
@@ -248,8 +254,12 @@ def _user_media_dirs(home: Path) -> tuple[Path, ...]:
 
     found: list[Path] = []
     for getter in (
-        platformdirs.user_pictures_dir, platformdirs.user_videos_dir, platformdirs.user_music_dir,
-        platformdirs.user_downloads_dir, platformdirs.user_desktop_dir, platformdirs.user_documents_dir,
+        platformdirs.user_pictures_dir,
+        platformdirs.user_videos_dir,
+        platformdirs.user_music_dir,
+        platformdirs.user_downloads_dir,
+        platformdirs.user_desktop_dir,
+        platformdirs.user_documents_dir,
     ):
         path = Path(getter()).expanduser()
         if path != home and home in path.parents and path not in found:
@@ -271,9 +281,7 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def detect_platform(
-    env: Mapping[str, str], *, skill_dir: Path | None = None, home: Path | None = None
-) -> str:
+def detect_platform(env: Mapping[str, str], *, skill_dir: Path | None = None, home: Path | None = None) -> str:
     """Value of ``X-Skill-Platform``: ``SKILL_SOURCE`` env, then ClawHub markers, then Cursor, else unknown."""
     explicit = (env.get("SKILL_SOURCE") or "").strip().lower()
     if explicit:

@@ -36,9 +36,7 @@ def make_sample_media(folder: Path, size: tuple[int, int] = (1200, 1500)) -> lis
             draw.line([(0, y), (width, y)], fill=_mix(top, light, t * 0.85))
         # soft spotlight
         glow = Image.new("L", size, 0)
-        ImageDraw.Draw(glow).ellipse(
-            [width * 0.2, height * 0.1, width * 0.8, height * 0.9], fill=110
-        )
+        ImageDraw.Draw(glow).ellipse([width * 0.2, height * 0.1, width * 0.8, height * 0.9], fill=110)
         image.paste(light, mask=glow.filter(ImageFilter.GaussianBlur(radius=width // 10)))
         # a bottle: body, shoulder, cap, label — shifted per photo so the shots differ
         cx = width * (0.44 + 0.06 * (index - 1))
@@ -48,8 +46,12 @@ def make_sample_media(folder: Path, size: tuple[int, int] = (1200, 1500)) -> lis
         draw.ellipse([cx - bw, body[3] - 10, cx + bw, body[3] + 30], fill=_mix(top, (0, 0, 0), 0.5))
         draw.rounded_rectangle(body, radius=int(bw * 0.18), fill=_mix(top, (0, 0, 0), 0.35))
         draw.polygon(
-            [(cx - bw / 2, body[1] + 2), (cx - bw * 0.18, height * 0.28),
-             (cx + bw * 0.18, height * 0.28), (cx + bw / 2, body[1] + 2)],
+            [
+                (cx - bw / 2, body[1] + 2),
+                (cx - bw * 0.18, height * 0.28),
+                (cx + bw * 0.18, height * 0.28),
+                (cx + bw / 2, body[1] + 2),
+            ],
             fill=_mix(top, (0, 0, 0), 0.35),
         )
         draw.rectangle([cx - bw * 0.2, height * 0.22, cx + bw * 0.2, height * 0.285], fill=accent)

@@ -34,12 +34,19 @@ async def run_checks(settings: Settings) -> list[Check]:
     checks = [
         await check_ffmpeg(settings),
         check_fonts(settings),
-        *[check_writable(name, path) for name, path in (
-            ("data folder", settings.data_dir), ("output folder", settings.output_dir),
-            ("config folder", settings.config_dir),
-        )],
-        Check("backend", "ok", f"{settings.backend}"
-              + (" (offline, free)" if settings.backend == "local" else f" at {settings.api_base}")),
+        *[
+            check_writable(name, path)
+            for name, path in (
+                ("data folder", settings.data_dir),
+                ("output folder", settings.output_dir),
+                ("config folder", settings.config_dir),
+            )
+        ],
+        Check(
+            "backend",
+            "ok",
+            f"{settings.backend}" + (" (offline, free)" if settings.backend == "local" else f" at {settings.api_base}"),
+        ),
         check_token(settings),
     ]
     if settings.backend == "cloud":
@@ -55,12 +62,17 @@ async def check_ffmpeg(settings: Settings) -> Check:
         with anyio.fail_after(20):
             result = await anyio.run_process([binary, "-hide_banner", "-version"], check=False)
     except (NemoVideoError, OSError, TimeoutError) as exc:
-        return Check("ffmpeg", "fail", f"not usable: {exc}",
-                     "Reinstall with `pip install --force-reinstall imageio-ffmpeg` or set NEMO_FFMPEG.")
+        return Check(
+            "ffmpeg",
+            "fail",
+            f"not usable: {exc}",
+            "Reinstall with `pip install --force-reinstall imageio-ffmpeg` or set NEMO_FFMPEG.",
+        )
     first = result.stdout.decode("utf-8", "replace").splitlines()[:1] or ["?"]
     if result.returncode != 0:
-        return Check("ffmpeg", "fail", f"{binary} exited with {result.returncode}",
-                     "Set NEMO_FFMPEG to a working ffmpeg.")
+        return Check(
+            "ffmpeg", "fail", f"{binary} exited with {result.returncode}", "Set NEMO_FFMPEG to a working ffmpeg."
+        )
     return Check("ffmpeg", "ok", f"{first[0]} ({binary})")
 
 
@@ -70,11 +82,19 @@ def check_fonts(settings: Settings) -> Check:
     latin = fonts.roboto(bold=True)
     cjk = fonts.noto_cjk()
     if latin is None:
-        return Check("fonts", "fail", "no Latin title font found",
-                     "Reinstall nemo-video (it depends on font-roboto) or set NEMO_FONT_DIRS.")
+        return Check(
+            "fonts",
+            "fail",
+            "no Latin title font found",
+            "Reinstall nemo-video (it depends on font-roboto) or set NEMO_FONT_DIRS.",
+        )
     if cjk is None:
-        return Check("fonts", "warn", f"Latin: {latin.name}; no CJK font (Chinese titles will fail)",
-                     "pip install noto-cjk-sans-otc, or set NEMO_FONT_DIRS to a folder with a CJK font.")
+        return Check(
+            "fonts",
+            "warn",
+            f"Latin: {latin.name}; no CJK font (Chinese titles will fail)",
+            "pip install noto-cjk-sans-otc, or set NEMO_FONT_DIRS to a folder with a CJK font.",
+        )
     return Check("fonts", "ok", f"Latin: {latin.name}; CJK: {cjk.name}")
 
 
@@ -84,8 +104,12 @@ def check_writable(name: str, path: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".doctor-"):
             pass
     except OSError as exc:
-        return Check(name, "fail", f"{path} is not writable ({exc.strerror})",
-                     f"Fix the permissions of {path} or point nemo-video elsewhere (see the README's configuration).")
+        return Check(
+            name,
+            "fail",
+            f"{path} is not writable ({exc.strerror})",
+            f"Fix the permissions of {path} or point nemo-video elsewhere (see the README's configuration).",
+        )
     return Check(name, "ok", str(path))
 
 
@@ -96,8 +120,13 @@ def check_token(settings: Settings) -> Check:
     if cached and cached.get("token"):
         return Check("token", "ok", f"cached anonymous token in {settings.token_file} (value not shown)")
     status: Status = "warn" if settings.backend == "cloud" else "ok"
-    return Check("token", status, "none yet: the cloud backend fetches a free anonymous token on first use"
-                 if settings.backend == "cloud" else "not needed for the local backend")
+    return Check(
+        "token",
+        status,
+        "none yet: the cloud backend fetches a free anonymous token on first use"
+        if settings.backend == "cloud"
+        else "not needed for the local backend",
+    )
 
 
 async def check_reachable(settings: Settings) -> Check:
@@ -105,8 +134,12 @@ async def check_reachable(settings: Settings) -> Check:
         async with httpx.AsyncClient(timeout=5.0) as client:
             response = await client.get(settings.api_base + "/")
     except httpx.HTTPError as exc:
-        return Check("cloud", "fail", f"{settings.api_base} is unreachable ({type(exc).__name__})",
-                     "Check the network (or NEMO_API_URL); the local backend works offline.")
+        return Check(
+            "cloud",
+            "fail",
+            f"{settings.api_base} is unreachable ({type(exc).__name__})",
+            "Check the network (or NEMO_API_URL); the local backend works offline.",
+        )
     return Check("cloud", "ok", f"{settings.api_base} answered HTTP {response.status_code}")
 
 

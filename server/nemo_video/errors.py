@@ -163,8 +163,7 @@ DEFAULT_HINTS: dict[ErrorCode, str] = {
     "NEMO_OUTPUT_DIR) or a shorter file name, then export again.",
     ErrorCode.FOLDER_UNUSABLE: "Point the setting named in the message at a folder (or remove the file that "
     "is in the way), then try again.",
-    ErrorCode.STORAGE_FAILED: "Check free space and permissions of the data folder (NEMO_DATA_DIR), then try "
-    "again.",
+    ErrorCode.STORAGE_FAILED: "Check free space and permissions of the data folder (NEMO_DATA_DIR), then try again.",
     ErrorCode.INTERNAL: "This is a bug in nemo-video: check where things stand (get_state) and try once "
     "more; if it fails again, report it with what you ran and the server's log.",
 }
@@ -215,15 +214,16 @@ _LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 def _escape(match: re.Match[str]) -> str:
     char = ord(match.group())
     # surrogateescape turns an undecodable byte b into U+DC00+b: show the byte it stood for
-    return f"\\x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else f"\\u{char:04x}" if char > 0xFF \
-        else f"\\x{char:02x}"
+    return (
+        f"\\x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else f"\\u{char:04x}" if char > 0xFF else f"\\x{char:02x}"
+    )
 
 
 def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     keep = limit - 40
-    return f"{text[: keep * 2 // 3]}…[{len(text) - keep:,} characters cut]…{text[-(keep // 3):]}"
+    return f"{text[: keep * 2 // 3]}…[{len(text) - keep:,} characters cut]…{text[-(keep // 3) :]}"
 
 
 def shown(text: str, limit: int = MAX_WORD_CHARS) -> str:
@@ -287,19 +287,24 @@ def from_exception(exc: BaseException, doing: str = "The operation") -> NemoVide
         return from_exception(exc.exceptions[0], doing)
     if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
         where = f" ({exc.filename})" if exc.filename else ""
-        return NemoVideoError(ErrorCode.DISK_FULL, f"{doing} stopped: the disk is full{where}.",
-                              hint="Free some disk space (or point NEMO_DATA_DIR / NEMO_OUTPUT_DIR at a "
-                              "disk with room), then try again.")
+        return NemoVideoError(
+            ErrorCode.DISK_FULL,
+            f"{doing} stopped: the disk is full{where}.",
+            hint="Free some disk space (or point NEMO_DATA_DIR / NEMO_OUTPUT_DIR at a disk with room), then try again.",
+        )
     if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
         return NemoVideoError(ErrorCode.PATH_TOO_LONG, f"{doing} stopped: a file name or path is too long.")
     if isinstance(exc, (NotADirectoryError, FileExistsError, IsADirectoryError)):
-        return NemoVideoError(ErrorCode.FOLDER_UNUSABLE,
-                              f"{doing} stopped: {exc.filename or 'a path'} is a file where a folder belongs.")
+        return NemoVideoError(
+            ErrorCode.FOLDER_UNUSABLE, f"{doing} stopped: {exc.filename or 'a path'} is a file where a folder belongs."
+        )
     if isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "I/O" in str(exc)):
         full = "full" in str(exc)
-        return NemoVideoError(ErrorCode.DISK_FULL if full else ErrorCode.STORAGE_FAILED,
-                              f"{doing} stopped: the data folder could not be written (SQLite: {exc}).",
-                              hint=DEFAULT_HINTS[ErrorCode.STORAGE_FAILED])
+        return NemoVideoError(
+            ErrorCode.DISK_FULL if full else ErrorCode.STORAGE_FAILED,
+            f"{doing} stopped: the data folder could not be written (SQLite: {exc}).",
+            hint=DEFAULT_HINTS[ErrorCode.STORAGE_FAILED],
+        )
     if isinstance(exc, ValueError) and "null" in str(exc):  # "embedded null byte"
         return NemoVideoError(ErrorCode.PATH_INVALID, f"{doing} stopped: a path contains a NUL character.")
     if isinstance(exc, UnicodeError):

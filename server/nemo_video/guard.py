@@ -50,21 +50,29 @@ def check_path_text(path: str | Path) -> None:
     UTF-8 (undecodable bytes arrive as lone surrogates), a name over 255 bytes or a path over 4095."""
     text = os.fspath(path)
     if "\0" in text:
-        raise NemoVideoError(ErrorCode.PATH_INVALID, f"The path {text!r} contains a NUL character.",
-                             hint="Pass the path without the NUL (\\x00) character.")
+        raise NemoVideoError(
+            ErrorCode.PATH_INVALID,
+            f"The path {text!r} contains a NUL character.",
+            hint="Pass the path without the NUL (\\x00) character.",
+        )
     if _UNDECODABLE.search(text):
-        raise NemoVideoError(ErrorCode.PATH_INVALID, f"The file name in {text!r} is not valid UTF-8 text.",
-                             hint="Rename the file to a UTF-8 name (e.g. with a file manager or "
-                             "`convmv -f latin1 -t utf8`), then pass the new path.")
+        raise NemoVideoError(
+            ErrorCode.PATH_INVALID,
+            f"The file name in {text!r} is not valid UTF-8 text.",
+            hint="Rename the file to a UTF-8 name (e.g. with a file manager or "
+            "`convmv -f latin1 -t utf8`), then pass the new path.",
+        )
     encoded = text.encode("utf-8")
     if len(encoded) > MAX_PATH_BYTES:
-        raise NemoVideoError(ErrorCode.PATH_TOO_LONG,
-                             f"The path is {len(encoded):,} bytes long; the limit is {MAX_PATH_BYTES:,}.")
+        raise NemoVideoError(
+            ErrorCode.PATH_TOO_LONG, f"The path is {len(encoded):,} bytes long; the limit is {MAX_PATH_BYTES:,}."
+        )
     longest = max(encoded.split(b"/"), key=len)
     if len(longest) > MAX_NAME_BYTES:
-        raise NemoVideoError(ErrorCode.PATH_TOO_LONG,
-                             f"A name in the path is {len(longest):,} bytes long; the limit is "
-                             f"{MAX_NAME_BYTES} ({text!r}).")
+        raise NemoVideoError(
+            ErrorCode.PATH_TOO_LONG,
+            f"A name in the path is {len(longest):,} bytes long; the limit is {MAX_NAME_BYTES} ({text!r}).",
+        )
 
 
 def resolve_input_path(path: str | Path, roots: Sequence[Path]) -> Path:
@@ -121,7 +129,8 @@ def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
         if exc.errno == errno.ENOENT:
             raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {path}.") from exc
         raise NemoVideoError(
-            ErrorCode.MEDIA_NOT_FOUND, f"{path} cannot be read ({exc.strerror or exc}).",
+            ErrorCode.MEDIA_NOT_FOUND,
+            f"{path} cannot be read ({exc.strerror or exc}).",
             hint="Check the file's permissions, or copy it somewhere readable and upload that.",
         ) from exc
     try:
@@ -145,7 +154,8 @@ def open_checked(path: Path, expect: os.stat_result | None = None) -> int:
 
 def _swapped(path: Path, what: str) -> NemoVideoError:
     return NemoVideoError(
-        ErrorCode.PATH_NOT_ALLOWED, f"{path} {what}, so it was not read.",
+        ErrorCode.PATH_NOT_ALLOWED,
+        f"{path} {what}, so it was not read.",
         hint="Upload the file again once nothing is changing it.",
     )
 
@@ -205,7 +215,7 @@ def _copy_bytes(source_fd: int, target_fd: int, limit: int) -> None:
             return
         view = memoryview(chunk)
         while view:
-            view = view[os.write(target_fd, view):]
+            view = view[os.write(target_fd, view) :]
         copied += len(chunk)
 
 
@@ -220,8 +230,9 @@ def narrow_roots(roots: Sequence[Path], home: Path, *, allow_wide: bool = False)
     for root in roots:
         real = _resolve_root(root)
         if real == Path(real.anchor) or home.is_relative_to(real):
-            logger.warning("Ignoring the client root %s: it is too wide (set NEMO_ALLOW_WIDE_ROOTS=1 to "
-                           "allow it).", real)
+            logger.warning(
+                "Ignoring the client root %s: it is too wide (set NEMO_ALLOW_WIDE_ROOTS=1 to allow it).", real
+            )
             continue
         kept.append(root)
     return kept

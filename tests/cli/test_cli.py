@@ -24,8 +24,14 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None, timeout: float = 2
         "NEMO_BACKEND": "local",
     }
     return subprocess.run(
-        [str(BIN), *args], cwd=tmp_path, env=env, input=stdin, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [str(BIN), *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -50,8 +56,19 @@ def ffmpeg_facts(path: Path):
 def test_help_explains_every_command(tmp_path):
     result = run(tmp_path, "--help")
     assert result.returncode == 0
-    for command in ("generate", "chat", "upload", "state", "edit", "credits", "export", "jobs", "mcp", "doctor",
-                    "demo"):
+    for command in (
+        "generate",
+        "chat",
+        "upload",
+        "state",
+        "edit",
+        "credits",
+        "export",
+        "jobs",
+        "mcp",
+        "doctor",
+        "demo",
+    ):
         assert command in result.stdout
     sub = run(tmp_path, "generate", "--help")
     assert "--media" in sub.stdout and "--json" in sub.stdout and "--backend" in sub.stdout
@@ -60,9 +77,18 @@ def test_help_explains_every_command(tmp_path):
 def test_doctor_json_reports_checks_without_the_token(tmp_path):
     env_token = "nmv_usr_DOCTORSECRET000"
     result = subprocess.run(
-        [str(BIN), "doctor", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "NEMO_TOKEN": env_token, "NEMO_DATA_DIR": str(tmp_path / "d"),
-             "NEMO_OUTPUT_DIR": str(tmp_path / "o"), "NEMO_CONFIG_DIR": str(tmp_path / "c")},
+        [str(BIN), "doctor", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "NEMO_TOKEN": env_token,
+            "NEMO_DATA_DIR": str(tmp_path / "d"),
+            "NEMO_OUTPUT_DIR": str(tmp_path / "o"),
+            "NEMO_CONFIG_DIR": str(tmp_path / "c"),
+        },
     )
     payload = json.loads(result.stdout)
     names = {c["name"]: c for c in payload["checks"]}
@@ -77,8 +103,14 @@ def test_doctor_json_reports_checks_without_the_token(tmp_path):
 def test_generate_with_three_images_writes_a_verified_video(tmp_path):
     media = photos(tmp_path)
     result = run(
-        tmp_path, "generate", "a 3-second video with the title 'Fresh Start'", "--media", *media,
-        "--height", "180", "--json",
+        tmp_path,
+        "generate",
+        "a 3-second video with the title 'Fresh Start'",
+        "--media",
+        *media,
+        "--height",
+        "180",
+        "--json",
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -126,14 +158,19 @@ def test_credits_on_local_say_free(tmp_path):
 
 def test_chat_routes_each_piped_line(tmp_path):
     media = photos(tmp_path, 2)
-    script = "\n".join([
-        f"upload {media[0]} {media[1]}",
-        "a 2-second video with the title 'Chat Test'",
-        "status",
-        "credits",
-        "export 180p",
-        "exit",
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                f"upload {media[0]} {media[1]}",
+                "a 2-second video with the title 'Chat Test'",
+                "status",
+                "credits",
+                "export 180p",
+                "exit",
+            ]
+        )
+        + "\n"
+    )
     result = run(tmp_path, "chat", "--json", stdin=script)
     assert result.returncode == 0, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
@@ -149,21 +186,39 @@ def test_chat_routes_each_piped_line(tmp_path):
 def test_cloud_chat_asks_consent_only_for_requests_that_spend(tmp_path, nemo_double):
     env = {
         **os.environ,
-        "NEMO_DATA_DIR": str(tmp_path / "data"), "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
-        "NEMO_CONFIG_DIR": str(tmp_path / "config"), "NEMO_BACKEND": "cloud", "NEMO_API_URL": nemo_double.url,
+        "NEMO_DATA_DIR": str(tmp_path / "data"),
+        "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
+        "NEMO_CONFIG_DIR": str(tmp_path / "config"),
+        "NEMO_BACKEND": "cloud",
+        "NEMO_API_URL": nemo_double.url,
     }
     script = "credits\nmake a 10-second video of a sunset\nstatus\nexit\n"
-    result = subprocess.run([str(BIN), "chat", "--json"], cwd=tmp_path, env=env, input=script,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [str(BIN), "chat", "--json"],
+        cwd=tmp_path,
+        env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [r["ok"] for r in replies] == [True, False, True]
     assert replies[0]["route"] == "credits" and replies[0]["result"]["available"] == 100
     assert replies[1]["error"]["code"] == "consent_required" and "--yes" in replies[1]["error"]["hint"]
     assert nemo_double.count("run_sse") == 0  # nothing was sent, so nothing was spent
-    with_yes = subprocess.run([str(BIN), "chat", "--json", "--yes"], cwd=tmp_path, env=env,
-                              input="make a 10-second video of a sunset\n", capture_output=True, text=True,
-                              timeout=60, check=False)
+    with_yes = subprocess.run(
+        [str(BIN), "chat", "--json", "--yes"],
+        cwd=tmp_path,
+        env=env,
+        input="make a 10-second video of a sunset\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert json.loads(with_yes.stdout.splitlines()[0])["route"] == "generate"
     assert nemo_double.count("run_sse") == 1
 

@@ -21,7 +21,7 @@ def quick_start_commands() -> list[str]:
 
 def test_readme_quick_start_is_the_two_commands_ci_runs():
     commands = quick_start_commands()
-    assert commands[:2] == ['pip install -e . && nemo-video demo', 'pip install -e ".[test]" && pytest']
+    assert commands[:2] == ["pip install -e . && nemo-video demo", 'pip install -e ".[test]" && pytest']
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
 

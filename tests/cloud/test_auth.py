@@ -59,9 +59,7 @@ async def test_expired_cached_token_is_replaced(cloud_settings: Settings, nemo_d
     assert "OLDoldOLD" not in cloud_settings.token_file.read_text()
 
 
-async def test_nemo_token_wins_over_cache_and_anonymous(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_nemo_token_wins_over_cache_and_anonymous(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     mine = "nmv_usr_MINEmineMINE0001"
     nemo_double.add_token(mine)
     cloud = CloudBackend(cloud_settings.with_(token=Secret(mine)))

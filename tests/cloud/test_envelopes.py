@@ -49,10 +49,7 @@ def test_error_classification(status: int, name: str, code: ErrorCode) -> None:
 
 
 def test_message_falls_back_through_message_detail_error() -> None:
-    assert (
-        _reply(400, '{"detail": "X-Client-Id header is required"}').message()
-        == "X-Client-Id header is required"
-    )
+    assert _reply(400, '{"detail": "X-Client-Id header is required"}').message() == "X-Client-Id header is required"
     assert "already exists" in _reply(409, fixture_text("render_submit_duplicate_id.json")).message()
     assert _reply(502, "<html>bad gateway</html>").message() == "Reason"
 

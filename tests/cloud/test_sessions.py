@@ -24,9 +24,7 @@ async def test_session_is_created_with_the_language(backend: CloudBackend, nemo_
     assert nemo_double.calls("session")[0].json() == {"task_name": "project", "language": "zh-CN"}
 
 
-async def test_state_maps_draft_media_and_generated_media(
-    backend: CloudBackend, nemo_double: NemoDouble
-) -> None:
+async def test_state_maps_draft_media_and_generated_media(backend: CloudBackend, nemo_double: NemoDouble) -> None:
     session = await backend.open_session()
     nemo_double.set_state(session.id, LATEST)
     state = await backend.state(session)
@@ -37,9 +35,7 @@ async def test_state_maps_draft_media_and_generated_media(
 
 
 @pytest.mark.parametrize("empty", ["{}", "null", "absent", "string"])
-async def test_empty_draft_in_any_encoding(
-    backend: CloudBackend, nemo_double: NemoDouble, empty: str
-) -> None:
+async def test_empty_draft_in_any_encoding(backend: CloudBackend, nemo_double: NemoDouble, empty: str) -> None:
     session = await backend.open_session()
     state = dict(LATEST)
     if empty == "absent":
@@ -76,16 +72,12 @@ async def test_1002_on_state_opens_a_new_session_and_says_the_timeline_is_gone(
     assert nemo_double.calls("session")[-1].json()["language"] == "ja"
 
 
-async def test_injected_1002_on_upload(
-    backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path
-) -> None:
+async def test_injected_1002_on_upload(backend: CloudBackend, nemo_double: NemoDouble, tmp_path: Path) -> None:
     session = await backend.open_session()
     (tmp_path / "a.png").write_bytes(b"png")
     nemo_double.fail_next("upload", 1002)
     error = await _lost(backend, backend.upload(session, [tmp_path / "a.png"]))
-    assert (
-        error.code == ErrorCode.SESSION_NOT_FOUND and error.details["new_session_id"] in nemo_double.sessions
-    )
+    assert error.code == ErrorCode.SESSION_NOT_FOUND and error.details["new_session_id"] in nemo_double.sessions
 
 
 @pytest.mark.parametrize("style", ["404", "1002"])

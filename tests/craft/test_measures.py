@@ -47,7 +47,26 @@ async def _export(
         return ExportResult.model_validate(record.result), Draft.model_validate(state.draft)
 
 
-@pytest.mark.parametrize("card", ["#1B2A49", "#FFFFFF", "#7A7A7A"])
+def _card_ops(card: str) -> list[dict[str, Any]]:
+    return [
+        {"op": "set_format", "aspect": "1:1"},
+        {"op": "add_scene", "kind": "background", "colors": [card, card], "seconds": 3},
+        {"op": "set_text", "role": "title", "text": "Known ground", "style": {"color": "#FFFFFF", "backdrop": "none"}},
+        {"op": "set_music", "off": True},
+    ]
+
+
+async def test_white_type_asked_on_a_white_card_is_made_legible_and_measured_so(settings: Settings) -> None:
+    result, _ = await _export(settings, [], _card_ops("#FFFFFF"))
+    report = result.design_report
+    assert report is not None
+    (text,) = report.texts
+    assert text.contrast is not None and text.contrast >= 4.5, text  # 1:1 as asked; the renderer outlines it
+    (check,) = [c for c in report.checks if c.rule == "text_contrast"]
+    assert check.status == "pass"
+
+
+@pytest.mark.parametrize("card", ["#1B2A49", "#7A7A7A"])
 async def test_contrast_of_white_type_on_a_known_card(card: str, settings: Settings) -> None:
     ops: list[dict[str, Any]] = [
         {"op": "set_format", "aspect": "1:1"},

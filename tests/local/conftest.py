@@ -23,13 +23,13 @@ FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 def run_ffmpeg(*args: str) -> None:
     subprocess.run(
         [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-y", *args],
-        check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
     )
 
 
-def make_image(
-    path: Path, color: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (64, 48)
-) -> Path:
+def make_image(path: Path, color: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (64, 48)) -> Path:
     image = Image.new("RGB", size, color)
     for x in range(0, size[0], 8):  # some structure so encoders have something to keep
         image.putpixel((x, x % size[1]), (255, 255, 255))
@@ -45,8 +45,23 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("red.jpg", "red.png", "red.webp", "red.gif"):
         make_image(root / name)
     run_ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-f", "lavfi", "-i", "sine=frequency=440",
-        "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(root / "clip.mp4"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x48:rate=10",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440",
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        str(root / "clip.mp4"),
     )
     run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=330", "-t", "1", str(root / "tone.wav"))
     return root
@@ -70,7 +85,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path.startswith("/redirect-to/"):
             self.send_response(302)
-            self.send_header("Location", self.path[len("/redirect-to"):])
+            self.send_header("Location", self.path[len("/redirect-to") :])
             self.end_headers()
             return
         if self.path == "/huge.jpg":  # claims 300 MB; the client must stop before reading it

@@ -138,11 +138,25 @@ def test_literal_address_reads_inet_aton_forms(host: str, expected: str | None) 
 @pytest.mark.parametrize(
     ("address", "public"),
     [
-        ("8.8.8.8", True), ("2606:4700:4700::1111", True), ("::ffff:8.8.8.8", True),
-        ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
-        ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
-        ("240.0.0.1", False), ("::1", False), ("::", False), ("fe80::1", False), ("fc00::1", False),
-        ("ff02::1", False), ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False),
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("::ffff:8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("::1", False),
+        ("::", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("ff02::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
         ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
     ],
 )
@@ -153,9 +167,16 @@ def test_is_public(address: str, public: bool) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "http://127.0.0.1/a.jpg", "http://localhost/a.jpg", "http://2130706433/", "http://0x7f000001/",
-        "http://[::ffff:127.0.0.1]/", "http://example.com@127.0.0.1/", "http://[::1]:8080/x.png",
-        "https://169.254.169.254/latest/meta-data", "http://192.168.0.10/a.png", "http://0/",
+        "http://127.0.0.1/a.jpg",
+        "http://localhost/a.jpg",
+        "http://2130706433/",
+        "http://0x7f000001/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://example.com@127.0.0.1/",
+        "http://[::1]:8080/x.png",
+        "https://169.254.169.254/latest/meta-data",
+        "http://192.168.0.10/a.png",
+        "http://0/",
     ],
 )
 async def test_private_and_loopback_urls_are_refused(url: str) -> None:
@@ -164,9 +185,7 @@ async def test_private_and_loopback_urls_are_refused(url: str) -> None:
     assert err.value.code == ErrorCode.URL_NOT_ALLOWED
 
 
-@pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://example.com/a.jpg", "gopher://x/", "javascript:1"]
-)
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/a.jpg", "gopher://x/", "javascript:1"])
 async def test_other_schemes_are_refused_naming_the_scheme(url: str) -> None:
     with pytest.raises(NemoVideoError) as err:
         await check_url(url, allow_private=True)
@@ -177,7 +196,6 @@ async def test_other_schemes_are_refused_naming_the_scheme(url: str) -> None:
 async def test_public_literal_passes_and_private_passes_when_allowed() -> None:
     assert await check_url("https://8.8.8.8/a.jpg", allow_private=False) == "https://8.8.8.8/a.jpg"
     assert await check_url("http://127.0.0.1:9/a.jpg", allow_private=True) == "http://127.0.0.1:9/a.jpg"
-
 
 
 @pytest.mark.parametrize(

@@ -142,8 +142,10 @@ BAD = {
         _write("playlist.mp4", b"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nhttp://127.0.0.1:9/x.ts\n"),
         ErrorCode.UNSUPPORTED_MEDIA,
     ),
-    "concat-list-named-mkv": (_write("list.mkv", b"ffconcat version 1.0\nfile '/etc/hosts'\n"),
-                              ErrorCode.UNSUPPORTED_MEDIA),
+    "concat-list-named-mkv": (
+        _write("list.mkv", b"ffconcat version 1.0\nfile '/etc/hosts'\n"),
+        ErrorCode.UNSUPPORTED_MEDIA,
+    ),
     "txt-extension": (_write("notes.txt", b"hello"), ErrorCode.UNSUPPORTED_MEDIA),
     "bmp-extension": (_bmp, ErrorCode.UNSUPPORTED_MEDIA),
     "bmp-named-png": (_bmp_named_png, ErrorCode.UNSUPPORTED_MEDIA),
@@ -170,9 +172,7 @@ async def test_bad_files_are_refused_and_leave_nothing(
     assert [a.name for a in await store.list_media("s1")] == ["red.jpg"]
 
 
-async def test_unknown_session_stores_nothing(
-    importer: MediaImporter, samples: Path, settings: Settings
-) -> None:
+async def test_unknown_session_stores_nothing(importer: MediaImporter, samples: Path, settings: Settings) -> None:
     with pytest.raises(NemoVideoError) as err:
         await importer.import_path("ghost", samples / "red.jpg")
     assert err.value.code == ErrorCode.UNKNOWN_SESSION

@@ -18,9 +18,7 @@ def draft_titled(title: str, seconds: int = 4) -> Draft:
     wire = {
         "d": seconds * 1000,
         "m": {"title": title, "width": 1920, "height": 1080, "fps": 30},
-        "t": [
-            {"id": "track_video", "tt": 0, "sg": [{"type": "background", "start": 0, "d": seconds * 1000}]}
-        ],
+        "t": [{"id": "track_video", "tt": 0, "sg": [{"type": "background", "start": 0, "d": seconds * 1000}]}],
     }
     draft = Draft.from_wire(wire)
     assert draft is not None
@@ -121,15 +119,31 @@ async def test_undo_is_per_session(store: Store) -> None:
 
 async def test_media_rows_keep_order_and_dedupe_by_hash(store: Store, tmp_path: Path) -> None:
     first, created = await store.add_media(
-        "s1", name="a.jpg", kind="image", path=tmp_path / "a.jpg", sha256="a" * 64, size=10,
+        "s1",
+        name="a.jpg",
+        kind="image",
+        path=tmp_path / "a.jpg",
+        sha256="a" * 64,
+        size=10,
         facts={"width": 64, "height": 48, "ignored": 1},
     )
     second, _ = await store.add_media(
-        "s1", name="b.mp4", kind="video", path=tmp_path / "b.mp4", sha256="b" * 64, size=20,
+        "s1",
+        name="b.mp4",
+        kind="video",
+        path=tmp_path / "b.mp4",
+        sha256="b" * 64,
+        size=20,
         facts={"width": 64, "height": 48, "duration_s": 1.0, "fps": 10.0, "has_audio": True},
     )
     again, created_again = await store.add_media(
-        "s1", name="copy-of-a.jpg", kind="image", path=tmp_path / "a.jpg", sha256="a" * 64, size=10, facts={},
+        "s1",
+        name="copy-of-a.jpg",
+        kind="image",
+        path=tmp_path / "a.jpg",
+        sha256="a" * 64,
+        size=10,
+        facts={},
     )
     assert created and not created_again and again == first
     listed = await store.list_media("s1")
@@ -186,7 +200,13 @@ async def test_concurrent_edits_to_one_session_get_distinct_versions(store: Stor
 async def test_concurrent_media_adds_of_same_content_make_one_row(store: Store, tmp_path: Path) -> None:
     async def add(n: int) -> str:
         asset, _ = await store.add_media(
-            "s1", name=f"{n}.jpg", kind="image", path=tmp_path / "x.jpg", sha256="c" * 64, size=1, facts={},
+            "s1",
+            name=f"{n}.jpg",
+            kind="image",
+            path=tmp_path / "x.jpg",
+            sha256="c" * 64,
+            size=1,
+            facts={},
         )
         return asset.id
 

@@ -26,8 +26,9 @@ def photos(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def cloud_settings(settings: Settings, nemo_double: NemoDouble) -> Settings:
-    return settings.with_(api_base=nemo_double.url, backend="cloud", sse_idle_s=5.0, sse_max_s=10.0,
-                          recover_max_unchanged=3)
+    return settings.with_(
+        api_base=nemo_double.url, backend="cloud", sse_idle_s=5.0, sse_max_s=10.0, recover_max_unchanged=3
+    )
 
 
 @asynccontextmanager

@@ -40,8 +40,9 @@ async def error_text(client: Client, *ops: Any) -> str:
 async def test_an_agent_edits_with_operations_only_then_exports(
     settings: Settings, photos: list[Path], tmp_path: Path, mode: str
 ) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "nemo_video.mcp"],
-                                   env=server_env(settings), cwd=str(tmp_path))
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "nemo_video.mcp"], env=server_env(settings), cwd=str(tmp_path)
+    )
     async with Client(params, mode=mode) as client:  # type: ignore[arg-type]
         upload = await client.call_tool("upload_media", {"paths": [str(p) for p in photos]})
         assert not upload.is_error, upload.content
@@ -96,15 +97,20 @@ async def test_an_agent_edits_with_operations_only_then_exports(
         redone = await edit(client, {"op": "redo"})
         assert len(redone["composition"]["scenes"]) == 3 and redone["version"] > first
 
-        text = await error_text(client, {"op": "set_text", "role": "title", "text": "x"},
-                                {"op": "move_scene", "scene": "s9", "to": 1})
+        text = await error_text(
+            client, {"op": "set_text", "role": "title", "text": "x"}, {"op": "move_scene", "scene": "s9", "to": 1}
+        )
         assert "Operation 1 (scene)" in text and scenes[0] in text and "Next step" in text
         text = await error_text(client, {"op": "set_format", "aspect": "3:2"})
         assert "operations.0" in text and "aspect" in text and "'9:16'" in text
         assert (await state(client))["version"] == redone["version"]  # nothing applied
 
-        exported = await finish(client, await client.call_tool(
-            "export_video", {"height": 120, "quality": "draft", "filename": f"edited-{mode}", "wait_s": 50}))
+        exported = await finish(
+            client,
+            await client.call_tool(
+                "export_video", {"height": 120, "quality": "draft", "filename": f"edited-{mode}", "wait_s": 50}
+            ),
+        )
     path = Path(exported["export"]["path"])
     info = await probe(path, locate(settings))
     assert (info.width, info.height) == (120, 120)

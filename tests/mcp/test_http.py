@@ -20,8 +20,12 @@ from nemo_video.mcp.http import build_http_app
 from tests.double import NemoDouble
 from tests.mcp.conftest import serving
 
-INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+}
 HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
 
 
@@ -62,8 +66,7 @@ async def test_tools_over_streamable_http(cloud_settings: Settings, nemo_double:
 async def test_foreign_origin_and_host_are_refused(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with http_server(cloud_settings) as base, httpx.AsyncClient() as web:
         ok = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "origin": base})
-        evil_origin = await web.post(f"{base}/mcp", json=INIT,
-                                     headers={**HEADERS, "origin": "http://evil.example"})
+        evil_origin = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "origin": "http://evil.example"})
         evil_host = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "host": "evil.example"})
     assert ok.status_code == 200
     assert evil_origin.status_code == 403

@@ -89,7 +89,7 @@ async def test_a_dropped_stream_resumes_with_last_event_id(settings: Settings) -
             "method": "tools/call",
             "params": {
                 "name": "generate_video",
-                "arguments": {"request": "a 2-second video with the title 'Hi'", "wait_s": 50},
+                "arguments": {"request": "a 6-second video with the title 'Hi'", "wait_s": 50},
             },
         }
         made = await web.post(f"{base}/mcp", json=make, headers=session)
@@ -100,7 +100,7 @@ async def test_a_dropped_stream_resumes_with_last_event_id(settings: Settings) -
             "method": "tools/call",
             "params": {
                 "name": "export_video",
-                "arguments": {"quality": "draft", "height": 180, "wait_s": 50},
+                "arguments": {"quality": "high", "height": 360, "wait_s": 50},
                 "_meta": {"progressToken": "p1"},
             },
         }
@@ -112,11 +112,11 @@ async def test_a_dropped_stream_resumes_with_last_event_id(settings: Settings) -
                     break  # the priming event arrived: drop the connection now
         priming = sse_events(first)[0]
         assert priming["data"] == "" and priming["id"] and priming["retry"] == "2000"
-        await anyio.sleep(0.5)
+        await anyio.sleep(0.2)  # reconnect while the export still runs (a client retries after `retry` ms)
         replay_headers = {**session, "accept": "text/event-stream", "last-event-id": priming["id"]}
         async with web.stream("GET", f"{base}/mcp", headers=replay_headers) as resumed:
             text = ""
-            with anyio.fail_after(60):  # a stream that never brings the result fails, never hangs the suite
+            with anyio.fail_after(30):  # a replay that never brings the result fails, never hangs the suite
                 async for chunk in resumed.aiter_text():
                     text += chunk
                     if '"id":3' in text.replace(" ", "") and text.replace("\r\n", "\n").endswith("\n\n"):

@@ -29,17 +29,16 @@ async def finish(client: Client, result: Any, progress: Progress | None = None) 
     out = result.structured_content
     assert not result.is_error, result.content
     while out["status"] == "running":
-        result = await client.call_tool("job_status", {"job_id": out["job_id"], "wait_s": 50},
-                                        progress_callback=progress)
+        result = await client.call_tool(
+            "job_status", {"job_id": out["job_id"], "wait_s": 50}, progress_callback=progress
+        )
         assert not result.is_error, result.content
         out = result.structured_content
     assert out["status"] == "completed", out
     return dict(out)
 
 
-async def test_scripted_agent_session_to_a_full_size_vertical_mp4(
-    settings: Settings, photos: list[Path]
-) -> None:
+async def test_scripted_agent_session_to_a_full_size_vertical_mp4(settings: Settings, photos: list[Path]) -> None:
     async with serving(settings) as (_, server), Client(server) as client:
         upload = await client.call_tool("upload_media", {"paths": [str(p) for p in photos]})
         assert not upload.is_error, upload.content
@@ -58,8 +57,9 @@ async def test_scripted_agent_session_to_a_full_size_vertical_mp4(
         assert edited["generate"]["changes"], "the reply says what changed"
 
         progress = Progress()
-        export_call = await client.call_tool("export_video", {"filename": "smooth-bold-yours"},
-                                             progress_callback=progress)
+        export_call = await client.call_tool(
+            "export_video", {"filename": "smooth-bold-yours"}, progress_callback=progress
+        )
         exported = await finish(client, export_call, progress)
     export = exported["export"]
     path = Path(export["path"])
@@ -72,8 +72,7 @@ async def test_scripted_agent_session_to_a_full_size_vertical_mp4(
 
 
 async def make_short(client: Client) -> None:
-    result = await client.call_tool("generate_video", {"request": "a 2-second video with the title 'Hi'",
-                                                       "wait_s": 50})
+    result = await client.call_tool("generate_video", {"request": "a 2-second video with the title 'Hi'", "wait_s": 50})
     out = await finish(client, result)
     assert out["generate"]["exportable"]
 

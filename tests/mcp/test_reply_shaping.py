@@ -32,9 +32,7 @@ async def test_gui_instructions_are_translated_and_spending_actions_only_offered
     assert nemo_double.count("render_submit") == 0  # offered, not taken
 
 
-async def test_silent_edit_is_summarized_from_the_state_diff(
-    cloud_settings: Settings, nemo_double: NemoDouble
-) -> None:
+async def test_silent_edit_is_summarized_from_the_state_diff(cloud_settings: Settings, nemo_double: NemoDouble) -> None:
     async with serving(cloud_settings) as (service, server), Client(server) as client:
         nemo_double.set_state((await service.session()).id, BEFORE)
         nemo_double.script_sse(blocks("sse_edit_no_text.sse"), state_after=AFTER)

@@ -12,22 +12,36 @@ import anyio
 from mcp import Client, StdioServerParameters
 from nemo_video.config import Settings
 
-TOOLS = {"generate_video", "upload_media", "get_credits", "get_state", "edit_video", "export_video", "job_status",
-         "cancel_job", "ask", "batch_videos"}
+TOOLS = {
+    "generate_video",
+    "upload_media",
+    "get_credits",
+    "get_state",
+    "edit_video",
+    "export_video",
+    "job_status",
+    "cancel_job",
+    "ask",
+    "batch_videos",
+}
 
 
 def server_env(settings: Settings) -> dict[str, str]:
     return {
-        "PATH": os.environ.get("PATH", ""), "HOME": str(settings.data_dir.parent / "home"),
-        "NEMO_BACKEND": settings.backend, "NEMO_API_URL": settings.api_base,
-        "NEMO_DATA_DIR": str(settings.data_dir), "NEMO_CONFIG_DIR": str(settings.config_dir),
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(settings.data_dir.parent / "home"),
+        "NEMO_BACKEND": settings.backend,
+        "NEMO_API_URL": settings.api_base,
+        "NEMO_DATA_DIR": str(settings.data_dir),
+        "NEMO_CONFIG_DIR": str(settings.config_dir),
         "NEMO_OUTPUT_DIR": str(settings.output_dir),
     }
 
 
 async def test_sdk_client_over_stdio_subprocess(cloud_settings: Settings, tmp_path: Path) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "nemo_video.mcp"],
-                                   env=server_env(cloud_settings), cwd=str(tmp_path))
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "nemo_video.mcp"], env=server_env(cloud_settings), cwd=str(tmp_path)
+    )
     async with Client(params, mode="legacy") as client:
         tools = (await client.list_tools()).tools
         state = await client.call_tool("get_state", {})
@@ -38,18 +52,30 @@ async def test_sdk_client_over_stdio_subprocess(cloud_settings: Settings, tmp_pa
 
 async def test_stdout_carries_only_protocol_messages(cloud_settings: Settings, tmp_path: Path) -> None:
     requests = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "0"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "get_state", "arguments": {}}},
-        {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {
-            "name": "upload_media", "arguments": {"paths": ["/etc/hostname"]}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 4,
+            "method": "tools/call",
+            "params": {"name": "upload_media", "arguments": {"paths": ["/etc/hostname"]}},
+        },
     ]
     stdin = "".join(json.dumps(r) + "\n" for r in requests).encode()
-    async with await anyio.open_process([sys.executable, "-m", "nemo_video.mcp"], cwd=tmp_path,
-                                        env=server_env(cloud_settings)) as proc:
+    async with await anyio.open_process(
+        [sys.executable, "-m", "nemo_video.mcp"], cwd=tmp_path, env=server_env(cloud_settings)
+    ) as proc:
         assert proc.stdin is not None and proc.stdout is not None
         await proc.stdin.send(stdin)
         received = b""

@@ -23,8 +23,18 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
         prompts = (await client.list_prompts()).prompts
         templates = (await client.list_resource_templates()).resource_templates
         resources = (await client.list_resources()).resources
-    assert set(tools) == {"generate_video", "upload_media", "get_credits", "get_state", "edit_video",
-                          "export_video", "job_status", "cancel_job", "ask", "batch_videos"}
+    assert set(tools) == {
+        "generate_video",
+        "upload_media",
+        "get_credits",
+        "get_state",
+        "edit_video",
+        "export_video",
+        "job_status",
+        "cancel_job",
+        "ask",
+        "batch_videos",
+    }
     for name, tool in tools.items():
         ann = tool.annotations
         assert ann is not None and ann.read_only_hint == (name in READ_ONLY), name
@@ -41,12 +51,14 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
     assert tools["job_status"].annotations.idempotent_hint is True  # type: ignore[union-attr]
     assert tools["generate_video"].input_schema["required"] == ["request"]
     ops = tools["edit_video"].input_schema["properties"]["operations"]
-    kinds = {d["properties"]["op"]["const"] for d in tools["edit_video"].input_schema["$defs"].values()
-             if "op" in d.get("properties", {})}
+    kinds = {
+        d["properties"]["op"]["const"]
+        for d in tools["edit_video"].input_schema["$defs"].values()
+        if "op" in d.get("properties", {})
+    }
     assert ops["minItems"] == 1 and {"set_text", "move_scene", "set_music", "undo", "redo"} <= kinds
     assert "confirm_spend" in tools["generate_video"].input_schema["properties"]
-    assert set(tools["export_video"].input_schema["properties"]["format"]["enum"]) == {"mp4", "webm", "mov",
-                                                                                       "gif"}
+    assert set(tools["export_video"].input_schema["properties"]["format"]["enum"]) == {"mp4", "webm", "mov", "gif"}
     assert [p.name for p in prompts] == ["product_video"]
     assert [t.uri_template for t in templates] == ["nemo-video://session/{session_id}/timeline"]
     assert {str(r.uri) for r in resources} == {"nemo-video://session/current/timeline", "nemo-video://exports"}
@@ -54,8 +66,9 @@ async def test_tools_have_schemas_annotations_and_descriptions(cloud_settings: S
 
 async def test_prompt_and_timeline_resource(cloud_settings: Settings) -> None:
     async with serving(cloud_settings) as (service, server), Client(server) as client:
-        prompt = await client.get_prompt("product_video", {"photos": "/a.jpg /b.jpg",
-                                                           "tagline": "Smooth. Bold. Yours."})
+        prompt = await client.get_prompt(
+            "product_video", {"photos": "/a.jpg /b.jpg", "tagline": "Smooth. Bold. Yours."}
+        )
         session = await service.session()
         timeline = await client.read_resource(f"nemo-video://session/{session.id}/timeline")
     text = prompt.messages[0].content.text  # type: ignore[union-attr]
@@ -73,8 +86,16 @@ async def test_progress_reporter_is_strictly_increasing_even_on_heartbeats(total
 
     report = ProgressReporter(send)
     record = JobRecord(id="j", kind="render", total_known=total_known)
-    for fraction, heartbeat in [(0.1, False), (0.1, True), (0.1, True), (0.5, False), (0.3, False),
-                                (0.999, False), (0.999, True), (1.0, True)]:
+    for fraction, heartbeat in [
+        (0.1, False),
+        (0.1, True),
+        (0.1, True),
+        (0.5, False),
+        (0.3, False),
+        (0.999, False),
+        (0.999, True),
+        (1.0, True),
+    ]:
         record.fraction, record.steps = fraction, record.steps + (0 if heartbeat else 1)
         await report(record, heartbeat)
     values = [p for p, _, _ in sent]
@@ -91,6 +112,5 @@ async def test_tools_never_wait_past_wait_s(cloud_settings: Settings, nemo_doubl
     nemo_double.script_sse([sse.text("Hm."), *sse.heartbeats(3.0, every=0.1)])
     async with serving(cloud_settings) as (_, server), Client(server) as client:
         with anyio.fail_after(2.5):
-            first = await client.call_tool("generate_video", {"request": "x", "confirm_spend": True,
-                                                              "wait_s": 1})
+            first = await client.call_tool("generate_video", {"request": "x", "confirm_spend": True, "wait_s": 1})
     assert first.structured_content is not None and first.structured_content["status"] == "running"

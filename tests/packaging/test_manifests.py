@@ -121,7 +121,11 @@ def test_manifest_env_uses_only_known_variables_and_options():
                 assert ref in options, f"{name} refers to unknown option {ref}"
         assert env["PYTHONPATH"].startswith("${__dirname}/server")
     assert {k for k in config["env"] if k.startswith("NEMO_")} == {
-        "NEMO_BACKEND", "NEMO_TOKEN", "NEMO_OUTPUT_DIR", "NEMO_MEDIA_DIRS"}
+        "NEMO_BACKEND",
+        "NEMO_TOKEN",
+        "NEMO_OUTPUT_DIR",
+        "NEMO_MEDIA_DIRS",
+    }
 
 
 async def test_manifest_lists_the_live_server_tools():

@@ -42,10 +42,19 @@ def test_configuration_table_is_current():
 
 async def test_tools_reference_matches_the_live_server():
     tools = await gen_readme.live_tools()
-    assert {t.name for t in tools} >= {"generate_video", "upload_media", "get_credits", "get_state",
-                                       "export_video", "job_status", "cancel_job", "ask"}
+    assert {t.name for t in tools} >= {
+        "generate_video",
+        "upload_media",
+        "get_credits",
+        "get_state",
+        "export_video",
+        "job_status",
+        "cancel_job",
+        "ask",
+    }
     assert gen_readme.section(README, "tools") == gen_readme.render_tools(tools), (
-        "README tools section is stale: run python scripts/gen_readme.py")
+        "README tools section is stale: run python scripts/gen_readme.py"
+    )
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -62,8 +71,11 @@ def _commands(text: str) -> list[list[str]]:
 def test_every_cli_command_shown_is_a_real_command(doc):
     text = (ROOT / doc).read_text(encoding="utf-8")
     commands = {words[1] for words in _commands(text) if len(words) > 1 and words[1][0] not in "-<"}
-    expected = {"demo", "doctor", "generate", "chat", "mcp", "jobs"} if doc == "README.md" else {
-        "chat", "export", "jobs", "credits", "state", "upload", "generate", "doctor"}
+    expected = (
+        {"demo", "doctor", "generate", "chat", "mcp", "jobs"}
+        if doc == "README.md"
+        else {"chat", "export", "jobs", "credits", "state", "upload", "generate", "doctor"}
+    )
     assert commands >= expected
     subcommands = _subcommands()
     assert commands <= set(subcommands), commands - set(subcommands)
@@ -71,8 +83,11 @@ def test_every_cli_command_shown_is_a_real_command(doc):
         if len(words) > 1 and words[1].startswith("<"):
             continue  # a placeholder such as `nemo-video <command> --json`
         flags = {w.split("=")[0] for w in words if w.startswith("--")}
-        known = {o for a in subcommands[words[1]]._actions for o in a.option_strings} if len(words) > 1 and (
-            words[1] in subcommands) else {"--help", "--version"}
+        known = (
+            {o for a in subcommands[words[1]]._actions for o in a.option_strings}
+            if len(words) > 1 and (words[1] in subcommands)
+            else {"--help", "--version"}
+        )
         assert flags <= known, (words, flags - known)
 
 
@@ -99,10 +114,18 @@ async def _tool_list() -> list:
     async def status(job_id: Annotated[str, Field(description="The job id.")]) -> str:
         return job_id
 
-    server.add_tool(export, name="export", title="Export",
-                    annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False))
-    server.add_tool(status, name="job_status", description="Wait on a job.\n\nCall again while running.",
-                    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True))
+    server.add_tool(
+        export,
+        name="export",
+        title="Export",
+        annotations=ToolAnnotations(destructive_hint=False, open_world_hint=False),
+    )
+    server.add_tool(
+        status,
+        name="job_status",
+        description="Wait on a job.\n\nCall again while running.",
+        annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True),
+    )
     return await gen_readme.list_tools_of(server)
 
 
@@ -111,7 +134,7 @@ async def test_render_tools_documents_names_parameters_and_hints():
     assert "| `export` | Export |" in text
     assert "| `job_status` | Wait on a job. |" in text
     assert "#### `export` — Export" in text
-    assert "| `format` | string | no | mp4 or webm. (default: `\"mp4\"`) |" in text
+    assert '| `format` | string | no | mp4 or webm. (default: `"mp4"`) |' in text
     assert "| `height` | integer \\| null | no | Pixels \\| tall. |" in text
     assert "| `paths` | array of string \\| null | no | Files. |" in text
     assert "| `job_id` | string | yes | The job id. |" in text

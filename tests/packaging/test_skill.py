@@ -15,8 +15,16 @@ from nemo_video.skill.intents import route
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = (ROOT / "SKILL.md").read_text(encoding="utf-8")
 FRONT, BODY = TEXT.removeprefix("---\n").split("\n---\n", 1)
-TOOLS = ("generate_video", "upload_media", "get_credits", "get_state", "export_video", "job_status",
-         "cancel_job", "ask")
+TOOLS = (
+    "generate_video",
+    "upload_media",
+    "get_credits",
+    "get_state",
+    "export_video",
+    "job_status",
+    "cancel_job",
+    "ask",
+)
 
 
 def frontmatter() -> dict[str, str]:

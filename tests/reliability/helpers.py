@@ -18,18 +18,21 @@ PYTHON = sys.executable
 def env_for(settings: Settings, **extra: str) -> dict[str, str]:
     """The environment that makes a subprocess use exactly these settings' folders and API base."""
     return {
-        "PATH": os.environ.get("PATH", ""), "HOME": str(settings.data_dir.parent / "home"),
-        "NEMO_BACKEND": settings.backend, "NEMO_API_URL": settings.api_base,
-        "NEMO_DATA_DIR": str(settings.data_dir), "NEMO_CONFIG_DIR": str(settings.config_dir),
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(settings.data_dir.parent / "home"),
+        "NEMO_BACKEND": settings.backend,
+        "NEMO_API_URL": settings.api_base,
+        "NEMO_DATA_DIR": str(settings.data_dir),
+        "NEMO_CONFIG_DIR": str(settings.config_dir),
         "NEMO_OUTPUT_DIR": str(settings.output_dir),
         "NEMO_MEDIA_DIRS": os.pathsep.join(str(p) for p in settings.media_dirs),
-        "NEMO_RENDER_POLL_SECONDS": str(settings.render_poll_s), **extra,
+        "NEMO_RENDER_POLL_SECONDS": str(settings.render_poll_s),
+        **extra,
     }
 
 
 def stdio_server(settings: Settings, cwd: Path) -> StdioServerParameters:
-    return StdioServerParameters(command=PYTHON, args=["-m", "nemo_video.mcp"], env=env_for(settings),
-                                 cwd=str(cwd))
+    return StdioServerParameters(command=PYTHON, args=["-m", "nemo_video.mcp"], env=env_for(settings), cwd=str(cwd))
 
 
 async def until(predicate: Callable[[], object], timeout: float = 20.0, every: float = 0.02) -> None:
@@ -59,5 +62,3 @@ def children(pid: int) -> list[tuple[int, str]]:
 def ffmpeg_children(pid: int, marker: str = ".partial") -> list[int]:
     """ffmpeg children of ``pid`` writing a render (a temporary ``.partial`` output), not probes."""
     return [child for child, cmd in children(pid) if "ffmpeg" in cmd and marker in cmd]
-
-

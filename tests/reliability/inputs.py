@@ -25,10 +25,29 @@ def noise_mp4(folder: Path, ffmpeg: str) -> Path:
     """A 2 s 160x90 noise video with its index first (+faststart): cut short, it still probes fine."""
     out = folder / "noise.mp4"
     subprocess.run(
-        [ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi",
-         "-i", "nullsrc=s=160x90:d=2:r=10,geq=random(1)*255:128:128", "-c:v", "libx264",
-         "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(out)],
-        check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=60,
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "nullsrc=s=160x90:d=2:r=10,geq=random(1)*255:128:128",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+            str(out),
+        ],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
     )
     return out
 
@@ -94,8 +113,7 @@ def files_under(folder: Path) -> set[str]:
     """Every file and folder below ``folder`` except SQLite's own journal files."""
     if not folder.exists():
         return set()
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")
-            if not p.name.endswith(("-wal", "-shm", "-journal"))}
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if not p.name.endswith(("-wal", "-shm", "-journal"))}
 
 
 def temporaries(*folders: Path) -> list[str]:
@@ -103,8 +121,11 @@ def temporaries(*folders: Path) -> list[str]:
     found: list[str] = []
     for folder in folders:
         if folder.exists():
-            found += [str(p) for p in folder.rglob("*")
-                      if p.name.startswith(".") or "partial" in p.name or "incoming" in p.name]
+            found += [
+                str(p)
+                for p in folder.rglob("*")
+                if p.name.startswith(".") or "partial" in p.name or "incoming" in p.name
+            ]
     return sorted(found)
 
 
@@ -122,8 +143,9 @@ class Snapshot:
         db = settings.data_dir / "studio.sqlite3"
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            drafts = conn.execute("SELECT session_id, version, draft FROM drafts "
-                                  "ORDER BY session_id, version").fetchall()
+            drafts = conn.execute(
+                "SELECT session_id, version, draft FROM drafts ORDER BY session_id, version"
+            ).fetchall()
             media = conn.execute("SELECT session_id, id, name FROM media ORDER BY session_id, position")
             media_rows = media.fetchall()
         finally:
@@ -137,8 +159,12 @@ class Snapshot:
 
     def of_sessions(self, sessions: set[str]) -> Snapshot:
         """The same snapshot restricted to ``sessions`` (a CLI ``generate`` opens a new one first)."""
-        return Snapshot(tuple(d for d in self.drafts if d[0] in sessions),
-                        tuple(m for m in self.media if m[0] in sessions), self.media_files, self.output_files)
+        return Snapshot(
+            tuple(d for d in self.drafts if d[0] in sessions),
+            tuple(m for m in self.media if m[0] in sessions),
+            self.media_files,
+            self.output_files,
+        )
 
     @property
     def sessions(self) -> set[str]:

@@ -87,14 +87,23 @@ FILE_CASES: list[tuple[str, str, Args, str]] = [
     ("symlinked-dir-escape", "upload_media", up("symlinked-dir.jpg"), "path_not_allowed"),
     ("directory", "upload_media", up("folder.jpg"), "media_not_found"),
     ("missing-file", "upload_media", up("missing.jpg"), "media_not_found"),
-    ("bad-file-with-good-one", "upload_media",
-     lambda f: {"paths": [str(f["good.jpg"]), str(f["corrupt.jpg"])]}, "unsupported_media"),
-    ("generate-with-bad-media", "generate_video",
-     lambda f: {"request": "make a video", "paths": [str(f["truncated.mp4"])]}, "unsupported_media"),
+    (
+        "bad-file-with-good-one",
+        "upload_media",
+        lambda f: {"paths": [str(f["good.jpg"]), str(f["corrupt.jpg"])]},
+        "unsupported_media",
+    ),
+    (
+        "generate-with-bad-media",
+        "generate_video",
+        lambda f: {"request": "make a video", "paths": [str(f["truncated.mp4"])]},
+        "unsupported_media",
+    ),
     ("nothing-to-upload", "upload_media", fixed({}), "invalid_input"),
 ]
 URL_CASES: list[tuple[str, str, Args, str]] = [
-    (f"url-{name}", "upload_media", url(address), "url_not_allowed") for name, address in [
+    (f"url-{name}", "upload_media", url(address), "url_not_allowed")
+    for name, address in [
         ("private-10", "http://10.0.0.1/a.jpg"),
         ("private-192", "https://192.168.1.20/a.jpg"),
         ("loopback", "http://127.0.0.1:8765/a.jpg"),
@@ -107,8 +116,14 @@ URL_CASES: list[tuple[str, str, Args, str]] = [
         ("scheme-data", "data:image/png;base64,iVBORw0KGgo="),
         ("scheme-javascript", "javascript:alert(1)"),
     ]
-] + [("generate-with-private-url", "generate_video",
-      fixed({"request": "make a video", "urls": ["http://10.0.0.1/a.jpg"]}), "url_not_allowed")]
+] + [
+    (
+        "generate-with-private-url",
+        "generate_video",
+        fixed({"request": "make a video", "urls": ["http://10.0.0.1/a.jpg"]}),
+        "url_not_allowed",
+    )
+]
 SCHEMA_CASES: list[tuple[str, str, Args, str]] = [
     ("string-for-list", "upload_media", fixed({"paths": "/tmp/a.jpg"}), "invalid_input"),
     ("number-for-path", "upload_media", fixed({"paths": [5]}), "invalid_input"),
@@ -124,8 +139,7 @@ SCHEMA_CASES: list[tuple[str, str, Args, str]] = [
     ("negative-wait-status", "job_status", fixed({"job_id": "x", "wait_s": -5}), "invalid_input"),
     ("wait-too-long", "generate_video", fixed({"request": "hi", "wait_s": 3600}), "invalid_input"),
     ("number-for-job-id", "job_status", fixed({"job_id": 123}), "invalid_input"),
-    ("non-bool-consent", "generate_video", fixed({"request": "hi", "confirm_spend": "maybe"}),
-     "invalid_input"),
+    ("non-bool-consent", "generate_video", fixed({"request": "hi", "confirm_spend": "maybe"}), "invalid_input"),
 ]
 OTHER_CASES: list[tuple[str, str, Args, str]] = [
     ("unknown-job-status", "job_status", fixed({"job_id": "job-does-not-exist", "wait_s": 0}), "unknown_job"),
@@ -153,8 +167,12 @@ async def state_of(client: Client) -> dict[str, Any]:
     state = await client.call_tool("get_state", {})
     assert not state.is_error and state.structured_content is not None
     out = dict(state.structured_content)
-    return {"session": out["session_id"], "summary": out["summary"], "draft": out["draft"],
-            "media": [m["id"] for m in out["media"]]}
+    return {
+        "session": out["session_id"],
+        "summary": out["summary"],
+        "draft": out["draft"],
+        "media": [m["id"] for m in out["media"]],
+    }
 
 
 def assert_clear_error(result: Any, code: str) -> None:
@@ -212,9 +230,16 @@ async def test_a_saved_session_that_no_longer_exists_is_replaced_not_a_dead_end(
     assert not studio.output_dir.exists() or not any(studio.output_dir.iterdir())
 
 
-@pytest.mark.parametrize("draft", [
-    "{not json", {"t": "not-a-list"}, {"t": [{"tt": 0, "sg": [{"d": "long"}]}]}, ["a", "list"],
-], ids=["broken-json", "tracks-not-a-list", "duration-not-a-number", "draft-is-a-list"])
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "{not json",
+        {"t": "not-a-list"},
+        {"t": [{"tt": 0, "sg": [{"d": "long"}]}]},
+        ["a", "list"],
+    ],
+    ids=["broken-json", "tracks-not-a-list", "duration-not-a-number", "draft-is-a-list"],
+)
 async def test_a_malformed_cloud_draft_is_invalid_draft_and_nothing_is_rendered(
     settings: Settings, nemo_double: NemoDouble, draft: Any
 ) -> None:
@@ -232,12 +257,16 @@ async def test_a_malformed_cloud_draft_is_invalid_draft_and_nothing_is_rendered(
     assert not cloud.output_dir.exists() or not any(cloud.output_dir.iterdir())
 
 
-@pytest.mark.parametrize(("first", "then", "seconds", "asked"), [
-    ("a 0-second video with the title 'Zero'", None, 2.0, "instead of 0"),
-    ("a 10000-hour video with the title 'Forever'", None, 180.0, "instead of 36000000"),
-    (SEED, "make it 10000 hours long", 180.0, "instead of 36000000"),
-    (SEED, "make it 0 seconds", 2.0, "instead of 0"),
-], ids=["zero-new", "10000-hours-new", "10000-hours-edit", "zero-edit"])
+@pytest.mark.parametrize(
+    ("first", "then", "seconds", "asked"),
+    [
+        ("a 0-second video with the title 'Zero'", None, 2.0, "instead of 0"),
+        ("a 10000-hour video with the title 'Forever'", None, 180.0, "instead of 36000000"),
+        (SEED, "make it 10000 hours long", 180.0, "instead of 36000000"),
+        (SEED, "make it 0 seconds", 2.0, "instead of 0"),
+    ],
+    ids=["zero-new", "10000-hours-new", "10000-hours-edit", "zero-edit"],
+)
 async def test_absurd_durations_are_clamped_with_an_honest_note(
     studio: Settings, first: str, then: str | None, seconds: float, asked: str
 ) -> None:
@@ -254,8 +283,9 @@ async def test_absurd_durations_are_clamped_with_an_honest_note(
 async def test_emoji_rtl_and_cjk_text_renders_a_real_video(studio: Settings) -> None:
     title = "🎬 مرحبا שלום 你好 ✨"
     async with serving(studio) as (_, server), Client(server) as client:
-        made = await client.call_tool("generate_video", {
-            "request": f"a 2-second video with the title '{title}'", "wait_s": 50})
+        made = await client.call_tool(
+            "generate_video", {"request": f"a 2-second video with the title '{title}'", "wait_s": 50}
+        )
         assert not made.is_error, made.content
         assert title in made.structured_content["generate"]["summary"]  # type: ignore[index]
         out = await client.call_tool("export_video", {"height": 90, "quality": "draft", "wait_s": 50})
@@ -280,19 +310,31 @@ async def test_emoji_rtl_and_cjk_text_renders_a_real_video(studio: Settings) -> 
 def cli_studio(tmp_path_factory: pytest.TempPathFactory, bad: dict[str, Path]) -> Iterator[Settings]:
     """One seeded CLI home (a photo and a draft, no render) shared by the CLI cases."""
     root = tmp_path_factory.mktemp("cli")
-    settings = Settings.from_env({}, home=root / "home", data_dir=root / "data", config_dir=root / "config",
-                                 output_dir=root / "out", media_dirs=(bad["inside"],))
-    seeded = cli(settings, root, "chat", "--json",
-                 stdin=f"upload {bad['good.jpg']}\n{SEED}\nexit\n")
+    settings = Settings.from_env(
+        {},
+        home=root / "home",
+        data_dir=root / "data",
+        config_dir=root / "config",
+        output_dir=root / "out",
+        media_dirs=(bad["inside"],),
+    )
+    seeded = cli(settings, root, "chat", "--json", stdin=f"upload {bad['good.jpg']}\n{SEED}\nexit\n")
     replies = [json.loads(line) for line in seeded.stdout.splitlines() if line.strip()]
     assert [r["ok"] for r in replies] == [True, True], seeded.stdout + seeded.stderr
     yield settings
 
 
-def cli(settings: Settings, cwd: Path, *args: str,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *args], cwd=cwd, env=settings_env(settings), input=stdin,
-                          capture_output=True, text=True, timeout=120, check=False)
+def cli(settings: Settings, cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN), *args],
+        cwd=cwd,
+        env=settings_env(settings),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 CLI_CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
@@ -313,8 +355,11 @@ CLI_CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
     ("filename-dotdot", lambda f: ["export", "--output", ".."], "invalid_input"),
     ("unknown-job", lambda f: ["jobs", "job-does-not-exist"], "unknown_job"),
     ("huge-request-100kb", lambda f: ["generate", "x" * 100_000], "invalid_input"),
-    ("generate-with-bad-media", lambda f: ["generate", "make a video", "--media", str(f["corrupt.jpg"])],
-     "unsupported_media"),
+    (
+        "generate-with-bad-media",
+        lambda f: ["generate", "make a video", "--media", str(f["corrupt.jpg"])],
+        "unsupported_media",
+    ),
 ]
 
 
@@ -335,8 +380,11 @@ def test_cli_refuses_bad_input_in_one_line_and_changes_nothing(
     assert temporaries(cli_studio.data_dir, cli_studio.output_dir) == []
 
 
-@pytest.mark.parametrize("argv", [["export", "--format", "avi"], ["export", "--height", "tall"],
-                                  ["jobs", "--wait", "--cancel", "x"]], ids=["enum", "int", "exclusive"])
+@pytest.mark.parametrize(
+    "argv",
+    [["export", "--format", "avi"], ["export", "--height", "tall"], ["jobs", "--wait", "--cancel", "x"]],
+    ids=["enum", "int", "exclusive"],
+)
 def test_cli_wrong_argument_types_are_usage_errors(cli_studio: Settings, argv: list[str]) -> None:
     before = Snapshot.take(cli_studio)
     result = cli(cli_studio, cli_studio.data_dir.parent, *argv)
@@ -351,4 +399,3 @@ def test_cli_json_errors_carry_the_code_and_the_hint(cli_studio: Settings, bad: 
     payload = json.loads(result.stdout)
     assert result.returncode == 2 and payload["ok"] is False
     assert payload["error"]["code"] == "unsupported_media" and "again" in payload["error"]["hint"]
-

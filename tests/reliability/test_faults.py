@@ -60,10 +60,11 @@ def counts(double: NemoDouble) -> dict[str, int]:
 
 
 FAULTS: list[tuple[str, Any]] = [
-    *[(endpoint, 429) for endpoint in
-      ("token", "session", "upload", "credits", "state", "render_submit", "render_status")],
-    *[(endpoint, fault) for endpoint in ("state", "credits", "render_status")
-      for fault in (502, 503, "reset")],
+    *[
+        (endpoint, 429)
+        for endpoint in ("token", "session", "upload", "credits", "state", "render_submit", "render_status")
+    ],
+    *[(endpoint, fault) for endpoint in ("state", "credits", "render_status") for fault in (502, 503, "reset")],
 ]
 
 
@@ -115,8 +116,7 @@ async def test_sse_dropped_after_the_first_event_over_mcp_is_not_resent(
     cloud_settings: Settings, nemo_double: NemoDouble
 ) -> None:
     async with serving(cloud_settings) as (_, server), Client(server) as client:
-        nemo_double.script_sse([sse.tool_call("edit_multitrack", {"op": "slideshow"}), sse.DROP],
-                               state_after=FINISHED)
+        nemo_double.script_sse([sse.tool_call("edit_multitrack", {"op": "slideshow"}), sse.DROP], state_after=FINISHED)
         result = await client.call_tool("generate_video", {"request": "make it", "confirm_spend": True})
         state = await client.call_tool("get_state", {})
     assert nemo_double.count("run_sse") == 1
@@ -137,8 +137,7 @@ async def test_a_cloud_render_that_fails_once_is_resubmitted_once_and_saved(
     assert record.status == "completed", record.error
     assert nemo_double.count("render_submit") == 2 and len(nemo_double.jobs) == 2
     assert record.result is not None and Path(record.result["path"]).name == "second-try.mp4"
-    assert sorted(p.name for p in cloud_settings.output_dir.iterdir()) == [
-        "second-try.mp4", "second-try.poster.jpg"]
+    assert sorted(p.name for p in cloud_settings.output_dir.iterdir()) == ["second-try.mp4", "second-try.poster.jpg"]
 
 
 # ---------------------------------------------------------------- a server killed mid-render
@@ -162,8 +161,12 @@ def _persisted_render_id(settings: Settings) -> str | None:
 async def _export_in_cli(settings: Settings, cwd: Path, *extra: str) -> anyio.abc.Process:
     return await anyio.open_process(
         [PYTHON, "-m", "nemo_video.cli", "export", "--output", "killed", *extra],
-        env=env_for(settings), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        env=env_for(settings),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 async def _sigkill(process: anyio.abc.Process) -> None:
@@ -251,8 +254,9 @@ def tiny_disk(tmp_path: Path) -> Any:
     """A 200 KB tmpfs (we run as root in CI's sandbox; mounting is refused elsewhere)."""
     folder = tmp_path / "tiny"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)], check=False,
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)], check=False, capture_output=True, text=True
+    )
     if mounted.returncode != 0:  # reported in the summary (-ra), never silent
         pytest.skip(f"disk-full test needs to mount a tmpfs (root): {mounted.stderr.strip()}")
     try:
@@ -264,9 +268,7 @@ def tiny_disk(tmp_path: Path) -> Any:
         subprocess.run(["umount", "-l", str(folder)], check=False, capture_output=True)
 
 
-async def test_disk_full_in_the_output_dir_is_a_clear_disk_full_error(
-    settings: Settings, tiny_disk: Path
-) -> None:
+async def test_disk_full_in_the_output_dir_is_a_clear_disk_full_error(settings: Settings, tiny_disk: Path) -> None:
     await _local_draft(settings)
     async with VideoService(settings.with_(output_dir=tiny_disk)) as svc:
         record = await svc.wait((await svc.start_export(filename="big", height=720)).id, 60)

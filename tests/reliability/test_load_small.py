@@ -12,9 +12,12 @@ BENCH = Path(__file__).parents[2] / "bench" / "load_bench.py"
 
 def test_ten_clients_five_calls_with_renders_leave_nothing_behind() -> None:
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--clients", "10", "--calls", "5", "--render-every", "5",
-         "--deadline", "120"],
-        capture_output=True, text=True, timeout=180, check=False, stdin=subprocess.DEVNULL,
+        [sys.executable, str(BENCH), "--clients", "10", "--calls", "5", "--render-every", "5", "--deadline", "120"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["errors"] == 0, report["error_samples"]

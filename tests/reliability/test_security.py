@@ -39,8 +39,12 @@ from tests.reliability.inputs import temporaries
 from tests.render.builders import draft, image_segment, picture, text_segment
 
 FINISHED = fixture_json("state_latest.json")["data"]["state"]
-INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+}
 HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
 
 
@@ -62,8 +66,16 @@ async def test_a_world_readable_cached_token_file_is_made_0600_and_still_used(
     nemo_double.add_token(token)
     file = cloud_settings.token_file
     file.parent.mkdir(parents=True)
-    file.write_text(json.dumps({"token": token, "expires_at": "2099-01-01T00:00:00+00:00",
-                                "client_id": "c1", "api_base": cloud_settings.api_base}))
+    file.write_text(
+        json.dumps(
+            {
+                "token": token,
+                "expires_at": "2099-01-01T00:00:00+00:00",
+                "client_id": "c1",
+                "api_base": cloud_settings.api_base,
+            }
+        )
+    )
     os.chmod(file, 0o644)
     caplog.set_level(logging.DEBUG)
     cloud = CloudBackend(cloud_settings)
@@ -103,10 +115,20 @@ async def test_a_full_cloud_session_never_shows_the_token(
     async with serving(cloud_settings.with_(render_poll_s=0.05)) as (_, server), Client(server) as client:
         results.append(await client.call_tool("get_credits", {}))
         results.append(await client.call_tool("upload_media", {"paths": [str(photo)]}))
-        nemo_double.script_sse([sse.text("Working."), sse.tool_call("edit_multitrack", {"op": "slideshow"}),
-                                *sse.heartbeats(0.5, every=0.1), sse.text("Done.")], state_after=FINISHED)
-        results.append(await client.call_tool("generate_video", {"request": "make it", "confirm_spend": True},
-                                              progress_callback=seen))
+        nemo_double.script_sse(
+            [
+                sse.text("Working."),
+                sse.tool_call("edit_multitrack", {"op": "slideshow"}),
+                *sse.heartbeats(0.5, every=0.1),
+                sse.text("Done."),
+            ],
+            state_after=FINISHED,
+        )
+        results.append(
+            await client.call_tool(
+                "generate_video", {"request": "make it", "confirm_spend": True}, progress_callback=seen
+            )
+        )
         results.append(await client.call_tool("get_state", {}))
         nemo_double.render.polls_to_complete = 3
         results.append(await client.call_tool("export_video", {"filename": "clean"}, progress_callback=seen))
@@ -120,8 +142,11 @@ async def test_a_full_cloud_session_never_shows_the_token(
     assert seen.messages and nemo_double.count("token") == 2
     secrets = sorted({*issued, *nemo_double.tokens})
     assert len(secrets) == 2 and all(s.startswith("nmv_usr_") for s in secrets)
-    on_disk = [p.read_text(errors="replace") for p in (cloud_settings.data_dir.rglob("*")) if p.is_file()
-               and p.suffix == ".json"]
+    on_disk = [
+        p.read_text(errors="replace")
+        for p in (cloud_settings.data_dir.rglob("*"))
+        if p.is_file() and p.suffix == ".json"
+    ]
     assert on_disk, "the job and session files were written"
     records = [f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records]
     haystacks = [caplog.text, *records, *map(_dump, results), *seen.messages, *on_disk]
@@ -163,25 +188,26 @@ async def test_non_loopback_bind_refuses_missing_and_wrong_bearer_tokens(setting
     async with _serve_on_all_interfaces(settings, "right-token-9f") as base, httpx.AsyncClient() as web:
         missing = await web.post(f"{base}/mcp", json=INIT, headers=HEADERS)
         wrong = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "authorization": "Bearer nope"})
-        basic = await web.post(f"{base}/mcp", json=INIT,
-                               headers={**HEADERS, "authorization": "right-token-9f"})
-        right = await web.post(f"{base}/mcp", json=INIT,
-                               headers={**HEADERS, "authorization": "Bearer right-token-9f"})
+        basic = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "authorization": "right-token-9f"})
+        right = await web.post(f"{base}/mcp", json=INIT, headers={**HEADERS, "authorization": "Bearer right-token-9f"})
     assert (missing.status_code, wrong.status_code, basic.status_code) == (401, 401, 401)
     assert "right-token" not in missing.text + wrong.text
     assert right.status_code == 200 and "nemo-video" in right.text
 
 
-@pytest.mark.parametrize("command", [["-m", "nemo_video.mcp", "--http"],
-                                     ["-m", "nemo_video.cli", "mcp", "--http"]])
+@pytest.mark.parametrize("command", [["-m", "nemo_video.mcp", "--http"], ["-m", "nemo_video.cli", "mcp", "--http"]])
 async def test_binding_all_interfaces_without_a_token_refuses_to_start(
     settings: Settings, tmp_path: Path, command: list[str]
 ) -> None:
     port = _free_port()
     with anyio.fail_after(30):
-        done = await anyio.run_process([PYTHON, *command, "--host", "0.0.0.0", "--port", str(port)],
-                                       env=env_for(settings), cwd=tmp_path, check=False,
-                                       stdin=subprocess.DEVNULL)
+        done = await anyio.run_process(
+            [PYTHON, *command, "--host", "0.0.0.0", "--port", str(port)],
+            env=env_for(settings),
+            cwd=tmp_path,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     assert done.returncode != 0
     assert b"NEMO_MCP_TOKEN" in done.stderr and done.stdout == b""
     with socket.socket() as probe_socket:  # and nothing is listening
@@ -205,8 +231,7 @@ async def test_paths_outside_the_roots_are_refused_through_the_tools(
     dotdot = f"{tmp_path}/../{outside.parent.name}/{outside.name}"
     cases = {"dotdot": dotdot, "symlink": str(link), "absolute": str(outside), "system": "/etc/shadow"}
     async with serving(settings) as (_, server), Client(server) as client:
-        answers = {name: await client.call_tool("upload_media", {"paths": [path]})
-                   for name, path in cases.items()}
+        answers = {name: await client.call_tool("upload_media", {"paths": [path]}) for name, path in cases.items()}
         generate = await client.call_tool("generate_video", {"request": "a video", "paths": [str(link)]})
         state = await client.call_tool("get_state", {})
     for name, answer in [*answers.items(), ("generate", generate)]:
@@ -218,12 +243,23 @@ async def test_paths_outside_the_roots_are_refused_through_the_tools(
     assert not (settings.data_dir / "media").exists() or not any((settings.data_dir / "media").rglob("*.png"))
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/a.png", "http://localhost/a.png", "http://[::1]/a.png", "http://10.0.0.7/a.png",
-    "http://192.168.1.1/a.png", "http://169.254.169.254/latest/meta-data", "http://[fe80::1]/a.png",
-    "http://0x7f000001/a.png", "file:///etc/passwd", "ftp://example.com/a.png", "gopher://example.com/",
-    "data:image/png;base64,iVBORw0KGgo=",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/a.png",
+        "http://localhost/a.png",
+        "http://[::1]/a.png",
+        "http://10.0.0.7/a.png",
+        "http://192.168.1.1/a.png",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[fe80::1]/a.png",
+        "http://0x7f000001/a.png",
+        "file:///etc/passwd",
+        "ftp://example.com/a.png",
+        "gopher://example.com/",
+        "data:image/png;base64,iVBORw0KGgo=",
+    ],
+)
 async def test_urls_to_private_addresses_and_other_schemes_are_refused_through_the_tools(
     settings: Settings, url: str
 ) -> None:
@@ -239,8 +275,12 @@ async def test_urls_to_private_addresses_and_other_schemes_are_refused_through_t
 def test_ffmpeg_gets_an_argument_list_with_a_protocol_whitelist_on_every_input(tmp_path: Path) -> None:
     hostile = picture(tmp_path, "a; rm -rf ~ $(touch pwned) `id`.png", (200, 40, 40))
     other = picture(tmp_path, "b|c&d.png", (40, 200, 40))
-    d = draft([image_segment(hostile, 1000), image_segment(other, 1000)],
-              texts=[text_segment("'; drop table; $(reboot)", 0, 2000)], width=320, height=180)
+    d = draft(
+        [image_segment(hostile, 1000), image_segment(other, 1000)],
+        texts=[text_segment("'; drop table; $(reboot)", 0, 2000)],
+        width=320,
+        height=180,
+    )
     request = RenderRequest(destination=tmp_path / "out.mp4", height=180)
     plan = build_plan(d, request, {str(p): SourceFacts(400, 300, None, False) for p in (hostile, other)}, ())
     args = graph.build_args(plan, "/opt/ffmpeg", tmp_path / ".out.partial.mp4")
@@ -288,7 +328,8 @@ async def test_two_messages_to_one_session_are_serialized(settings: Settings) ->
 
         async def send(seconds: int) -> None:
             replies[seconds] = await client.call_tool(
-                "generate_video", {"request": f"a {seconds}-second video with the title 'T{seconds}'"})
+                "generate_video", {"request": f"a {seconds}-second video with the title 'T{seconds}'"}
+            )
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(send, 5)
@@ -316,8 +357,7 @@ async def test_two_local_exports_to_one_name_make_two_complete_files(settings: S
         results: list[Any] = []
 
         async def export() -> None:
-            results.append(await client.call_tool("export_video", {"filename": "same", "height": 180,
-                                                                   "wait_s": 50}))
+            results.append(await client.call_tool("export_video", {"filename": "same", "height": 180, "wait_s": 50}))
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(export)

@@ -42,9 +42,7 @@ def _graph_unescape(text: str) -> str:
     return out
 
 
-@pytest.mark.parametrize(
-    "text", ['It\'s 50% off: [new] \\ "today"; go, go', "新品上市：立即购买", "a\nb", "'''"]
-)
+@pytest.mark.parametrize("text", ['It\'s 50% off: [new] \\ "today"; go, go', "新品上市：立即购买", "a\nb", "'''"])
 def test_two_levels_of_unescaping_give_back_the_text(text: str) -> None:
     assert _graph_unescape(_graph_unescape(escape(text))) == text
 

@@ -58,11 +58,7 @@ def test_quality_presets_and_formats() -> None:
         "26",
     )
     webm = _args(d, format="webm")
-    assert (
-        _value(webm, "-c:v") == "libvpx-vp9"
-        and _value(webm, "-c:a") == "libopus"
-        and _value(webm, "-f") == "webm"
-    )
+    assert _value(webm, "-c:v") == "libvpx-vp9" and _value(webm, "-c:a") == "libopus" and _value(webm, "-f") == "webm"
     mov = _args(d, format="mov")
     assert _value(mov, "-c:v") == "libx264" and _value(mov, "-f") == "mov"
     gif = _args(d, format="gif")

@@ -67,9 +67,7 @@ def test_vertical_height_keeps_aspect_and_even_sizes() -> None:
 @pytest.mark.parametrize("y", [0.0, 0.05, 0.5, 0.95, 1.0])
 @pytest.mark.parametrize(("w", "h"), [(1920, 1080), (1080, 1920), (1080, 1080)])
 def test_text_is_clamped_into_the_safe_zone(y: float, w: int, h: int) -> None:
-    d = draft(
-        _three(), width=w, height=h, texts=[text_segment("Summer sale, everything must go", 0, 2000, y=y)]
-    )
+    d = draft(_three(), width=w, height=h, texts=[text_segment("Summer sale, everything must go", 0, 2000, y=y)])
     text = build_plan(d, _request(), {}).texts[0]
     zone = layout.zone(None, w, h)
     assert text.top_y >= zone.top - 0.5
@@ -87,9 +85,7 @@ def test_long_text_wraps_within_the_frame() -> None:
 
 
 def test_fonts_latin_roboto_and_chinese_cjk() -> None:
-    d = draft(
-        _three(), texts=[text_segment("Hello", 0, 1000), text_segment("新品上市", 0, 1000, role="caption")]
-    )
+    d = draft(_three(), texts=[text_segment("Hello", 0, 1000), text_segment("新品上市", 0, 1000, role="caption")])
     latin, chinese = build_plan(d, _request(), {}).texts
     assert latin.font == roboto(True)
     assert chinese.font == regional_face(noto_cjk(), "SC")  # type: ignore[arg-type]
@@ -118,9 +114,7 @@ def test_music_synth_and_silence() -> None:
 
 
 def test_background_only_plan() -> None:
-    plan = build_plan(
-        draft([background(1500), background(1500, colors=("#000000", "#ffffff"))]), _request(), {}
-    )
+    plan = build_plan(draft([background(1500), background(1500, colors=("#000000", "#ffffff"))]), _request(), {})
     assert [v.kind for v in plan.visuals] == ["background", "background"]
     assert plan.visuals[1].colors == ("#000000", "#ffffff")
 

@@ -30,9 +30,7 @@ def _pictures(folder: Path) -> list[Path]:
     ]
 
 
-def _slideshow(
-    folder: Path, *, title: str | None = "Summer Sale", music: bool = True, ms: int = 1000
-) -> Draft:
+def _slideshow(folder: Path, *, title: str | None = "Summer Sale", music: bool = True, ms: int = 1000) -> Draft:
     a, b, c = _pictures(folder)
     visuals = [
         image_segment(a, ms, direction="in"),
@@ -66,9 +64,7 @@ async def test_mp4_has_the_promised_shape_audio_fade_and_stills(settings: Settin
     assert (info.audio_codec, info.sample_rate, info.channels) == ("aac", 48000, "stereo")
     assert moov_before_mdat(dest)
     assert out.path == dest and out.size_bytes == dest.stat().st_size and out.duration_s == info.duration_s
-    assert (
-        out.poster and out.poster.stat().st_size < POSTER_MAX_BYTES and out.poster.name == "promo.poster.jpg"
-    )
+    assert out.poster and out.poster.stat().st_size < POSTER_MAX_BYTES and out.poster.name == "promo.poster.jpg"
     assert out.contact_sheet and out.contact_sheet.stat().st_size > 1000
     assert seen == sorted(seen) and seen[-1] == 1.0
     assert mean_volume_db(dest, 2.1, 0.3) < mean_volume_db(dest, 0.9, 0.6) - 6  # music fades out
@@ -79,9 +75,7 @@ async def test_mp4_has_the_promised_shape_audio_fade_and_stills(settings: Settin
     ]  # no temporaries left
 
 
-async def test_title_is_visible_and_same_draft_renders_the_same_bytes(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_title_is_visible_and_same_draft_renders_the_same_bytes(settings: Settings, tmp_path: Path) -> None:
     with_title, _ = await _render(_slideshow(tmp_path, music=False), settings, "t1.mp4")
     again, _ = await _render(_slideshow(tmp_path, music=False), settings, "t2.mp4")
     without, _ = await _render(_slideshow(tmp_path, title=None, music=False), settings, "n.mp4")
@@ -94,9 +88,7 @@ async def test_title_is_visible_and_same_draft_renders_the_same_bytes(
 async def test_chinese_title_is_drawn_as_glyphs(settings: Settings, tmp_path: Path) -> None:
     # Missing glyphs are all the same box: two different Chinese titles would then look alike.
     first, _ = await _render(_slideshow(tmp_path, title="新品上市", music=False, ms=500), settings, "zh1.mp4")
-    second, _ = await _render(
-        _slideshow(tmp_path, title="立即购买", music=False, ms=500), settings, "zh2.mp4"
-    )
+    second, _ = await _render(_slideshow(tmp_path, title="立即购买", music=False, ms=500), settings, "zh2.mp4")
     plain, _ = await _render(_slideshow(tmp_path, title=None, music=False, ms=500), settings, "zh0.mp4")
     one, two, none = (frame(p, 0.6, tmp_path / f"{p.stem}.png") for p in (first, second, plain))
     assert ink(one, none, TITLE_BOX) > 200 and ink(two, none, TITLE_BOX) > 200
@@ -136,9 +128,7 @@ async def test_existing_output_is_never_overwritten_silently(settings: Settings,
     assert info.value.code is ErrorCode.OUTPUT_EXISTS and dest.read_bytes() == b"precious"
 
 
-async def test_cancellation_kills_ffmpeg_and_leaves_no_temporaries(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_cancellation_kills_ffmpeg_and_leaves_no_temporaries(settings: Settings, tmp_path: Path) -> None:
     d = _slideshow(tmp_path, ms=8000)
     started = anyio.Event()
     with anyio.move_on_after(30):

@@ -24,10 +24,16 @@ def test_make_poster_keeps_ffmpeg_off_stdout(tmp_path: Path) -> None:
     video = tmp_path / "v.mp4"
     subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x64:d=1", str(video)], check=True)
     loud = tmp_path / "loud-ffmpeg"  # an ffmpeg that also talks on stdout, as a wrapper script might
-    loud.write_text(f"#!/bin/sh\necho LEAKED-TO-STDOUT\nexec {ffmpeg} \"$@\"\n", encoding="utf-8")
+    loud.write_text(f'#!/bin/sh\necho LEAKED-TO-STDOUT\nexec {ffmpeg} "$@"\n', encoding="utf-8")
     loud.chmod(0o755)
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(video), str(loud)], capture_output=True, text=True,
-                          env={**os.environ}, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(video), str(loud)],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "poster=" in done.stderr and "None" not in done.stderr
     assert done.stdout == ""

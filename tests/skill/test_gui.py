@@ -61,32 +61,39 @@ PHRASES: list[tuple[str, set[str], str]] = [
     ("Click the Export button to download.", {"export"}, 'Say "export" (or call export_video) to download.'),
     ("click the Export button to download", {"export"}, 'Say "export" (or call export_video) to download'),
     ("Press the Export button.", {"export"}, 'Say "export" (or call export_video).'),
-    ("Use the Export button in the top-right corner to save it.", {"export"},
-     'Say "export" (or call export_video) to save it.'),
-    ("Click here to download your video.", {"export"},
-     'Say "export" (or call export_video) to download your video.'),
-    ("Click Generate to create a new version.", {"send_edit"},
-     'Say "go ahead" (a new generation may spend credits'),
-    ("Open the timeline to see it. It has 3 tracks.", {"state"},
-     'Ask for the timeline summary (say "show tracks" or call get_state). It has 3 tracks.'),
-    ("Preview it in the timeline before you decide.", {"summary"},
-     'Ask for the track summary (say "show tracks" or call get_state) before you decide.'),
+    (
+        "Use the Export button in the top-right corner to save it.",
+        {"export"},
+        'Say "export" (or call export_video) to save it.',
+    ),
+    ("Click here to download your video.", {"export"}, 'Say "export" (or call export_video) to download your video.'),
+    ("Click Generate to create a new version.", {"send_edit"}, 'Say "go ahead" (a new generation may spend credits'),
+    (
+        "Open the timeline to see it. It has 3 tracks.",
+        {"state"},
+        'Ask for the timeline summary (say "show tracks" or call get_state). It has 3 tracks.',
+    ),
+    (
+        "Preview it in the timeline before you decide.",
+        {"summary"},
+        'Ask for the track summary (say "show tracks" or call get_state) before you decide.',
+    ),
     ("Drag the title onto the second clip.", {"send_edit"}, "Just tell me and I'll make that edit."),
-    ("You can drop it onto the timeline to add it.", {"send_edit"},
-     "You can just tell me and I'll make that edit."),
-    ("Please check your account billing page for credits.", {"credits"},
-     'Please check your credits (say "credits" or call get_credits).'),
+    ("You can drop it onto the timeline to add it.", {"send_edit"}, "You can just tell me and I'll make that edit."),
+    (
+        "Please check your account billing page for credits.",
+        {"credits"},
+        'Please check your credits (say "credits" or call get_credits).',
+    ),
     ("Go to the billing page to top up.", {"credits"}, 'Say "credits" (or call get_credits) to top up.'),
     ("Then click Settings to change the theme. The video is 10 s long.", set(), "The video is 10 s long."),
-    ("Your video has a title, music and three photos.", set(),
-     "Your video has a title, music and three photos."),
+    ("Your video has a title, music and three photos.", set(), "Your video has a title, music and three photos."),
     ("Want a different look? Tap on the Style tab.", set(), "Want a different look?"),
     ("点击导出", {"export"}, "说“导出”（或调用 export_video）"),
     ("点击右上角的导出按钮。", {"export"}, "说“导出”（或调用 export_video）。"),
     ("请打开时间线查看效果。", {"state"}, "请查看时间线摘要（说“状态”或调用 get_state）。"),
     ("您可以将片段拖拽到时间线上调整顺序。", {"send_edit"}, "告诉我想怎么调整，我来帮你修改。"),
-    ("点击生成按钮重新生成视频。", {"send_edit"},
-     "说“继续”（新的生成可能消耗积分，我会先征求你的同意）重新生成视频。"),
+    ("点击生成按钮重新生成视频。", {"send_edit"}, "说“继续”（新的生成可能消耗积分，我会先征求你的同意）重新生成视频。"),
     ("您可以在账户页面查看剩余积分。", {"credits"}, "您可以通过说“积分”（或调用 get_credits）查看剩余积分。"),
     ("在时间线中预览一下。", {"summary"}, "查看轨道摘要。"),
     ("视频已完成，可以导出了。", {"export"}, "视频已完成，可以导出了。"),
@@ -119,7 +126,7 @@ def test_an_edit_message_carries_the_sentence_as_the_agent_wrote_it() -> None:
 def test_mixed_english_and_chinese_text_is_translated_sentence_by_sentence() -> None:
     result = translate("Title added.\n\n点击导出按钮下载。Open the timeline to review it.")
     assert result.text == (
-        'Title added.\n\n说“导出”（或调用 export_video）下载。'
+        "Title added.\n\n说“导出”（或调用 export_video）下载。"
         'Ask for the timeline summary (say "show tracks" or call get_state).'
     )
 
@@ -129,16 +136,48 @@ def test_empty_and_plain_text_pass_through() -> None:
     assert translate("Done! 15 seconds now.").text == "Done! 15 seconds now."
 
 
-GUI_BITS = st.sampled_from([
-    "click", "Click Export", "the Export button", "open the timeline", "drag the clip",
-    "drop it onto the timeline", "preview in the timeline", "点击", "点击导出", "打开", "拖拽", "预览",
-    "按钮", "tap on", "Settings", "导出",
-    "check your account", ".", "。", "\n", " ", ",", "!", "，", "(", ")", "to download", "Hello", "视频",
-])
+GUI_BITS = st.sampled_from(
+    [
+        "click",
+        "Click Export",
+        "the Export button",
+        "open the timeline",
+        "drag the clip",
+        "drop it onto the timeline",
+        "preview in the timeline",
+        "点击",
+        "点击导出",
+        "打开",
+        "拖拽",
+        "预览",
+        "按钮",
+        "tap on",
+        "Settings",
+        "导出",
+        "check your account",
+        ".",
+        "。",
+        "\n",
+        " ",
+        ",",
+        "!",
+        "，",
+        "(",
+        ")",
+        "to download",
+        "Hello",
+        "视频",
+    ]
+)
 
 
-@given(st.one_of(st.text(), st.lists(st.one_of(GUI_BITS, st.text(max_size=4)), max_size=15).map("".join),
-                 st.lists(GUI_BITS, max_size=15).map(" ".join)))
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.one_of(GUI_BITS, st.text(max_size=4)), max_size=15).map("".join),
+        st.lists(GUI_BITS, max_size=15).map(" ".join),
+    )
+)
 def test_translate_is_total_and_never_leaves_a_gui_instruction(text: str) -> None:
     result = translate(text)
     assert result == translate(text)

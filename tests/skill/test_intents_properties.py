@@ -14,13 +14,44 @@ EXPORT_WORDS = tuple(p for rule in INTENT_TABLE if rule.action == "export" for p
 MIXED = st.characters(codec="utf-8")  # the codec already leaves out lone surrogates
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 RTL = st.characters(min_codepoint=0x0590, max_codepoint=0x06FF)
-VOCAB = st.sampled_from([
-    "export", "导出", "download", "credits", "积分", "余额", "status", "进度", "show tracks",
-    "upload", "上传",
-    "make", "生成", "30-second", "vertical", "./a.jpg", "~/b.png", "/x/y.mp4", "C:\\v\\c.mov",
-    "https://example.com/v.mp4", "file:///tmp/z.gif", "'/a b/c.jpg'", "and", "then", "并", "😀", "\u200f",
-    "？", "。", ",", " ", "\n", "ＥＸＰＯＲＴ", "send me the video",
-])
+VOCAB = st.sampled_from(
+    [
+        "export",
+        "导出",
+        "download",
+        "credits",
+        "积分",
+        "余额",
+        "status",
+        "进度",
+        "show tracks",
+        "upload",
+        "上传",
+        "make",
+        "生成",
+        "30-second",
+        "vertical",
+        "./a.jpg",
+        "~/b.png",
+        "/x/y.mp4",
+        "C:\\v\\c.mov",
+        "https://example.com/v.mp4",
+        "file:///tmp/z.gif",
+        "'/a b/c.jpg'",
+        "and",
+        "then",
+        "并",
+        "😀",
+        "\u200f",
+        "？",
+        "。",
+        ",",
+        " ",
+        "\n",
+        "ＥＸＰＯＲＴ",
+        "send me the video",
+    ]
+)
 TEXTS = st.one_of(
     st.text(),
     st.text(alphabet=st.one_of(CJK, RTL, MIXED)),
@@ -62,9 +93,7 @@ def test_an_export_keyword_alone_routes_to_export(word: str, pad: str, tail: str
     st.sampled_from(["jpg", "PNG", "mp4", "mov", "webp", "mp3"]),
     st.lists(st.sampled_from(["make", "a", "video", "请", "用", "this", "✨"]), max_size=4),
 )
-def test_a_media_path_anywhere_is_extracted(
-    prefix: str, parts: list[str], ext: str, words: list[str]
-) -> None:
+def test_a_media_path_anywhere_is_extracted(prefix: str, parts: list[str], ext: str, words: list[str]) -> None:
     sep = "\\" if prefix.endswith("\\") else "/"
     path = prefix + sep.join(parts) + "." + ext
     text = " ".join([*words[:2], path, *words[2:]])

@@ -29,7 +29,9 @@ def test_contract_drafts_round_trip_unchanged(source):
 
 def test_unknown_keys_are_kept_at_every_level():
     wire = {
-        "d": 1000, "zz": 1, "m": {"width": 10, "height": 20, "new": [1]},
+        "d": 1000,
+        "zz": 1,
+        "m": {"width": 10, "height": 20, "new": [1]},
         "t": [{"tt": 9, "q": True, "sg": [{"d": 1000, "st": 0, "weird": {"a": 1}}]}],
     }
     assert Draft.from_wire(wire).to_wire() == wire
@@ -44,7 +46,7 @@ def test_summary_matches_the_skill_format():
         ]
     }
     assert summarize(Draft.from_wire(wire)) == (
-        'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) '
+        "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
         '3. Title: "Urban Dreams" (0-3s)'
     )
 
@@ -58,10 +60,12 @@ def test_summary_of_the_contract_example():
 
 
 def test_summary_reads_short_inferred_keys_and_falls_back_to_cumulative_durations():
-    wire = {"t": [
-        {"tt": 1, "sg": [{"st": 2000, "d": 4000, "n": "Song", "vol": 50}]},
-        {"tt": 0, "sg": [{"d": 1500}, {"d": 2500}]},
-    ]}
+    wire = {
+        "t": [
+            {"tt": 1, "sg": [{"st": 2000, "d": 4000, "n": "Song", "vol": 50}]},
+            {"tt": 0, "sg": [{"d": 1500}, {"d": 2500}]},
+        ]
+    }
     text = summarize(Draft.from_wire(wire))
     assert "1. Audio: Song (2-6s, 50%)" in text
     assert "2. Video: clip, clip (0-4s)" in text

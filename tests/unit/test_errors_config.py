@@ -59,8 +59,13 @@ def test_skill_md_frontmatter_matches_package():
 
 def test_settings_from_env(tmp_path):
     s = Settings.from_env(
-        {"NEMO_BACKEND": "cloud", "NEMO_TOKEN": "nmv_usr_secret", "NEMO_API_URL": "http://127.0.0.1:9/",
-         "NEMO_OUTPUT_DIR": str(tmp_path / "o"), "NEMO_RENDER_POLL_SECONDS": "0.5"},
+        {
+            "NEMO_BACKEND": "cloud",
+            "NEMO_TOKEN": "nmv_usr_secret",
+            "NEMO_API_URL": "http://127.0.0.1:9/",
+            "NEMO_OUTPUT_DIR": str(tmp_path / "o"),
+            "NEMO_RENDER_POLL_SECONDS": "0.5",
+        },
         home=tmp_path,
     )
     assert s.backend == "cloud"

@@ -58,16 +58,15 @@ class Asset(_Value):
     has_audio: bool | None = None
     sha256: str | None = None
     orientation: Literal["portrait", "landscape", "square"] | None = Field(
-        default=None, description="Of the size as displayed (EXIF orientation and clip rotation applied); "
-        "square within ±5 %."
+        default=None,
+        description="Of the size as displayed (EXIF orientation and clip rotation applied); square within ±5 %.",
     )
     colors: tuple[str, ...] = Field(
-        default=(), description="Dominant colour names, most dominant first (at most 3), from: red, orange, "
-        "yellow, green, teal, blue, purple, pink, brown, black, white, gray, beige."
+        default=(),
+        description="Dominant colour names, most dominant first (at most 3), from: red, orange, "
+        "yellow, green, teal, blue, purple, pink, brown, black, white, gray, beige.",
     )
-    palette: tuple[str, ...] = Field(
-        default=(), description="The dominant colours as #RRGGBB, most dominant first."
-    )
+    palette: tuple[str, ...] = Field(default=(), description="The dominant colours as #RRGGBB, most dominant first.")
 
 
 class Credits(_Value):

@@ -27,8 +27,8 @@ from .output import EXIT_OK, emit_json
 
 QUIT = {"exit", "quit", "q", ":q", "退出"}
 WELCOME = (
-    "nemo-video chat — describe a video, add media by path or URL, say \"status\", \"credits\" or \"export\".\n"
-    "Ctrl-C stops waiting; Ctrl-D or \"exit\" quits."
+    'nemo-video chat — describe a video, add media by path or URL, say "status", "credits" or "export".\n'
+    'Ctrl-C stops waiting; Ctrl-D or "exit" quits.'
 )
 
 
@@ -82,23 +82,29 @@ async def run_chat(args: argparse.Namespace, settings: Settings) -> int:
                     line = await lines.queue.get()
                 foreground.pop()
                 if scope.cancel_called:
-                    sys.stderr.write("\n(type \"exit\" or press Ctrl-D to quit)\n")
+                    sys.stderr.write('\n(type "exit" or press Ctrl-D to quit)\n')
                     continue
                 if line is None or line.strip().lower() in QUIT:
                     break
                 if not line.strip():
                     continue
                 if undecodable(line):
-                    report(args, line, NemoVideoError(
-                        ErrorCode.INVALID_TEXT, "That line is not valid UTF-8 text, so it was skipped.",
-                        hint="Set the terminal (or the file piped in) to UTF-8 and type the line again."))
+                    report(
+                        args,
+                        line,
+                        NemoVideoError(
+                            ErrorCode.INVALID_TEXT,
+                            "That line is not valid UTF-8 text, so it was skipped.",
+                            hint="Set the terminal (or the file piped in) to UTF-8 and type the line again.",
+                        ),
+                    )
                     continue
                 with anyio.CancelScope() as scope:
                     foreground.append(scope)
                     await handle_line(svc, args, line)
                 foreground.pop()
                 if scope.cancel_called:
-                    sys.stderr.write("\nstopped waiting; the job keeps running — say \"status\" to check on it\n")
+                    sys.stderr.write('\nstopped waiting; the job keeps running — say "status" to check on it\n')
     finally:
         with suppress(NotImplementedError):
             loop.remove_signal_handler(signal.SIGINT)

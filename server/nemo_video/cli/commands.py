@@ -14,19 +14,20 @@ from .common import confirm_spend, follow, out, progress_for, resolve_media
 from .output import EXIT_MACHINE, EXIT_OK, emit_json
 
 
-async def run_generate(svc: VideoService, args: argparse.Namespace, words: str,
-                       paths: list[str], urls: list[str]) -> tuple[GenerateResult, ExportResult]:
+async def run_generate(
+    svc: VideoService, args: argparse.Namespace, words: str, paths: list[str], urls: list[str]
+) -> tuple[GenerateResult, ExportResult]:
     progress = progress_for(args)
     roots = sorted({Path(p).parent for p in paths})
-    job = await svc.start_generate(words, paths, urls, confirm_spend=confirm_spend(args, svc.backend.name),
-                                   roots=roots)
+    job = await svc.start_generate(words, paths, urls, confirm_spend=confirm_spend(args, svc.backend.name), roots=roots)
     record = await follow(svc, job.record.id, progress)
     generated = GenerateResult.model_validate(record.result)
     if not args.json:
         out(generated.reply)
         out(generated.summary)
-    job = await svc.start_export(format=args.format, quality=args.quality, filename=args.output,
-                                 height=args.height, overwrite=args.overwrite)
+    job = await svc.start_export(
+        format=args.format, quality=args.quality, filename=args.output, height=args.height, overwrite=args.overwrite
+    )
     record = await follow(svc, job.record.id, progress_for(args))
     return generated, ExportResult.model_validate(record.result)
 
@@ -39,11 +40,15 @@ def print_export(args: argparse.Namespace, exported: ExportResult, generated: Ge
             payload["summary"] = generated.summary
         emit_json(payload)
         return
-    facts = ", ".join(part for part in (
-        f"{exported.width}x{exported.height}" if exported.width and exported.height else "",
-        f"{exported.duration_s:.1f} s" if exported.duration_s is not None else "",
-        f"{exported.size_bytes / 1e6:.1f} MB",
-    ) if part)
+    facts = ", ".join(
+        part
+        for part in (
+            f"{exported.width}x{exported.height}" if exported.width and exported.height else "",
+            f"{exported.duration_s:.1f} s" if exported.duration_s is not None else "",
+            f"{exported.size_bytes / 1e6:.1f} MB",
+        )
+        if part
+    )
     out(f"video:  {exported.path}  ({facts})")
     if exported.poster:
         out(f"poster: {exported.poster}")
@@ -85,10 +90,12 @@ async def upload(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for asset in result.assets:
         facts = ", ".join(
-            f for f in (
+            f
+            for f in (
                 f"{asset.width}x{asset.height}" if asset.width else "",
                 f"{asset.duration_s:.1f} s" if asset.duration_s else "",
-            ) if f
+            )
+            if f
         )
         out(f"{asset.kind:5}  {asset.name}  {facts}".rstrip())
     if result.notice:
@@ -135,8 +142,9 @@ async def export(args: argparse.Namespace, settings: Settings) -> int:
 
         return await export_variants(args, settings)
     async with VideoService(settings) as svc:
-        job = await svc.start_export(format=args.format, quality=args.quality, filename=args.output,
-                                     height=args.height, overwrite=args.overwrite)
+        job = await svc.start_export(
+            format=args.format, quality=args.quality, filename=args.output, height=args.height, overwrite=args.overwrite
+        )
         record = await follow(svc, job.record.id, progress_for(args))
     print_export(args, ExportResult.model_validate(record.result))
     return EXIT_OK

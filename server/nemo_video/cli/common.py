@@ -59,8 +59,9 @@ async def follow(svc: VideoService, job_id: str, progress: Progress) -> JobRecor
         progress.done()
     if record.status == "failed" and record.error:
         err = record.error
-        raise NemoVideoError(err.get("code", ErrorCode.INTERNAL), err.get("message", "The job failed."),
-                             hint=err.get("hint"))
+        raise NemoVideoError(
+            err.get("code", ErrorCode.INTERNAL), err.get("message", "The job failed."), hint=err.get("hint")
+        )
     if record.status == "cancelled":
         raise NemoVideoError(ErrorCode.CANCELLED, "The job was cancelled.")
     return record

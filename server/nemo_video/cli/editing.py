@@ -23,15 +23,24 @@ def read_operations(source: str) -> Any:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise NemoVideoError(ErrorCode.INVALID_INPUT, f"Cannot read the operations file ({type(exc).__name__}).",
-                             hint="Give a UTF-8 JSON file, or - to read the operations from stdin.") from exc
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"Cannot read the operations file ({type(exc).__name__}).",
+            hint="Give a UTF-8 JSON file, or - to read the operations from stdin.",
+        ) from exc
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else \
-            " (nested too deeply)"
-        raise NemoVideoError(ErrorCode.INVALID_INPUT, f"The operations are not valid JSON{where}.",
-                             hint=f"Write a JSON list of operations, e.g. {EXAMPLE}") from exc
+        where = (
+            f" (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else " (nested too deeply)"
+        )
+        raise NemoVideoError(
+            ErrorCode.INVALID_INPUT,
+            f"The operations are not valid JSON{where}.",
+            hint=f"Write a JSON list of operations, e.g. {EXAMPLE}",
+        ) from exc
     return data.get("operations") if isinstance(data, dict) else data
 
 

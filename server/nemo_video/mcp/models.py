@@ -29,8 +29,10 @@ class JobOutput(BaseModel):
     error: dict[str, Any] | None = Field(default=None, description="code, message, hint when it failed.")
     session: str = SESSION_FIELD
     many: dict[str, Any] | None = Field(
-        default=None, description="Result of export_video with variants (every file and its poster) or of "
-        "batch_videos (counts, bad rows with line numbers, one entry per row, the results file).")
+        default=None,
+        description="Result of export_video with variants (every file and its poster) or of "
+        "batch_videos (counts, bad rows with line numbers, one entry per row, the results file).",
+    )
 
     @classmethod
     def of(cls, record: JobRecord) -> JobOutput:
@@ -45,9 +47,20 @@ class JobOutput(BaseModel):
                 edit = EditResult.model_validate(record.result)
             else:
                 export = ExportResult.model_validate(record.result)
-        return cls(status=record.status, job_id=record.id, kind=record.kind, progress=record.fraction,
-                   message=record.message, next_step=next_step(record), generate=generate, export=export,
-                   edit=edit, error=record.error, session=record.client, many=many)
+        return cls(
+            status=record.status,
+            job_id=record.id,
+            kind=record.kind,
+            progress=record.fraction,
+            message=record.message,
+            next_step=next_step(record),
+            generate=generate,
+            export=export,
+            edit=edit,
+            error=record.error,
+            session=record.client,
+            many=many,
+        )
 
 
 class AskOutput(BaseModel):
@@ -58,8 +71,11 @@ class AskOutput(BaseModel):
     next_step: str
     session: str = SESSION_FIELD
     spends_credits: bool = Field(default=False, description="The route sent words to the paid cloud agent.")
-    export_follows: bool = Field(default=False, description="The text also asked for the file: call "
-                                 "export_video (with export_options) once the job is completed.")
+    export_follows: bool = Field(
+        default=False,
+        description="The text also asked for the file: call "
+        "export_video (with export_options) once the job is completed.",
+    )
     export_options: ExportOptions | None = None
     job: JobOutput | None = Field(default=None, description="For generate/export: the job.")
     credits: Credits | None = None

@@ -30,8 +30,9 @@ async def serve_stdio(settings: Settings) -> None:
         await run_stdio(build_server(service))
 
 
-async def serve_http(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                     token: str | None = None) -> None:
+async def serve_http(
+    settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT, token: str | None = None
+) -> None:
     import uvicorn
 
     from ..service import VideoService
@@ -39,9 +40,14 @@ async def serve_http(settings: Settings, host: str = "127.0.0.1", port: int = DE
     from .server import build_server
 
     async with VideoService(settings) as service:
-        app = build_http_app(build_server(service), host=host, port=port, token=token,
-                             allowed_origins=settings.mcp_allowed_origins,
-                             idle_timeout_s=settings.mcp_session_idle_s)
+        app = build_http_app(
+            build_server(service),
+            host=host,
+            port=port,
+            token=token,
+            allowed_origins=settings.mcp_allowed_origins,
+            idle_timeout_s=settings.mcp_session_idle_s,
+        )
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
         logger.warning("nemo-video MCP listening on http://%s:%s/mcp", host, port)
         await uvicorn.Server(config).serve()
@@ -52,15 +58,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})")
-    parser.add_argument("--token", default=None, help="bearer token for HTTP (default $NEMO_MCP_TOKEN); "
-                        "required when --host is not loopback")
+    parser.add_argument(
+        "--token",
+        default=None,
+        help="bearer token for HTTP (default $NEMO_MCP_TOKEN); required when --host is not loopback",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nemo-video mcp", description="Serve nemo-video over MCP.")
     add_arguments(parser)
-    parser.add_argument("--backend", choices=("local", "cloud"), default=None,
-                        help="backend (default $NEMO_BACKEND or local)")
+    parser.add_argument(
+        "--backend", choices=("local", "cloud"), default=None, help="backend (default $NEMO_BACKEND or local)"
+    )
     return parser
 
 
@@ -70,8 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == ["mcp"]:
         args_list = args_list[1:]
     args = build_parser().parse_args(args_list)
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for handler in logging.getLogger().handlers:
         # A client may ask for debug logs (logging/setLevel): they go to that client, not to stderr.
         handler.setLevel(logging.WARNING)

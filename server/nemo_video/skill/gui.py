@@ -49,11 +49,15 @@ class ClickTarget:
 
 CLICK_TARGETS: tuple[ClickTarget, ...] = (
     ClickTarget("export", ("export", "download", "render", "save"), ("导出", "下载", "保存", "渲染")),
-    ClickTarget("send_edit", ("generate", "regenerate", "create", "apply", "remake", "submit"),
-                ("重新生成", "生成", "应用", "提交")),
+    ClickTarget(
+        "send_edit",
+        ("generate", "regenerate", "create", "apply", "remake", "submit"),
+        ("重新生成", "生成", "应用", "提交"),
+    ),
     ClickTarget("summary", ("preview", "play", "timeline", "tracks"), ("预览", "播放", "时间线", "轨道")),
-    ClickTarget("credits", ("credits", "billing", "account", "balance", "top up", "upgrade"),
-                ("积分", "余额", "账户", "充值")),
+    ClickTarget(
+        "credits", ("credits", "billing", "account", "balance", "top up", "upgrade"), ("积分", "余额", "账户", "充值")
+    ),
 )
 
 # Sending work to the agent (a new generation, an edit message) may spend credits: offer, don't take.
@@ -100,9 +104,7 @@ class GuiRule:
     replacement: str | None = None  # None: WORDING[kind, lang]; KEEP: leave the text as it is
 
 
-def _rule(
-    pattern: str, lang: Literal["en", "zh"], kind: GuiKind | None, replacement: str | None = None
-) -> GuiRule:
+def _rule(pattern: str, lang: Literal["en", "zh"], kind: GuiKind | None, replacement: str | None = None) -> GuiRule:
     return GuiRule(re.compile(pattern, re.IGNORECASE), lang, kind, replacement)
 
 
@@ -111,44 +113,93 @@ GUI_RULES: tuple[GuiRule, ...] = (
     _rule(r"(?<![a-z])export(?:ing|ed)?(?![a-z])", "en", "export", KEEP),
     _rule(r"导出", "zh", "export", KEEP),
     # click / tap on X (with an optional "(the X button in the corner)" aside)
-    _rule(r"(?<![a-z])(?:(?:double-)?click(?:\s+on)?|tap\s+on)\s+(?:the\s+)?(?:[\"“'](?P<q>[^\"”'\n]{1,40})[\"”']"
-          r"|(?P<b>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:button|icon|tab|link|option)|(?P<w>[\w-]+))"
-          r"(?:\s*\([^)\n]{0,80}\))?" + _CORNER, "en", None),
-    _rule(r"(?<![a-z])(?:(?:press|hit|tap|use|tap\s+on)\s+)?(?:the\s+)?[\"“]?(?P<b>[\w-]+(?:\s+[\w-]+){0,2}?)[\"”]?"
-          r"\s+button" + _CORNER, "en", None),
-    _rule(r"(?:点击|单击|双击|轻点|点按)(?:一下)?" + _ZH_STOP + r"{0,6}?[“\"「]?(?P<zh>" + _zh_targets() +
-          r")[”\"」]?(?:按钮|图标|选项|标签|菜单|页面)?", "zh", None),
+    _rule(
+        r"(?<![a-z])(?:(?:double-)?click(?:\s+on)?|tap\s+on)\s+(?:the\s+)?(?:[\"“'](?P<q>[^\"”'\n]{1,40})[\"”']"
+        r"|(?P<b>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:button|icon|tab|link|option)|(?P<w>[\w-]+))"
+        r"(?:\s*\([^)\n]{0,80}\))?" + _CORNER,
+        "en",
+        None,
+    ),
+    _rule(
+        r"(?<![a-z])(?:(?:press|hit|tap|use|tap\s+on)\s+)?(?:the\s+)?[\"“]?(?P<b>[\w-]+(?:\s+[\w-]+){0,2}?)[\"”]?"
+        r"\s+button" + _CORNER,
+        "en",
+        None,
+    ),
+    _rule(
+        r"(?:点击|单击|双击|轻点|点按)(?:一下)?"
+        + _ZH_STOP
+        + r"{0,6}?[“\"「]?(?P<zh>"
+        + _zh_targets()
+        + r")[”\"」]?(?:按钮|图标|选项|标签|菜单|页面)?",
+        "zh",
+        None,
+    ),
     # open the timeline / a panel → read the state
-    _rule(r"(?<![a-z])open(?:\s+up)?\s+(?:the|your)\s+(?:[\w-]+\s+){0,2}?(?:timeline|panel|editor|tab|sidebar|"
-          r"menu|window|page|library|dashboard|workspace)(?:\s+(?:panel|tab|window|view|page))?(?![a-z])"
-          r"(?:\s+to\s+(?:preview|see|view|check|review)" + _OBJECT + r")?", "en", None),
-    _rule(r"打开(?:一下)?(?:" + _ZH_STOP + r"{0,10}?"
-          r"(?:面板|窗口|页面|编辑器|时间线|轨道|标签页|标签|菜单|预览))?"
-          r"(?:(?:查看|预览)(?:一下)?(?:效果|结果|变化|改动))?",
-          "zh", None),
+    _rule(
+        r"(?<![a-z])open(?:\s+up)?\s+(?:the|your)\s+(?:[\w-]+\s+){0,2}?(?:timeline|panel|editor|tab|sidebar|"
+        r"menu|window|page|library|dashboard|workspace)(?:\s+(?:panel|tab|window|view|page))?(?![a-z])"
+        r"(?:\s+to\s+(?:preview|see|view|check|review)" + _OBJECT + r")?",
+        "en",
+        None,
+    ),
+    _rule(
+        r"打开(?:一下)?(?:" + _ZH_STOP + r"{0,10}?"
+        r"(?:面板|窗口|页面|编辑器|时间线|轨道|标签页|标签|菜单|预览))?"
+        r"(?:(?:查看|预览)(?:一下)?(?:效果|结果|变化|改动))?",
+        "zh",
+        None,
+    ),
     # preview in the timeline → the text summary of the tracks
-    _rule(r"(?<![a-z])preview" + _OBJECT + r"\s+(?:in|on)\s+the\s+(?:timeline|editor|player|preview\s+\w+)",
-          "en", "summary"),
+    _rule(
+        r"(?<![a-z])preview" + _OBJECT + r"\s+(?:in|on)\s+the\s+(?:timeline|editor|player|preview\s+\w+)",
+        "en",
+        "summary",
+    ),
     _rule(r"(?:在时间线(?:中|里|上)?)?预览(?:一下)?", "zh", "summary", "查看轨道摘要"),
     # drag / drop → the user tells us the edit; we send it as a message
-    _rule(r"(?<![a-z])drag(?:ging)?(?:\s*(?:and|&|/|-|n)\s*drop)?(?![a-z])[^.!?;,\n]*", "en", "send_edit",
-          EDIT_WORDING["en"]),
-    _rule(r"(?<![a-z])drop" + _OBJECT + r"\s+(?:onto|into|on|in)\s+the\s+(?:timeline|track|canvas|editor)"
-          r"[^.!?;,\n]*", "en", "send_edit", EDIT_WORDING["en"]),
-    _rule(r"[^，。！？；\n]*?(?:拖拽|拖动|拖放|拖到|拖入|拖进)[^，。！？；\n]*", "zh", "send_edit",
-          EDIT_WORDING["zh"]),
+    _rule(
+        r"(?<![a-z])drag(?:ging)?(?:\s*(?:and|&|/|-|n)\s*drop)?(?![a-z])[^.!?;,\n]*",
+        "en",
+        "send_edit",
+        EDIT_WORDING["en"],
+    ),
+    _rule(
+        r"(?<![a-z])drop" + _OBJECT + r"\s+(?:onto|into|on|in)\s+the\s+(?:timeline|track|canvas|editor)"
+        r"[^.!?;,\n]*",
+        "en",
+        "send_edit",
+        EDIT_WORDING["en"],
+    ),
+    _rule(r"[^，。！？；\n]*?(?:拖拽|拖动|拖放|拖到|拖入|拖进)[^，。！？；\n]*", "zh", "send_edit", EDIT_WORDING["zh"]),
     # account / billing → credits
-    _rule(r"\s+(?:on|in|from|via|under)\s+(?:the\s+)?(?:billing|account|settings|subscription|pricing|credits?|"
-          r"profile)\s+(?:page|tab|section|panel|settings|dashboard|screen)(?:\s+(?:of|in)\s+your\s+account)?",
-          "en", "credits", ' by saying "credits" (or calling get_credits)'),
-    _rule(r"(?<![a-z])(?:check|visit|see)\s+(?:your\s+)?(?:account|billing)(?:\s+(?:account|billing))?"
-          r"(?:\s+(?:page|settings|tab|section|dashboard))?(?:\s+(?:for|to\s+see|to\s+check)\s+(?:your\s+)?"
-          r"(?:remaining\s+)?(?:credits|balance))?", "en", "credits",
-          'check your credits (say "credits" or call get_credits)'),
-    _rule(r"(?<![a-z])(?:go|head|navigate)\s+to\s+(?:the\s+|your\s+)?(?:billing|account|pricing|subscription)"
-          r"(?:\s+(?:page|settings|tab|section))?", "en", "credits"),
-    _rule(r"(?:在|到|去|前往)(?:账户|账单|个人中心|会员中心|充值)(?:页面|页|中心|设置)?(?:中|里|上)?",
-          "zh", "credits", "通过说“积分”（或调用 get_credits）"),
+    _rule(
+        r"\s+(?:on|in|from|via|under)\s+(?:the\s+)?(?:billing|account|settings|subscription|pricing|credits?|"
+        r"profile)\s+(?:page|tab|section|panel|settings|dashboard|screen)(?:\s+(?:of|in)\s+your\s+account)?",
+        "en",
+        "credits",
+        ' by saying "credits" (or calling get_credits)',
+    ),
+    _rule(
+        r"(?<![a-z])(?:check|visit|see)\s+(?:your\s+)?(?:account|billing)(?:\s+(?:account|billing))?"
+        r"(?:\s+(?:page|settings|tab|section|dashboard))?(?:\s+(?:for|to\s+see|to\s+check)\s+(?:your\s+)?"
+        r"(?:remaining\s+)?(?:credits|balance))?",
+        "en",
+        "credits",
+        'check your credits (say "credits" or call get_credits)',
+    ),
+    _rule(
+        r"(?<![a-z])(?:go|head|navigate)\s+to\s+(?:the\s+|your\s+)?(?:billing|account|pricing|subscription)"
+        r"(?:\s+(?:page|settings|tab|section))?",
+        "en",
+        "credits",
+    ),
+    _rule(
+        r"(?:在|到|去|前往)(?:账户|账单|个人中心|会员中心|充值)(?:页面|页|中心|设置)?(?:中|里|上)?",
+        "zh",
+        "credits",
+        "通过说“积分”（或调用 get_credits）",
+    ),
 )
 
 # What must never reach a user without a screen (the residual check; tests assert it too).
@@ -234,7 +285,7 @@ def _target_kind(match: re.Match[str], lang: str) -> GuiKind | None:
         return _lookup(named, "zh")
     if match.group(0).lower().startswith("open"):
         return "credits" if re.search("billing|account|credit", match.group(0), re.IGNORECASE) else "state"
-    purpose = re.match(r"\s+to\s+(\w+(?:\s+\w+){0,2})", match.string[match.end():])
+    purpose = re.match(r"\s+to\s+(\w+(?:\s+\w+){0,2})", match.string[match.end() :])
     return _lookup(named, "en") or (_lookup(purpose.group(1), "en") if purpose else None)
 
 

@@ -54,43 +54,186 @@ class IntentRule:
 
 
 INTENT_TABLE: tuple[IntentRule, ...] = (
-    IntentRule("credits", ("how many credits", "how much credit", "how much credits", "enough credits",
-                           "credits left", "remaining credits", "my credits", "my balance", "credit balance",
-                           "check credits", "top up", "buy credits", "add credits", "more credits",
-                           "多少积分", "剩余积分", "积分余额", "积分够", "余额", "充值"), 40, strong=True),
+    IntentRule(
+        "credits",
+        (
+            "how many credits",
+            "how much credit",
+            "how much credits",
+            "enough credits",
+            "credits left",
+            "remaining credits",
+            "my credits",
+            "my balance",
+            "credit balance",
+            "check credits",
+            "top up",
+            "buy credits",
+            "add credits",
+            "more credits",
+            "多少积分",
+            "剩余积分",
+            "积分余额",
+            "积分够",
+            "余额",
+            "充值",
+        ),
+        40,
+        strong=True,
+    ),
     IntentRule("credits", ("credits", "credit", "balance", "billing", "quota", "积分", "点数"), 40),
-    IntentRule("state", ("status", "progress", "show tracks", "show the tracks", "list tracks",
-                         "show the timeline", "show me the timeline", "what's on the timeline",
-                         "状态", "进度", "查看时间线", "显示轨道"), 30, strong=True),
+    IntentRule(
+        "state",
+        (
+            "status",
+            "progress",
+            "show tracks",
+            "show the tracks",
+            "list tracks",
+            "show the timeline",
+            "show me the timeline",
+            "what's on the timeline",
+            "状态",
+            "进度",
+            "查看时间线",
+            "显示轨道",
+        ),
+        30,
+        strong=True,
+    ),
     IntentRule("state", ("timeline", "tracks", "时间线", "轨道"), 30),
     IntentRule("upload", ("upload", "上传"), 25),
-    IntentRule("export", ("export", "download", "send me the video", "send me the file", "send it to me",
-                          "render it", "render the video", "render this", "导出", "下载"), 20),
+    IntentRule(
+        "export",
+        (
+            "export",
+            "download",
+            "send me the video",
+            "send me the file",
+            "send it to me",
+            "render it",
+            "render the video",
+            "render this",
+            "导出",
+            "下载",
+        ),
+        20,
+    ),
 )
 
 CREATION_VERBS: tuple[str, ...] = (
-    "make", "create", "generate", "produce", "build", "edit", "add", "remove", "delete", "change",
-    "replace", "move", "trim", "cut", "shorten", "lengthen", "extend", "insert", "turn", "apply", "put",
-    "swap", "mute", "crop", "rotate", "split", "merge", "combine",
-    "生成", "制作", "做一个", "做个", "做成", "创建", "创作", "添加", "加上", "加个", "删除", "删掉", "去掉",
-    "修改", "改成", "改为", "替换", "换成", "剪辑", "剪掉", "裁剪", "缩短", "延长", "调整", "移动", "插入",
+    "make",
+    "create",
+    "generate",
+    "produce",
+    "build",
+    "edit",
+    "add",
+    "remove",
+    "delete",
+    "change",
+    "replace",
+    "move",
+    "trim",
+    "cut",
+    "shorten",
+    "lengthen",
+    "extend",
+    "insert",
+    "turn",
+    "apply",
+    "put",
+    "swap",
+    "mute",
+    "crop",
+    "rotate",
+    "split",
+    "merge",
+    "combine",
+    "生成",
+    "制作",
+    "做一个",
+    "做个",
+    "做成",
+    "创建",
+    "创作",
+    "添加",
+    "加上",
+    "加个",
+    "删除",
+    "删掉",
+    "去掉",
+    "修改",
+    "改成",
+    "改为",
+    "替换",
+    "换成",
+    "剪辑",
+    "剪掉",
+    "裁剪",
+    "缩短",
+    "延长",
+    "调整",
+    "移动",
+    "插入",
 )
 
 # Words that describe video *content*: an export request never needs them.
 CONTENT_CUES: tuple[str, ...] = (
-    "vertical", "horizontal", "portrait", "landscape", "square", "music", "bgm", "song", "soundtrack",
-    "voiceover", "narration", "title", "titles", "caption", "captions", "subtitle", "subtitles",
-    "transition", "transitions", "effect", "effects", "filter", "background", "logo", "tagline",
-    "slideshow", "intro", "outro",
-    "竖屏", "横屏", "竖版", "横版", "方形", "配乐", "音乐", "字幕", "标题", "转场", "特效", "滤镜", "背景",
-    "片头", "片尾", "旁白", "配音",
+    "vertical",
+    "horizontal",
+    "portrait",
+    "landscape",
+    "square",
+    "music",
+    "bgm",
+    "song",
+    "soundtrack",
+    "voiceover",
+    "narration",
+    "title",
+    "titles",
+    "caption",
+    "captions",
+    "subtitle",
+    "subtitles",
+    "transition",
+    "transitions",
+    "effect",
+    "effects",
+    "filter",
+    "background",
+    "logo",
+    "tagline",
+    "slideshow",
+    "intro",
+    "outro",
+    "竖屏",
+    "横屏",
+    "竖版",
+    "横版",
+    "方形",
+    "配乐",
+    "音乐",
+    "字幕",
+    "标题",
+    "转场",
+    "特效",
+    "滤镜",
+    "背景",
+    "片头",
+    "片尾",
+    "旁白",
+    "配音",
 )
 CONTENT_CUE_RES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![0-9.])\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?|mins?|minutes?)(?![a-z])"),
     re.compile(r"\d+\s*(?:秒|分钟)"),
     re.compile(r"(?<![0-9])\d{1,2}\s*:\s*\d{1,2}(?![0-9])"),  # aspect ratios 9:16, 1:1
-    re.compile(r"(?<![a-z])(?:from|out of|using|with) (?:my|these|those|the|our) (?:[a-z-]+ )?"
-               r"(?:photos?|images?|pictures?|pics|clips?|footage|shots|script|story|article|description)"),
+    re.compile(
+        r"(?<![a-z])(?:from|out of|using|with) (?:my|these|those|the|our) (?:[a-z-]+ )?"
+        r"(?:photos?|images?|pictures?|pics|clips?|footage|shots|script|story|article|description)"
+    ),
     re.compile(r"(?<![a-z])(?:video|clip|movie|reel|short)s? (?:about|of|showing|featuring)(?![a-z])"),
     re.compile(r"用(?:我的|这些|这几张)"),
 )
@@ -98,24 +241,49 @@ CONTENT_CUE_RES: tuple[re.Pattern[str], ...] = (
 EXPORT_FORMATS: tuple[str, ...] = ("mp4", "webm", "mov", "gif")
 HEIGHT_WORDS: dict[str, int] = {"4k": 2160, "uhd": 2160, "2k": 1440, "full hd": 1080, "fhd": 1080}
 QUALITY_WORDS: dict[str, str] = {
-    "draft quality": "draft", "low quality": "draft", "lower quality": "draft", "quick render": "draft",
-    "fast render": "draft", "草稿": "draft", "低画质": "draft",
-    "high quality": "high", "best quality": "high", "full quality": "high",
-    "高画质": "high", "高质量": "high",
+    "draft quality": "draft",
+    "low quality": "draft",
+    "lower quality": "draft",
+    "quick render": "draft",
+    "fast render": "draft",
+    "草稿": "draft",
+    "低画质": "draft",
+    "high quality": "high",
+    "best quality": "high",
+    "full quality": "high",
+    "高画质": "high",
+    "高质量": "high",
 }
 DESTINATION_WORDS = r"(?:to|into|as|at|save as|保存到|保存为|存到|存为|另存为|到)"
 
 MEDIA_EXTENSIONS: tuple[str, ...] = (
-    "mp4", "mov", "avi", "webm", "mkv", "m4v", "jpg", "jpeg", "png", "gif", "webp", "heic", "bmp",
-    "tif", "tiff", "mp3", "wav", "m4a", "aac", "ogg", "flac",
+    "mp4",
+    "mov",
+    "avi",
+    "webm",
+    "mkv",
+    "m4v",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "heic",
+    "bmp",
+    "tif",
+    "tiff",
+    "mp3",
+    "wav",
+    "m4a",
+    "aac",
+    "ogg",
+    "flac",
 )
 _EXT = "|".join(MEDIA_EXTENSIONS)
 _URL = re.compile(r"https?://[^\s<>\"'`“”‘’「」（）()\[\]{}，。；！？、]+", re.IGNORECASE)
 _FILE_URL = re.compile(r"file://(/[^\s<>\"'`“”]+)", re.IGNORECASE)
 _QUOTED_PATH = re.compile(
-    r"""(?:"|“|'|‘|`|「)((?:~|\.{1,2}|[A-Za-z]:)?[/\\][^"”'’`」\n]*?\.(?:"""
-    + _EXT
-    + r"""))(?:"|”|'|’|`|」)""",
+    r"""(?:"|“|'|‘|`|「)((?:~|\.{1,2}|[A-Za-z]:)?[/\\][^"”'’`」\n]*?\.(?:""" + _EXT + r"""))(?:"|”|'|’|`|」)""",
     re.IGNORECASE,
 )
 _PATH_START = re.compile(r"(?<![A-Za-z0-9_/\\.~:\-])(?:~[/\\]|\.\.?[/\\]|[A-Za-z]:[/\\]|/)")
@@ -125,10 +293,54 @@ _TRAILING_PUNCT = ".,;:!?)]}'\"，。；：！？）」、"
 
 URL_FETCH_WORDS: tuple[str, ...] = ("download", "fetch", "grab", "import", "get", "下载", "导入")
 FILLER = (
-    "please", "pls", "these", "this", "that", "the", "a", "an", "file", "files", "photo", "photos",
-    "image", "images", "picture", "pictures", "video", "videos", "clip", "clips", "my", "for", "me",
-    "here", "here's", "heres", "here are", "it", "them", "and", "then", "also", "too", "now", "ok",
-    "请", "帮我", "这些", "这个", "文件", "图片", "照片", "视频", "和", "并", "然后", "再", "吧",
+    "please",
+    "pls",
+    "these",
+    "this",
+    "that",
+    "the",
+    "a",
+    "an",
+    "file",
+    "files",
+    "photo",
+    "photos",
+    "image",
+    "images",
+    "picture",
+    "pictures",
+    "video",
+    "videos",
+    "clip",
+    "clips",
+    "my",
+    "for",
+    "me",
+    "here",
+    "here's",
+    "heres",
+    "here are",
+    "it",
+    "them",
+    "and",
+    "then",
+    "also",
+    "too",
+    "now",
+    "ok",
+    "请",
+    "帮我",
+    "这些",
+    "这个",
+    "文件",
+    "图片",
+    "照片",
+    "视频",
+    "和",
+    "并",
+    "然后",
+    "再",
+    "吧",
 )
 
 
@@ -250,7 +462,7 @@ _CONNECTOR = re.compile(
 def _strip_connectors(text: str) -> str:
     stripped = " ".join(text.split())
     while (match := _CONNECTOR.search(stripped)) and match.end() > 0:
-        stripped = stripped[match.end():]
+        stripped = stripped[match.end() :]
     return stripped.rstrip(" ,;:，；：、-")
 
 
@@ -281,8 +493,7 @@ def _height(words: str) -> int | None:
     size = re.search(r"(?<![0-9])\d{3,4}\s*[x×]\s*(\d{3,4})(?![0-9])", words)
     if size:
         return int(size.group(1)) if 64 <= int(size.group(1)) <= 4320 else None
-    match = re.search(r"(?<![0-9])(\d{3,4})\s*p(?![a-z])|(?<![0-9])(2160|1440|1080|720|480|360)(?![0-9])",
-                      words)
+    match = re.search(r"(?<![0-9])(\d{3,4})\s*p(?![a-z])|(?<![0-9])(2160|1440|1080|720|480|360)(?![0-9])", words)
     if match:
         value = int(match.group(1) or match.group(2))
         return value if 64 <= value <= 4320 else None
@@ -299,8 +510,7 @@ def _destination(text: str, paths: tuple[str, ...]) -> str | None:
     """The export target when *every* path follows a destination word ("export to ~/out.mp4")."""
     if len(paths) != 1:
         return None
-    before = re.compile(r"(?<![A-Za-z])" + DESTINATION_WORDS + r"\s*[\"'“‘`「]?(?:file://)?\s*$",
-                        re.IGNORECASE)
+    before = re.compile(r"(?<![A-Za-z])" + DESTINATION_WORDS + r"\s*[\"'“‘`「]?(?:file://)?\s*$", re.IGNORECASE)
     index = text.find(paths[0])
     if index < 0:  # a file:// URL was decoded; look for its raw form instead
         index = text.find("file://")

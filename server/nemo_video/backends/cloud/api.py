@@ -27,9 +27,7 @@ class Api:
         self.http = http
         self.auth = TokenSource(settings, http)
 
-    async def call(
-        self, method: str, path: str, *, json_body: Any = None, files: Sequence[FilePart] = ()
-    ) -> Any:
+    async def call(self, method: str, path: str, *, json_body: Any = None, files: Sequence[FilePart] = ()) -> Any:
         """The ``data`` of a successful reply; any failure raises ``NemoVideoError``.
 
         Reads (GET) are retried on a dropped connection or a 5xx: they change nothing, so asking
@@ -52,9 +50,7 @@ class Api:
             await anyio.sleep(self.settings.read_retry_wait_s * attempt)
         raise AssertionError("unreachable")
 
-    async def reply(
-        self, method: str, path: str, *, json_body: Any = None, files: Sequence[FilePart] = ()
-    ) -> Reply:
+    async def reply(self, method: str, path: str, *, json_body: Any = None, files: Sequence[FilePart] = ()) -> Reply:
         """The reply after at most one token renewal; the caller classifies it."""
         token = await self.auth.token()
         reply = await self.http.send(method, path, token=token, json_body=json_body, files=files)

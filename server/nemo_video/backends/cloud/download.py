@@ -29,7 +29,10 @@ _CHUNK = 256 * 1024
 
 
 async def fetch_output(
-    settings: Settings, api: Api, status: RenderStatus, destination: Path,
+    settings: Settings,
+    api: Api,
+    status: RenderStatus,
+    destination: Path,
     on_progress: ProgressCallback | None = None,
 ) -> RenderOutput:
     if status.status != "completed":
@@ -68,9 +71,7 @@ async def _fetch_any(
         await _download(api, fallback, await api.auth.renew(token), temp, on_progress)
 
 
-async def _download(
-    api: Api, url: str, token: str | None, temp: Path, on_progress: ProgressCallback | None
-) -> None:
+async def _download(api: Api, url: str, token: str | None, temp: Path, on_progress: ProgressCallback | None) -> None:
     what = "GET " + (urlsplit(url).path or url)
     try:
         async with api.http.stream("GET", url, token=token) as response:
@@ -87,9 +88,7 @@ async def _download(
         raise NemoVideoError(ErrorCode.BACKEND_ERROR, "The download was empty.")
 
 
-async def _write(
-    response: httpx.Response, temp: Path, total: int | None, on_progress: ProgressCallback | None
-) -> int:
+async def _write(response: httpx.Response, temp: Path, total: int | None, on_progress: ProgressCallback | None) -> int:
     written = 0
     async with await anyio.open_file(temp, "wb") as fh:
         async for chunk in response.aiter_bytes(_CHUNK):
@@ -131,8 +130,12 @@ async def _describe(settings: Settings, path: Path) -> RenderOutput:
     if info is not None and info.has_video:
         duration, width, height = info.duration_s, info.width, info.height
     return RenderOutput(
-        path=path.resolve(), size_bytes=path.stat().st_size, format=fmt,
-        duration_s=duration, width=width, height=height,
+        path=path.resolve(),
+        size_bytes=path.stat().st_size,
+        format=fmt,
+        duration_s=duration,
+        width=width,
+        height=height,
     )
 
 

@@ -132,8 +132,12 @@ class HttpClient:
         """One request, read in full. A 429 waits ``rate_limit_wait_s`` and is retried once."""
         reply = await self._send_once(method, path, token, json_body, files, extra_headers)
         if reply.is_rate_limited:
-            log.info("%s %s was rate limited; waiting %.1fs, then retrying once",
-                     method, path, self.settings.rate_limit_wait_s)
+            log.info(
+                "%s %s was rate limited; waiting %.1fs, then retrying once",
+                method,
+                path,
+                self.settings.rate_limit_wait_s,
+            )
             await anyio.sleep(self.settings.rate_limit_wait_s)
             reply = await self._send_once(method, path, token, json_body, files, extra_headers)
         return reply
@@ -154,8 +158,7 @@ class HttpClient:
                 # Files are reopened per attempt so a retry sends them whole; httpx sets the
                 # multipart Content-Type with its boundary.
                 kwargs["files"] = [
-                    (field, (path_.name, stack.enter_context(path_.open("rb")), mime))
-                    for field, path_, mime in files
+                    (field, (path_.name, stack.enter_context(path_.open("rb")), mime)) for field, path_, mime in files
                 ]
             elif json_body is not None:
                 kwargs["json"] = json_body

@@ -23,8 +23,14 @@ _KINDS: dict[str, MediaKind] = {
     **dict.fromkeys(("jpg", "png", "gif", "webp"), "image"),
     **dict.fromkeys(("mp3", "wav", "m4a", "aac"), "audio"),
 }
-_MIME = {"mov": "video/quicktime", "mkv": "video/x-matroska", "m4a": "audio/mp4", "aac": "audio/aac",
-         "webp": "image/webp", "jpg": "image/jpeg"}
+_MIME = {
+    "mov": "video/quicktime",
+    "mkv": "video/x-matroska",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
+    "webp": "image/webp",
+    "jpg": "image/jpeg",
+}
 
 
 def extension(name: str) -> str:
@@ -59,15 +65,11 @@ def check_urls(urls: Sequence[str]) -> list[str]:
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise NemoVideoError(
-                ErrorCode.URL_NOT_ALLOWED, f"{url!r} is not an http(s) URL NemoVideo can import."
-            )
+            raise NemoVideoError(ErrorCode.URL_NOT_ALLOWED, f"{url!r} is not an http(s) URL NemoVideo can import.")
         name = parts.path.rsplit("/", 1)[-1]
         ext = extension(name) if "." in name else ""
         if ext and ext not in SUPPORTED_FORMATS:
-            raise NemoVideoError(
-                ErrorCode.UNSUPPORTED_MEDIA, f"{name}: .{ext} is not a format NemoVideo accepts."
-            )
+            raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name}: .{ext} is not a format NemoVideo accepts.")
     return list(urls)
 
 

@@ -27,7 +27,12 @@ _secrets: set[str] = set()
 _lock = threading.Lock()
 # Filters on a logger do not apply to its children's records, so each httpcore logger is listed.
 _WATCHED = (
-    LOGGER_NAME, "httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2",
+    LOGGER_NAME,
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
     "httpcore.proxy",
 )
 
@@ -69,7 +74,8 @@ def redact_event(event: E) -> E:
     if not dataclasses.is_dataclass(event) or isinstance(event, type):
         return event
     changes: dict[str, Any] = {
-        f.name: redact_value(getattr(event, f.name)) for f in dataclasses.fields(event)
+        f.name: redact_value(getattr(event, f.name))
+        for f in dataclasses.fields(event)
         if isinstance(getattr(event, f.name), str | dict | list)
     }
     return dataclasses.replace(event, **changes) if changes else event

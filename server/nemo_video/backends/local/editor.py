@@ -25,8 +25,9 @@ async def edit(store: Store, session_id: str, operations: Sequence[Operation], l
     if move is not None:
         restored = await (store.undo if move == "undo" else store.redo)(session_id, f"edit_video {move}")
         if restored is None:
-            raise NemoVideoError(ErrorCode.INVALID_INPUT, _NOTHING[move],
-                                 hint="Call get_state to see the video as it is now.")
+            raise NemoVideoError(
+                ErrorCode.INVALID_INPUT, _NOTHING[move], hint="Call get_state to see the video as it is now."
+            )
         return EditOutcome(draft=restored.draft, version=restored.version)
     media = await store.list_media(session_id)
     current = await store.current_draft(session_id)

@@ -46,17 +46,38 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 FAMILY: dict[str, MediaKind] = {
-    "jpg": "image", "png": "image", "gif": "image", "webp": "image",
-    "mp4": "video", "mov": "video", "avi": "video", "webm": "video", "mkv": "video",
-    "mp3": "audio", "wav": "audio", "m4a": "audio", "aac": "audio",
+    "jpg": "image",
+    "png": "image",
+    "gif": "image",
+    "webp": "image",
+    "mp4": "video",
+    "mov": "video",
+    "avi": "video",
+    "webm": "video",
+    "mkv": "video",
+    "mp3": "audio",
+    "wav": "audio",
+    "m4a": "audio",
+    "aac": "audio",
 }
 assert set(FAMILY) == set(SUPPORTED_FORMATS)
 
 _CONTENT_TYPES = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
-    "video/mp4": "mp4", "video/quicktime": "mov", "video/x-msvideo": "avi", "video/webm": "webm",
-    "video/x-matroska": "mkv", "audio/mpeg": "mp3", "audio/wav": "wav", "audio/x-wav": "wav",
-    "audio/mp4": "m4a", "audio/x-m4a": "m4a", "audio/aac": "aac",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "video/x-msvideo": "avi",
+    "video/webm": "webm",
+    "video/x-matroska": "mkv",
+    "audio/mpeg": "mp3",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/mp4": "m4a",
+    "audio/x-m4a": "m4a",
+    "audio/aac": "aac",
 }
 MAX_REDIRECTS = 5
 DOWNLOAD_TIMEOUT_S = 600.0
@@ -71,16 +92,15 @@ def normalise_extension(name: str) -> str:
     ext = "jpg" if ext == "jpeg" else ext
     if ext not in FAMILY:
         shown = f".{ext}" if ext else "no extension"
-        raise NemoVideoError(
-            ErrorCode.UNSUPPORTED_MEDIA, f"{name} has {shown}, which is not a supported media format."
-        )
+        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} has {shown}, which is not a supported media format.")
     return ext
 
 
 def check_size(name: str, size: int) -> None:
     if size == 0:
-        raise NemoVideoError(ErrorCode.UNSUPPORTED_MEDIA, f"{name} is empty (0 bytes).",
-                             hint="Pass a real image, video or audio file.")
+        raise NemoVideoError(
+            ErrorCode.UNSUPPORTED_MEDIA, f"{name} is empty (0 bytes).", hint="Pass a real image, video or audio file."
+        )
     if size > MAX_BYTES:
         raise NemoVideoError(
             ErrorCode.MEDIA_TOO_LARGE,
@@ -92,7 +112,11 @@ class MediaImporter:
     """Imports files into ``data_dir/media`` and records them in the store."""
 
     def __init__(
-        self, settings: Settings, store: Store, *, http: httpx.AsyncClient | None = None,
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        http: httpx.AsyncClient | None = None,
         download_timeout_s: float = DOWNLOAD_TIMEOUT_S,
     ) -> None:
         self._settings = settings
@@ -150,8 +174,13 @@ class MediaImporter:
         placed = await anyio.to_thread.run_sync(_place, staged, final, sha256)
         try:
             asset, created = await self._store.add_media(
-                session_id, name=name, kind=found.kind, path=final, sha256=sha256,
-                size=final.stat().st_size, facts=found.facts,
+                session_id,
+                name=name,
+                kind=found.kind,
+                path=final,
+                sha256=sha256,
+                size=final.stat().st_size,
+                facts=found.facts,
             )
         except BaseException:
             if placed and not await self._store.media_path_used(final):
@@ -191,8 +220,10 @@ class MediaImporter:
             )
         if await anyio.to_thread.run_sync(iso_cut_short, staged):
             raise NemoVideoError(
-                ErrorCode.UNSUPPORTED_MEDIA, f"{name} is incomplete: the file ends before its data does "
-                "(a cut-off copy or download).", hint="Copy or download the file again, then upload it.")
+                ErrorCode.UNSUPPORTED_MEDIA,
+                f"{name} is incomplete: the file ends before its data does (a cut-off copy or download).",
+                hint="Copy or download the file again, then upload it.",
+            )
         ffmpeg = locate(self._settings)
         try:
             info = await probe(staged, ffmpeg)
@@ -223,8 +254,11 @@ class MediaImporter:
         if kind == "video":
             frame = await middle_frame(ffmpeg, staged, info.duration_s)
             width, height = frame.size or (info.width, info.height)  # as displayed: rotation applied
-            shown = looks(frame.thumbnail, width, height) if frame.thumbnail else {
-                "orientation": orientation_of(width, height)}
+            shown = (
+                looks(frame.thumbnail, width, height)
+                if frame.thumbnail
+                else {"orientation": orientation_of(width, height)}
+            )
             facts |= {"width": width, "height": height, "fps": info.fps, **shown}
         return Inspection(kind, ext, facts)
 
@@ -245,7 +279,8 @@ class MediaImporter:
             info = path.stat()
         except FileNotFoundError as exc:
             raise NemoVideoError(
-                ErrorCode.MEDIA_CHANGED, f"The stored copy of {name} is gone from {self.media_dir}.",
+                ErrorCode.MEDIA_CHANGED,
+                f"The stored copy of {name} is gone from {self.media_dir}.",
                 hint=f"Upload {name} again, then export again (or ask to remove it from the video).",
             ) from exc
         signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
@@ -285,12 +320,11 @@ class MediaImporter:
                     return content_type.split(";")[0].strip().lower()
                 finally:
                     await response.aclose()
-            raise NemoVideoError(
-                ErrorCode.MEDIA_NOT_FOUND, f"{url} redirected more than {MAX_REDIRECTS} times."
-            )
+            raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"{url} redirected more than {MAX_REDIRECTS} times.")
         except httpx.HTTPError as exc:
             raise NemoVideoError(
-                ErrorCode.MEDIA_NOT_FOUND, f"Downloading {url} failed ({type(exc).__name__}: {exc}).",
+                ErrorCode.MEDIA_NOT_FOUND,
+                f"Downloading {url} failed ({type(exc).__name__}: {exc}).",
                 hint="Check the URL and the network, or upload the file by path.",
             ) from exc
         finally:
@@ -318,7 +352,8 @@ class _Staging:
 def _check_response(url: str, response: httpx.Response) -> None:
     if response.status_code >= 400:
         raise NemoVideoError(
-            ErrorCode.MEDIA_NOT_FOUND, f"{url} answered HTTP {response.status_code}.",
+            ErrorCode.MEDIA_NOT_FOUND,
+            f"{url} answered HTTP {response.status_code}.",
             hint="Check that the URL points at the file itself and is publicly readable.",
         )
     length = response.headers.get("content-length", "")
@@ -352,8 +387,9 @@ def _checked_stat(source: Path) -> os.stat_result:
         raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.") from exc
     if stat.S_ISLNK(checked.st_mode):
         raise NemoVideoError(
-            ErrorCode.PATH_NOT_ALLOWED, f"{source} was replaced by a symbolic link after it was checked, "
-            "so it was not read.", hint="Upload the file again once nothing is changing it.",
+            ErrorCode.PATH_NOT_ALLOWED,
+            f"{source} was replaced by a symbolic link after it was checked, so it was not read.",
+            hint="Upload the file again once nothing is changing it.",
         )
     if not stat.S_ISREG(checked.st_mode):
         raise NemoVideoError(ErrorCode.MEDIA_NOT_FOUND, f"No file at {source}.")

@@ -141,8 +141,10 @@ class Store:
                 if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
                     raise
                 aside = _move_aside(path)
-                notice = (f"The studio database {path} could not be read ({exc}); it was moved aside to "
-                          f"{aside.name} and a fresh, empty one was started: earlier sessions are not in it.")
+                notice = (
+                    f"The studio database {path} could not be read ({exc}); it was moved aside to "
+                    f"{aside.name} and a fresh, empty one was started: earlier sessions are not in it."
+                )
                 logger.warning("%s", notice)
                 return cls._connect(path, notice)
         except (OSError, sqlite3.Error) as exc:
@@ -205,10 +207,13 @@ class Store:
         found = await self._run(self._fetchone, "SELECT * FROM sessions WHERE id = ?", (session_id,))
         if found is None:
             raise NemoVideoError(
-                ErrorCode.UNKNOWN_SESSION, f"There is no local session {session_id!r} in {self.path}."
+                ErrorCode.UNKNOWN_SESSION,
+                f"There is no local session {session_id!r} in {self.path}."
                 + (f" {self.notice}" if self.notice else ""),
                 hint="Call get_state (CLI: nemo-video state): it starts a new session; then add the media "
-                "and describe the video again." if self.notice else None,
+                "and describe the video again."
+                if self.notice
+                else None,
             )
         return SessionRow(found["id"], found["language"], datetime.fromisoformat(found["created_at"]))
 
@@ -222,7 +227,14 @@ class Store:
     # ------------------------------------------------------------ media
 
     async def add_media(
-        self, session_id: str, *, name: str, kind: MediaKind, path: Path, sha256: str, size: int,
+        self,
+        session_id: str,
+        *,
+        name: str,
+        kind: MediaKind,
+        path: Path,
+        sha256: str,
+        size: int,
         facts: dict[str, Any],
     ) -> tuple[Asset, bool]:
         """Add a file to the session; returns (asset, created). Same content twice → the first asset."""
@@ -233,9 +245,7 @@ class Store:
     ) -> tuple[Asset, bool]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            existing = self._fetchone(
-                "SELECT * FROM media WHERE session_id = ? AND sha256 = ?", (session_id, sha256)
-            )
+            existing = self._fetchone("SELECT * FROM media WHERE session_id = ? AND sha256 = ?", (session_id, sha256))
             if existing is not None:
                 self._db.execute("COMMIT")
                 return _asset(existing), False
@@ -245,9 +255,21 @@ class Store:
             self._db.execute(
                 "INSERT INTO media (session_id, id, position, name, kind, path, sha256, size, facts,"
                 " created_at, orientation, colors, palette) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, sha256[:16], position, name, kind, str(path), sha256, size,
-                 json.dumps({k: facts.get(k) for k in _FACTS}), utcnow().isoformat(), facts.get("orientation"),
-                 json.dumps(list(facts.get("colors") or ())), json.dumps(list(facts.get("palette") or ()))),
+                (
+                    session_id,
+                    sha256[:16],
+                    position,
+                    name,
+                    kind,
+                    str(path),
+                    sha256,
+                    size,
+                    json.dumps({k: facts.get(k) for k in _FACTS}),
+                    utcnow().isoformat(),
+                    facts.get("orientation"),
+                    json.dumps(list(facts.get("colors") or ())),
+                    json.dumps(list(facts.get("palette") or ())),
+                ),
             )
             self._db.execute("COMMIT")
         except BaseException:
@@ -282,9 +304,7 @@ class Store:
         return await self._run(self._current_sync, session_id)
 
     def _current_sync(self, session_id: str) -> DraftVersion:
-        row = self._fetchone(
-            "SELECT * FROM drafts WHERE session_id = ? ORDER BY version DESC LIMIT 1", (session_id,)
-        )
+        row = self._fetchone("SELECT * FROM drafts WHERE session_id = ? ORDER BY version DESC LIMIT 1", (session_id,))
         return _version(row) if row is not None else DraftVersion(0, None)
 
     async def save_draft(self, session_id: str, draft: Draft | None, message: str) -> DraftVersion:
@@ -340,7 +360,13 @@ class Store:
     # ------------------------------------------------------------ jobs
 
     async def create_job(
-        self, job_id: str, session_id: str, kind: str, *, status: str = "pending", message: str = "",
+        self,
+        job_id: str,
+        session_id: str,
+        kind: str,
+        *,
+        status: str = "pending",
+        message: str = "",
         request: dict[str, Any] | None = None,
     ) -> JobRow:
         now = utcnow().isoformat()
@@ -353,11 +379,22 @@ class Store:
         return await self.get_job(job_id)
 
     async def update_job(
-        self, job_id: str, *, status: str | None = None, progress: float | None = None,
-        message: str | None = None, result: dict[str, Any] | None = None, error: dict[str, Any] | None = None,
+        self,
+        job_id: str,
+        *,
+        status: str | None = None,
+        progress: float | None = None,
+        message: str | None = None,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
     ) -> None:
-        changes: dict[str, Any] = {"status": status, "progress": progress, "message": message,
-                                   "result": _dumps(result), "error": _dumps(error)}
+        changes: dict[str, Any] = {
+            "status": status,
+            "progress": progress,
+            "message": message,
+            "result": _dumps(result),
+            "error": _dumps(error),
+        }
         sets = {k: v for k, v in changes.items() if v is not None}
         sets["updated_at"] = utcnow().isoformat()
         columns = ", ".join(f"{k} = ?" for k in sets)  # keys are the fixed names above
@@ -423,11 +460,20 @@ def _loads(value: str | None) -> dict[str, Any] | None:
 
 def _asset(row: sqlite3.Row) -> Asset:
     facts = _loads(row["facts"]) or {}
-    return Asset.model_validate({
-        "id": row["id"], "name": row["name"], "kind": row["kind"], "src": row["path"], "size_bytes": row["size"],
-        "sha256": row["sha256"], **{k: facts.get(k) for k in _FACTS}, "orientation": row["orientation"],
-        "colors": tuple(json.loads(row["colors"])), "palette": tuple(json.loads(row["palette"])),
-    })
+    return Asset.model_validate(
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "src": row["path"],
+            "size_bytes": row["size"],
+            "sha256": row["sha256"],
+            **{k: facts.get(k) for k in _FACTS},
+            "orientation": row["orientation"],
+            "colors": tuple(json.loads(row["colors"])),
+            "palette": tuple(json.loads(row["palette"])),
+        }
+    )
 
 
 def _version(row: sqlite3.Row) -> DraftVersion:
@@ -436,9 +482,15 @@ def _version(row: sqlite3.Row) -> DraftVersion:
 
 def _job(row: sqlite3.Row) -> JobRow:
     return JobRow(
-        id=row["id"], session_id=row["session_id"], kind=row["kind"], status=row["status"],
-        progress=row["progress"], message=row["message"], request=_loads(row["request"]),
-        result=_loads(row["result"]), error=_loads(row["error"]),
+        id=row["id"],
+        session_id=row["session_id"],
+        kind=row["kind"],
+        status=row["status"],
+        progress=row["progress"],
+        message=row["message"],
+        request=_loads(row["request"]),
+        result=_loads(row["result"]),
+        error=_loads(row["error"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )

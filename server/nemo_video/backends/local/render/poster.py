@@ -34,15 +34,11 @@ def sheet_grid(duration_s: float) -> tuple[int, int]:
     return SHEET_COLUMNS, frames // SHEET_COLUMNS
 
 
-def build_args(
-    plan: RenderPlan, ffmpeg: str, video: Path, poster: Path, sheet: Path, quality: int = 4
-) -> list[str]:
+def build_args(plan: RenderPlan, ffmpeg: str, video: Path, poster: Path, sheet: Path, quality: int = 4) -> list[str]:
     cols, rows = sheet_grid(plan.duration_s)
     count = cols * rows
     side = POSTER_MAX_SIDE
-    poster_scale = _filter(
-        "scale", w=f"min(iw,{side})", h=f"min(ih,{side})", force_original_aspect_ratio="decrease"
-    )
+    poster_scale = _filter("scale", w=f"min(iw,{side})", h=f"min(ih,{side})", force_original_aspect_ratio="decrease")
     # fps over the key-frame-only stream picks `count` frames spread across the whole duration.
     rate = f"{count}/{plan.duration_s:.3f}"
     # Key frames come once a second: enough to pick from only when the video is long.

@@ -35,6 +35,4 @@ def problems(plan: RenderPlan, info: MediaInfo, path: Path) -> list[str]:
 def check(plan: RenderPlan, info: MediaInfo, path: Path) -> None:
     found = problems(plan, info, path)
     if found:
-        raise NemoVideoError(
-            ErrorCode.RENDER_FAILED, "The rendered file failed its checks: " + "; ".join(found) + "."
-        )
+        raise NemoVideoError(ErrorCode.RENDER_FAILED, "The rendered file failed its checks: " + "; ".join(found) + ".")

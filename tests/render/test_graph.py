@@ -177,8 +177,9 @@ def test_muted_clip_adds_no_audio_branch() -> None:
 
 def test_background_segments_are_generated_gradients() -> None:
     graph = _value(_args(draft([background(1500), background(1500)])), "-filter_complex")
-    assert graph.count("color=c=black:s=1920x1080") == 4 and "-i" not in _args(draft([background(1000)]))
-    assert graph.count("geq=r=") == 4
+    # each piece computes its rows on a 2-pixel strip, widened to the frame by the scaler
+    assert graph.count("color=c=black:s=2x1080") == 4 and "-i" not in _args(draft([background(1000)]))
+    assert graph.count("geq=r=") == 4 and graph.count("scale=w=1920:h=1080:flags=neighbor") == 4
 
 
 def test_same_plan_same_arguments() -> None:
@@ -191,3 +192,21 @@ def test_height_reaches_the_graph(height: int) -> None:
     graph = _value(_args(draft(_images()), height=height), "-filter_complex")
     width = round(1920 * height / 1080 / 2) * 2
     assert f"crop=w={width}:h={height}" in graph
+
+
+def test_a_wide_picture_in_a_tall_frame_scales_only_the_part_it_shows() -> None:
+    """A 2000x1500 photo in a 1080x1920 frame: only the window the motion shows (plus a thin rim) is
+    cut from the source and scaled, not the whole 2868x2152 cover — the render's memory per picture."""
+    wide = image_segment(Path("/m/a.jpg"), 2000, direction="in", transition=None, size=(2000, 1500))
+    d = draft([wide], width=1080, height=1920)
+    graph = _value(_args(d), "-filter_complex")
+    head = graph.split(";")[0]
+    assert head.startswith("[0:v]crop=w=848:h=1500,scale=w=1218:h=2152:flags=bicubic"), head
+    assert "scale=w=2868" not in graph
+    assert ",crop=w=1210:h=2152,format=yuv420p" in head  # the same window as scaling everything
+
+
+def test_a_picture_that_fills_the_frame_is_scaled_whole() -> None:
+    same = image_segment(Path("/m/a.jpg"), 2000, direction="in", transition=None, size=(1920, 1080))
+    head = _value(_args(draft([same])), "-filter_complex").split(";")[0]
+    assert head.startswith("[0:v]scale=w=2152:h=1210:flags=bicubic"), head

@@ -116,10 +116,25 @@ def still_prefix(v: Visual, plan: RenderPlan) -> list[str]:
     big = _cover(v.source_size or (w, h), w, h, motion.to_scale if motion else 1.0)
     win_w, win_h = _window(v, plan, big)
     return [
-        _filter("scale", w=big[0], h=big[1], flags="bicubic", **_TV),
+        *_source_crop(v.source_size, big, (win_w, win_h)),
         _filter("crop", w=win_w, h=win_h),
         _filter("format", "yuv420p"),
     ]
+
+
+def _source_crop(source: tuple[int, int] | None, big: tuple[int, int], win: tuple[int, int]) -> list[str]:
+    """Scale to ``big`` only the part of the source that becomes the window (plus a 2-pixel rim for
+    the filter's taps), instead of the whole picture: the scaled frame is held for the picture's
+    whole time on screen, and its buffers until the render ends, so this is most of a render's
+    memory per picture (measured: 1080x1920, 9 pictures, 473 → 372 MB) and of its scaling time."""
+    if source is None or (win[0] >= big[0] - 4 and win[1] >= big[1] - 4):
+        return [_filter("scale", w=big[0], h=big[1], flags="bicubic", **_TV)]
+    sw, sh = source
+    fx, fy = big[0] / sw, big[1] / sh  # output pixels per source pixel
+    cw = min(sw, _even_up(win[0] / fx + 4))
+    ch = min(sh, _even_up(win[1] / fy + 4))
+    out_w, out_h = max(win[0], _even_up(cw * fx)), max(win[1], _even_up(ch * fy))
+    return [_filter("crop", w=cw, h=ch), _filter("scale", w=out_w, h=out_h, flags="bicubic", **_TV)]
 
 
 def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
@@ -178,15 +193,17 @@ def background_source(v: Visual, plan: RenderPlan, piece: Piece) -> str:
 
     (ffmpeg's ``gradients`` source spreads its colours over part of the frame only: measured, a
     320-row gradient reached its end colour by row 160, or by row 40 with the default type.)
+    The rows are computed on a 2-pixel-wide strip and widened by the scaler (every column of a
+    row is the same): a full-width geq at 1080x1920 cost ~50 MB of the render's peak memory.
     """
     w, h = plan.width, plan.height
     top, bottom = _rgb(v.colors[0]), _rgb(v.colors[1])
     channels = {name: f"{a}+({b - a})*Y/{max(h - 1, 1)}" for name, a, b in zip("rgb", top, bottom, strict=True)}
     return _chain(
-        _filter("color", c="black", s=f"{w}x{h}", r=plan.fps, d=_num(1 / plan.fps)),
+        _filter("color", c="black", s=f"2x{h}", r=plan.fps, d=_num(1 / plan.fps)),
         _filter("format", "rgb24"),
         _filter("geq", **channels),
-        _filter("scale", **_TV),
+        _filter("scale", w=w, h=h, flags="neighbor", **_TV),
         _filter("format", "yuv420p"),
         _filter("loop", loop=piece.count - 1, size=1, start=0),
         *_frame_clock(plan.fps),

@@ -203,6 +203,23 @@ def test_the_end_card_takes_the_brand_colour_or_the_pictures_dark_enough_for_whi
         assert (r >= g >= b) == (hr >= hg >= hb)  # the same hue, only darker
 
 
+def test_without_a_brand_the_end_card_takes_the_pictures_accent_not_their_grey_backdrop() -> None:
+    """A product shot's dominant colour is often its grey studio backdrop: the card takes the most
+    vivid colour of the pictures instead (the demo: a grey-blue, teal and coral set gives a rust card)."""
+    from nemo_video.backends.base import Asset
+    from nemo_video.composition.wire import card_colors
+
+    palettes = (("#A3A2AC", "#2F395D"), ("#76BAB0", "#CDE6DF"), ("#F1AC97", "#F9DACC"))
+    pictures = [m for m in MEDIA if isinstance(m, Asset) and m.kind == "image"][:3]
+    media = {m.id: m.model_copy(update={"palette": p}) for m, p in zip(pictures, palettes, strict=True)}
+    comp = build(*({"op": "add_scene", "media": m} for m in media))
+    card = card_colors(comp, media)[0]
+    r, g, b = (int(card[i : i + 2], 16) for i in (1, 3, 5))
+    assert r > g > b and r - b > 80, card  # the coral's hue, darkened: not the grey #565560
+    grey = {m: a.model_copy(update={"palette": ("#A3A2AC",)}) for m, a in media.items()}
+    assert card_colors(comp, grey)[0] == "#565560"  # only greys: the dominant one, darkened
+
+
 def test_card_scenes_are_drawn_as_backdrops_and_read_back_as_cards() -> None:
     from nemo_video.backends.base import RenderRequest
     from nemo_video.backends.local.render.plan import build_plan

@@ -31,6 +31,13 @@ def contrast(a: float, b: float) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def vividness(hex_color: str) -> float:
+    """How colourful ``hex_color`` looks (HSV saturation times value: greys, near-whites and
+    near-blacks are low), for picking a picture's accent over its backdrop."""
+    _, saturation, value = colorsys.rgb_to_hsv(*(c / 255 for c in rgb(hex_color)))
+    return saturation * value
+
+
 def under_white(hex_color: str, ratio: float = 7.0) -> str:
     """``hex_color``'s hue and saturation at the lightness where white text reaches ``ratio``."""
     h, lightness, s = colorsys.rgb_to_hls(*(c / 255 for c in rgb(hex_color)))

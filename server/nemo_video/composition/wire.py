@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from ..draft import Draft, Segment, Track, TrackType
 from . import defaults as D
-from .colors import under_white
+from .colors import under_white, vividness
 from .model import Brand, Composition, Format, Motion, Music, Scene, TextLayer, Transition
 from .timing import Span, role_spans, scene_slots, segment_spans, text_span, transition_ms
 
@@ -163,9 +163,11 @@ def beat_ms(comp: Composition) -> float | None:
 
 
 def card_colors(comp: Composition, media: Mapping[str, MediaInfo]) -> tuple[str, str]:
-    """The end card: the brand's first colour, else the first picture's, dark enough for white text."""
+    """The end card: the brand's first colour, else the pictures' most vivid colour (their accent: a
+    grey backdrop is often a photo's dominant colour), dark enough for white text."""
     pictures = [media[s.media] for s in comp.scenes if s.media is not None and s.media in media]
-    source = comp.brand.palette[:1] or [c for m in pictures for c in m.palette][:1]
+    found = [c for m in reversed(pictures) for c in m.palette]  # the last picture first: it fades into the card
+    source = comp.brand.palette[:1] or ([max(found, key=vividness)] if found else [])
     if not source:
         return D.CARD_COLOR, D.CARD_COLOR
     base = under_white(source[0], 7.0)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from ....composition import defaults as D
 from ....composition.colors import contrast, luminance, rgb
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 THUMB = 256
 MARGIN = 1.1  # aim above 4.5:1: encoding blurs glyph edges and subsamples colour
 MAX_SAMPLES = 4096
+SALIENCE_RADIUS = 0.12  # of the thumbnail's longer side: larger than a subject, smaller than the frame
 BAND_MAX_OPACITY = 0.6  # past this a band darkens too much of the frame: a box is tighter
 BRIEF = 0.25  # a visual behind a text for less than this share of its time does not decide its backdrop
 OUTLINE_FLOOR = 3.0  # colour alone at ≥ 3:1 (WCAG large text): an outline carries it to 4.5:1
@@ -87,6 +88,18 @@ def thumbnail(src: str) -> Image.Image | None:
 def _edges(src: str, stamp: float) -> Image.Image | None:
     small = _thumbnail(src, stamp)
     return None if small is None else small.convert("L").filter(ImageFilter.FIND_EDGES)
+
+
+@functools.lru_cache(maxsize=32)
+def _salience(src: str, stamp: float) -> Image.Image | None:
+    """Where the subject is: each pixel's difference from a heavily blurred copy (a difference of
+    Gaussians: smooth backdrops, gradients and vignettes vanish, a product or a face stands out,
+    flat inside included)."""
+    small = _thumbnail(src, stamp)
+    if small is None:
+        return None
+    blurred = small.filter(ImageFilter.GaussianBlur(max(small.size) * SALIENCE_RADIUS))
+    return ImageChops.difference(small, blurred).convert("L").filter(ImageFilter.GaussianBlur(2))
 
 
 class Pictures:
@@ -165,6 +178,20 @@ class Pictures:
                 scores.append(64.0)
                 continue
             scores.append(float(ImageStat.Stat(edges.crop(self._box(v, rect, p0, p1, edges.size))).mean[0]))
+        return max(scores, default=0.0)
+
+    def salience(self, rect: Rect, start: float, end: float) -> float:
+        """Mean subject strength (0..255) behind ``rect``: high means the text would cover the subject."""
+        scores = []
+        for v, p0, p1 in self._under(start, end):
+            found = None
+            if v.kind == "image" and v.src and v.source_size:
+                try:
+                    found = _salience(v.src, Path(v.src).stat().st_mtime)
+                except OSError:
+                    found = None
+            if found is not None:
+                scores.append(float(ImageStat.Stat(found.crop(self._box(v, rect, p0, p1, found.size))).mean[0]))
         return max(scores, default=0.0)
 
 

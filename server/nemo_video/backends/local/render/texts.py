@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ANIMATIONS = ("none", "fade", "slide_up", "pop", "typewriter", "word_by_word")
 CALM_STEPS = 9  # candidate places tried across the zone's height for a text placed by us
 CALM_PULL = 12.0  # edge strength a move across the whole zone must save to be worth it
+SUBJECT_WEIGHT = 0.6  # a text over the subject (salience 0..255) costs like this much edge strength
 CROWDED = 1000.0  # cost of a place another text (or the logo) already holds at the same time
 
 
@@ -232,8 +233,8 @@ def _block(seg: Segment, frame: _Frame) -> TextBlock:
 def _calmest(
     center: tuple[float, float], fitted: layout.Fitted, frame: _Frame, start: float, end: float
 ) -> tuple[float, float]:
-    """The centre, moved up or down inside the zone to where the pictures behind are calmest and no
-    other text (or the logo) is at the same time."""
+    """The centre, moved up or down inside the zone to where the pictures behind are calmest and
+    clear of their subject, and no other text (or the logo) is at the same time."""
     zone = frame.zone
     height = fitted.height
     if height >= zone.height:
@@ -246,6 +247,7 @@ def _calmest(
         _, top = layout.place((cx, y), fitted, zone)
         rect = _rect(cx, top, fitted, 0.2 * fitted.size)
         cost = frame.pictures.busyness(rect, start, end) + CALM_PULL * abs(y - center[1]) / zone.height
+        cost += SUBJECT_WEIGHT * frame.pictures.salience(rect, start, end)
         cost += CROWDED if frame.collides(rect, start, end) else 0.0
         if cost < best_cost - 1e-9:
             best, best_cost = (center[0], y), cost

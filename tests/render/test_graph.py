@@ -201,9 +201,9 @@ def test_a_wide_picture_in_a_tall_frame_scales_only_the_part_it_shows() -> None:
     d = draft([wide], width=1080, height=1920)
     graph = _value(_args(d), "-filter_complex")
     head = graph.split(";")[0]
-    assert head.startswith("[0:v]crop=w=848:h=1500,scale=w=1218:h=2152:flags=bicubic"), head
+    assert head.startswith("[0:v]crop=w=848:h=1500:x=576:y=0,scale=w=1218:h=2152:flags=bicubic"), head
     assert "scale=w=2868" not in graph
-    assert ",crop=w=1210:h=2152,format=yuv420p" in head  # the same window as scaling everything
+    assert ",crop=w=1210:h=2152:x=4:y=0,format=yuv420p" in head  # the same window as scaling everything
 
 
 def test_a_picture_that_fills_the_frame_is_scaled_whole() -> None:

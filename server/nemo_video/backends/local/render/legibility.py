@@ -98,8 +98,16 @@ def _salience(src: str, stamp: float) -> Image.Image | None:
     small = _thumbnail(src, stamp)
     if small is None:
         return None
-    blurred = small.filter(ImageFilter.GaussianBlur(max(small.size) * SALIENCE_RADIUS))
+    blurred = small.filter(ImageFilter.GaussianBlur(max(small.size) * SALIENCE_RADIUS))  # see subject.py
     return ImageChops.difference(small, blurred).convert("L").filter(ImageFilter.GaussianBlur(2))
+
+
+def salience_map(src: str) -> Image.Image | None:
+    """Where ``src``'s subject is (a small greyscale map), or None when it cannot be read."""
+    try:
+        return _salience(src, Path(src).stat().st_mtime)
+    except OSError:
+        return None
 
 
 class Pictures:
@@ -184,12 +192,7 @@ class Pictures:
         """Mean subject strength (0..255) behind ``rect``: high means the text would cover the subject."""
         scores = []
         for v, p0, p1 in self._under(start, end):
-            found = None
-            if v.kind == "image" and v.src and v.source_size:
-                try:
-                    found = _salience(v.src, Path(v.src).stat().st_mtime)
-                except OSError:
-                    found = None
+            found = salience_map(v.src) if v.kind == "image" and v.src and v.source_size else None
             if found is not None:
                 scores.append(float(ImageStat.Stat(found.crop(self._box(v, rect, p0, p1, found.size))).mean[0]))
         return max(scores, default=0.0)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from ....draft import Draft, Segment, TrackType
 from ....errors import ErrorCode, NemoVideoError
 from ...base import OutputFormat, Quality, RenderRequest
-from . import music, texts
+from . import music, subject, texts
 from .texts import Logo, TextBlock
 
 TRANSITIONS = {
@@ -65,6 +65,7 @@ class Visual:
     colors: tuple[str, str] = ("#1b2a49", "#3d5a80")
     transition: str | None = None  # xfade name into the next visual; None = cut
     transition_s: float = 0.0
+    focal: tuple[float, float] | None = None  # the subject, as fractions of the source (x, y)
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,9 @@ def _visual(
         raise NemoVideoError(ErrorCode.INVALID_DRAFT, f"The size of {Path(seg.src).name} is unknown.")
     source_size = (int(size[0]), int(size[1]))
     if seg.type == "image":
-        return Visual(kind="image", src=seg.src, source_size=source_size, motion=_motion(seg, index), **common)
+        focal = _focal(seg) or subject.center(seg.src)
+        motion = _motion(seg, index)
+        return Visual(kind="image", src=seg.src, source_size=source_size, motion=motion, focal=focal, **common)
     volume = seg.volume_fraction()
     return Visual(
         kind="video",
@@ -228,6 +231,14 @@ def _visual(
         has_audio=fact.has_audio,
         **common,
     )
+
+
+def _focal(seg: Segment) -> tuple[float, float] | None:
+    """The point the user asked to keep in frame (``focal: {x, y}``, fractions of the picture)."""
+    spec = _extra(seg, "focal")
+    if isinstance(spec, dict) and all(isinstance(spec.get(k), int | float) for k in ("x", "y")):
+        return min(max(float(spec["x"]), 0.0), 1.0), min(max(float(spec["y"]), 0.0), 1.0)
+    return None
 
 
 def _motion(seg: Segment, index: int) -> Motion | None:

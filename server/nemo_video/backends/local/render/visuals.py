@@ -86,6 +86,10 @@ def visible(v: Visual, w: int, h: int, progress: float) -> tuple[float, float, f
         z = a + (b - a) * (3 - 2 * p) * p * p
         vw, vh = w / z, h / z
         x, y = (ww - vw) / 2, (wh - vh) / 2
+        toward = focus(v, (bw, bh), (ww, wh))
+        if toward is not None:
+            x = min(max(toward[0] * ww - vw / 2, 0.0), ww - vw)
+            y = min(max(toward[1] * wh - vh / 2, 0.0), wh - vh)
     elif motion is not None:
         x, y = {
             "left": ((ww - w) * (1 - p), 0.0),
@@ -98,14 +102,31 @@ def visible(v: Visual, w: int, h: int, progress: float) -> tuple[float, float, f
     return ox / bw, oy / bh, (ox + vw) / bw, (oy + vh) / bh
 
 
+KEEP = 0.2  # a focal point is kept at least this far (a share of the window) from its edges
+
+
 def window_origin(v: Visual, big: tuple[int, int], win: tuple[int, int]) -> tuple[int, int]:
-    """Where the window sits in the cover-scaled picture: around the subject (``v.focal``) as far
-    as the picture allows, so a zoom moves toward it and a crop keeps it; else in the middle."""
+    """Where the window sits in the cover-scaled picture: in the middle, moved only as far as it
+    takes to keep the subject (``v.focal``) in the window's middle 60 % — the framing changes no
+    more than needed, and a product at the picture's edge is no longer cut away."""
+    x, y = (big[0] - win[0]) // 2, (big[1] - win[1]) // 2
     if v.focal is None:
-        return (big[0] - win[0]) // 2, (big[1] - win[1]) // 2
-    x = min(max(v.focal[0] * big[0] - win[0] / 2, 0.0), big[0] - win[0])
-    y = min(max(v.focal[1] * big[1] - win[1] / 2, 0.0), big[1] - win[1])
-    return int(x) // 2 * 2, int(y) // 2 * 2  # even: the chroma planes are half the size
+        return x, y
+    px, py = v.focal[0] * big[0], v.focal[1] * big[1]
+    x = round(min(max(x, px - (1 - KEEP) * win[0]), px - KEEP * win[0]))
+    y = round(min(max(y, py - (1 - KEEP) * win[1]), py - KEEP * win[1]))
+    x, y = min(max(x, 0), big[0] - win[0]), min(max(y, 0), big[1] - win[1])
+    return x // 2 * 2, y // 2 * 2  # even: the chroma planes are half the size
+
+
+def focus(v: Visual, big: tuple[int, int], win: tuple[int, int]) -> tuple[float, float] | None:
+    """The subject's place in the window (fractions), where a zoom heads; None: the middle."""
+    if v.focal is None:
+        return None
+    ox, oy = window_origin(v, big, win)
+    fx = (v.focal[0] * big[0] - ox) / win[0]
+    fy = (v.focal[1] * big[1] - oy) / win[1]
+    return min(max(fx, 0.0), 1.0), min(max(fy, 0.0), 1.0)
 
 
 def window(v: Visual, w: int, h: int, big: tuple[int, int]) -> tuple[int, int]:
@@ -179,10 +200,16 @@ def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
         # frame), then a centred crop: scale+crop is smooth where zoompan stutters.
         z = f"({_num(a)}+({_num(b - a)})*(3-2*min({k}/{last},1))*pow(min({k}/{last},1),2))"
         size = {"w": f"max({w},2*ceil({win_w}*{z}/2))", "h": f"max({h},2*ceil({win_h}*{z}/2))"}
+        toward = focus(v, _cover(v.source_size or (w, h), w, h, motion.to_scale), (win_w, win_h))
+        if toward is None:
+            x, y = "(iw-ow)/2", "(ih-oh)/2"
+        else:  # the crop's centre on the subject as far as the picture allows: the zoom heads there
+            x = f"max(0,min(iw-ow,{_num(toward[0])}*iw-ow/2))"
+            y = f"max(0,min(ih-oh,{_num(toward[1])}*ih-oh/2))"
         return [
             *head,
             _filter("scale", **size, eval="frame", flags="bilinear"),
-            _filter("crop", w=w, h=h, x="(iw-ow)/2", y="(ih-oh)/2"),
+            _filter("crop", w=w, h=h, x=x, y=y, exact=1),
         ]
     p = f"({k}/{last})"
     x, y = {
@@ -191,7 +218,7 @@ def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
         "up": ("0", f"(ih-oh)*(1-{p})"),
         "down": ("0", f"(ih-oh)*{p}"),
     }[motion.direction]
-    return [*head, _filter("crop", w=w, h=h, x=x, y=y)]
+    return [*head, _filter("crop", w=w, h=h, x=x, y=y, exact=1)]
 
 
 def video_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:

@@ -9,6 +9,11 @@ renders in its own temporary folder on whatever node runs it and returns the fil
 bytes are written under a temporary name beside the destination, checked (hash, probe: size,
 duration, codec) and only then renamed into place. A worker that dies mid-task is retried
 (``max_retries``); cancelling the job cancels its Ray tasks.
+
+A timeline longer than ``NEMO_CHUNK_SECONDS`` (60 s by default here) is split at cuts
+(:mod:`.chunks`): each chunk is a Ray task of its own (the same media references; the worker plans
+the draft again and encodes its frame range), the sound is one more task, and the chunks come back
+as bytes to be joined (concat demuxer, ``-c copy``), verified and renamed into place here.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from typing import Any
 
 from .. import media as ff
 from ..backends.base import ProgressCallback, RenderOutput
-from ..config import Settings
+from ..backends.local.render.plan import RenderPlan
+from ..config import Settings, chunk_threshold
+from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
 from .base import FarmTask, RenderFarm
-from .worker import render_bytes
+from .worker import render_bytes, render_piece
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 2
@@ -79,7 +86,9 @@ class RayFarm(RenderFarm):
         self.address = address
         self.ray = connect(address, num_cpus)
         self.workers = max(1, int(self.ray.cluster_resources().get("CPU", 1)))
-        self._remote = self.ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(render_bytes)
+        task = self.ray.remote(num_cpus=1, max_retries=MAX_RETRIES)
+        self._remote, self._piece = task(render_bytes), task(render_piece)
+        self.chunk_threshold_s = chunk_threshold(settings, on_ray=True)
         self._refs: dict[Path, Any] = {}  # media already in the object store, shared by every task
 
     def _media_ref(self, path: Path) -> Any:
@@ -98,17 +107,34 @@ class RayFarm(RenderFarm):
         destination = task.destination.expanduser().resolve()
         if destination.exists() and not task.overwrite:
             raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{destination} already exists.")
+        draft = task.parsed()
+        seconds = (draft.total_ms() or 0) / 1000
+        if self.chunk_threshold_s is not None and seconds > self.chunk_threshold_s and task.format in ("mp4", "mov"):
+            output = await self._render_chunked(task, draft, on_progress)
+            if output is not None:
+                return output
         media = task.media()
-        options = {
+        refs = [self._media_ref(path) for path in media.values()]
+        if on_progress is not None:
+            on_progress(0.05, "queued on the Ray cluster")
+        reply = await self._call(self._remote, task.draft, self._options(task), list(media), *refs)
+        output = await self._place(reply, destination)
+        if on_progress is not None:
+            on_progress(1.0, f"Rendered to {destination.name} on the Ray cluster")
+        return output
+
+    def _options(self, task: FarmTask) -> dict[str, Any]:
+        return {
             "format": task.format,
             "quality": task.quality,
             "height": task.height,
             "timeout_s": self.settings.render_timeout_s,
         }
-        refs = [self._media_ref(path) for path in media.values()]
-        if on_progress is not None:
-            on_progress(0.05, "queued on the Ray cluster")
-        ref = self._remote.remote(task.draft, options, list(media), *refs)
+
+    async def _call(self, remote: Any, *args: Any) -> dict[str, Any]:
+        """Run one Ray task and await its reply; cancelled here, cancelled there. A render's own
+        error (in the reply) is raised as itself; a task that crashed past its retries, as render_failed."""
+        ref = remote.remote(*args)
         try:
             reply: dict[str, Any] = await ref
         except BaseException as exc:
@@ -123,10 +149,38 @@ class RayFarm(RenderFarm):
         if "error" in reply:
             error = reply["error"]
             raise NemoVideoError(error["code"], error["message"], hint=error.get("hint"))
-        output = await self._place(reply, destination)
-        if on_progress is not None:
-            on_progress(1.0, f"Rendered to {destination.name} on the Ray cluster")
-        return output
+        return reply
+
+    async def _render_chunked(
+        self, task: FarmTask, draft: Draft, on_progress: ProgressCallback | None
+    ) -> RenderOutput | None:
+        """A long timeline as one Ray task per chunk (and one for its sound), joined and verified here."""
+        from .chunks import Piece, chunk_count, render_chunked
+
+        assert self.chunk_threshold_s is not None
+        media = task.media()
+        refs = [self._media_ref(path) for path in media.values()]
+        options = self._options(task)
+
+        async def encode(plan: RenderPlan, piece: Piece | None, out: Path) -> None:
+            wire = None if piece is None else piece.wire()
+            reply = await self._call(
+                self._piece, task.draft, {**options, "frames": plan.frames}, wire, list(media), *refs
+            )
+            data: bytes = reply["data"]
+            if hashlib.sha256(data).hexdigest() != reply["sha256"]:
+                raise NemoVideoError(ErrorCode.RENDER_FAILED, "A chunk arrived from the worker damaged.")
+            out.write_bytes(data)
+
+        seconds = (draft.total_ms() or 0) / 1000
+        return await render_chunked(
+            draft,
+            task.request,
+            self.settings,
+            chunks=chunk_count(seconds, self.chunk_threshold_s, self.workers),
+            encoder=encode,
+            on_progress=on_progress,
+        )
 
     async def _place(self, reply: dict[str, Any], destination: Path) -> RenderOutput:
         """Write the worker's bytes under temporary names, verify, then rename into place."""
@@ -175,7 +229,8 @@ class RayFarm(RenderFarm):
         )
 
     def describe(self) -> dict[str, Any]:
-        return {"farm": self.name, "workers": self.workers, "nodes": len(self.ray.nodes())}
+        nodes = [n for n in self.ray.nodes() if n.get("Alive")]
+        return {"farm": self.name, "workers": self.workers, "nodes": len(nodes), "chunk_s": self.chunk_threshold_s}
 
 
 @contextmanager

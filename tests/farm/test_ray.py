@@ -60,19 +60,20 @@ def _cmdline(pid: int | str) -> list[str]:
         return []
 
 
-def _ffmpeg_under_ray_worker() -> int | None:
-    """The pid of the Ray worker process whose ffmpeg is rendering right now (read from /proc)."""
+def _ffmpeg_under_ray_worker(function: str = "render_bytes", with_arg: str = "-progress") -> int | None:
+    """The pid of the Ray worker process running ``function`` whose ffmpeg (one given ``with_arg``) is
+    rendering right now (read from /proc)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         args = _cmdline(entry.name)
-        if not args or "ffmpeg" not in Path(args[0]).name or "-progress" not in args:
+        if not args or "ffmpeg" not in Path(args[0]).name or "-progress" not in args or with_arg not in args:
             continue
         try:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        if "render_bytes" in " ".join(_cmdline(parent)):
+        if function in " ".join(_cmdline(parent)):
             return parent
     return None
 

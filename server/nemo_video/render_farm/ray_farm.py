@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from .worker import render_bytes, render_piece
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 2
+CONNECT_TIMEOUT_S = 5.0
 
 
 def _ray() -> Any:
@@ -67,15 +69,44 @@ def connect(address: str, num_cpus: int | None = None) -> Any:
         if address == "auto":
             ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False, **common)
         else:
+            _answers(address)  # Ray itself waits minutes for an address nobody listens on
             ray.init(address=address, **common)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise NemoVideoError(
-            ErrorCode.BACKEND_UNREACHABLE,
-            f"Could not reach the Ray cluster at {address}: {exc}",
-            hint="Check NEMO_RAY_ADDRESS (auto, ray://host:10001 or host:6379) and RAY_AUTH_TOKEN, "
-            "or unset NEMO_RAY_ADDRESS to render in this process.",
-        ) from exc
+    except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
+        raise _unreachable(address, str(exc)) from exc
     return ray
+
+
+def _answers(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise OSError unless something accepts a TCP connection at ``host:port`` (``ray://`` or not)."""
+    host, _, port = address.removeprefix("ray://").rpartition("@")[2].rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"{address!r} is not host:port or ray://host:port")
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+        pass
+
+
+def shown(address: str) -> str:
+    """``address`` fit to print: any ``user:secret@`` in it removed."""
+    return address.rpartition("@")[2] if "@" in address else address
+
+
+def _unreachable(address: str, why: str) -> NemoVideoError:
+    return NemoVideoError(
+        ErrorCode.BACKEND_UNREACHABLE,
+        f"Could not reach the Ray cluster at {shown(address)}: {why}",
+        hint="Check NEMO_RAY_ADDRESS (auto, ray://host:10001 or host:6379) and RAY_AUTH_TOKEN, "
+        "or unset NEMO_RAY_ADDRESS to render in this process.",
+    )
+
+
+def token_auth() -> bool:
+    """Whether this driver talks to Ray with token authentication (Ray's own setting; a cluster with
+    another setting would not have let it join)."""
+    try:
+        from ray._private.authentication.authentication_utils import is_token_auth_enabled
+    except ImportError:  # a Ray without it: its environment variable says
+        return os.environ.get("RAY_AUTH_MODE", "").lower() == "token"
+    return bool(is_token_auth_enabled())
 
 
 class RayFarm(RenderFarm):
@@ -230,7 +261,13 @@ class RayFarm(RenderFarm):
 
     def describe(self) -> dict[str, Any]:
         nodes = [n for n in self.ray.nodes() if n.get("Alive")]
-        return {"farm": self.name, "workers": self.workers, "nodes": len(nodes), "chunk_s": self.chunk_threshold_s}
+        return {
+            "farm": self.name,
+            "workers": self.workers,
+            "nodes": len(nodes),
+            "chunk_s": self.chunk_threshold_s,
+            "token_auth": token_auth(),
+        }
 
 
 @contextmanager

@@ -53,6 +53,22 @@ async def test_media_and_results_travel_through_the_object_store(
     )
 
 
+async def test_a_single_render_shows_its_bar_moving_while_it_runs_on_a_worker(
+    settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    farm = RayFarm(settings, "auto")
+    farm.progress_poll_s = 0.05
+    seen: list[tuple[float, str]] = []
+    one = task(photos, tmp_path / "out", "bar", ms=4000)
+    one = FarmTask(draft=one.draft, destination=one.destination, quality="high", height=360)
+    output = await farm.render(one, on_progress=lambda f, m: seen.append((f, m)))
+    assert output.path.is_file()
+    running = [(f, m) for f, m in seen if 0.05 < f < 0.95]
+    assert running and all(m.startswith("Rendering ") and m.endswith("on the Ray cluster") for _, m in running), seen
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
 def _cmdline(pid: int | str) -> list[str]:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")

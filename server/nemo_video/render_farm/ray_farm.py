@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from .. import media as ff
 from ..backends.base import ProgressCallback, RenderOutput
 from ..backends.local.render.plan import RenderPlan
@@ -36,10 +38,11 @@ from ..config import Settings, chunk_threshold
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
 from .base import FarmTask, RenderFarm
-from .worker import render_bytes, render_piece
+from .worker import ProgressBoard, render_bytes, render_piece
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 2
+PROGRESS_POLL_S = 0.5
 CONNECT_TIMEOUT_S = 5.0
 
 
@@ -111,6 +114,7 @@ def token_auth() -> bool:
 
 class RayFarm(RenderFarm):
     name = "ray"
+    progress_poll_s = PROGRESS_POLL_S
 
     def __init__(self, settings: Settings, address: str, *, num_cpus: int | None = None) -> None:
         self.settings = settings
@@ -121,6 +125,7 @@ class RayFarm(RenderFarm):
         self._remote, self._piece = task(render_bytes), task(render_piece)
         self.chunk_threshold_s = chunk_threshold(settings, on_ray=True)
         self._refs: dict[Path, Any] = {}  # media already in the object store, shared by every task
+        self._board: Any = None  # the ProgressBoard actor, made for the first render that shows a bar
 
     def _media_ref(self, path: Path) -> Any:
         ref = self._refs.get(path)
@@ -148,7 +153,11 @@ class RayFarm(RenderFarm):
         refs = [self._media_ref(path) for path in media.values()]
         if on_progress is not None:
             on_progress(0.05, "queued on the Ray cluster")
-        reply = await self._call(self._remote, task.draft, self._options(task), list(media), *refs)
+        options = self._options(task)
+        if on_progress is None:
+            reply = await self._call(self._remote, task.draft, options, list(media), *refs)
+        else:
+            reply = await self._watched(on_progress, self._remote, task.draft, options, list(media), *refs)
         output = await self._place(reply, destination)
         if on_progress is not None:
             on_progress(1.0, f"Rendered to {destination.name} on the Ray cluster")
@@ -180,6 +189,33 @@ class RayFarm(RenderFarm):
         if "error" in reply:
             error = reply["error"]
             raise NemoVideoError(error["code"], error["message"], hint=error.get("hint"))
+        return reply
+
+    async def _watched(self, on_progress: ProgressCallback, remote: Any, *args: Any) -> dict[str, Any]:
+        """:meth:`_call`, forwarding the task's own progress (posted to the board) as it renders."""
+        if self._board is None:
+            self._board = self.ray.remote(num_cpus=0)(ProgressBoard).remote()
+        key = secrets.token_hex(8)
+        draft, options, *rest = args
+        reply: dict[str, Any] = {}
+
+        async def watch() -> None:
+            shown = 0.0  # a retried task starts again from zero: the bar only moves forward
+            while True:
+                await anyio.sleep(self.progress_poll_s)
+                try:
+                    latest = await self._board.take.remote(key)
+                except Exception:  # the board is gone: the render goes on without a moving bar
+                    log.warning("Lost the Ray progress board; the render continues without progress.")
+                    return
+                if latest is not None and latest[0] > shown:
+                    shown = latest[0]
+                    on_progress(0.05 + 0.9 * shown, f"{latest[1]} on the Ray cluster")
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(watch)
+            reply = await self._call(remote, draft, {**options, "progress": (self._board, key)}, *rest)
+            tg.cancel_scope.cancel()
         return reply
 
     async def _render_chunked(

@@ -3,6 +3,10 @@
 No shared disk is assumed: the media arrive as bytes (from Ray's object store), are written under a
 temporary folder of the worker's own, the draft is pointed at them, the local renderer renders and
 verifies there, and the file, poster and contact sheet go back as bytes. The folder is always removed.
+
+While it renders, a task can tell the driver how far it got: ``options["progress"]`` is then a
+:class:`ProgressBoard` actor and a key, and the render's fraction is posted there (a few times a
+second at most) for the driver to poll.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +22,43 @@ from typing import Any
 
 import anyio
 
-from ..backends.base import RenderRequest
+from ..backends.base import ProgressCallback, RenderRequest
 from ..config import Settings
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
+
+PROGRESS_EVERY_S = 0.25
+
+
+class ProgressBoard:
+    """A Ray actor (no CPU of its own) holding each running task's latest progress, by key."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, tuple[float, str]] = {}
+
+    def post(self, key: str, fraction: float, message: str) -> None:
+        self.latest[key] = (fraction, message)
+
+    def take(self, key: str) -> tuple[float, str] | None:
+        return self.latest.pop(key, None)
+
+
+def _reporter(options: dict[str, Any]) -> ProgressCallback | None:
+    """Posts the render's progress to the driver's board, at most every PROGRESS_EVERY_S."""
+    target = options.get("progress")
+    if target is None:
+        return None
+    board, key = target
+    last = 0.0
+
+    def report(fraction: float, message: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            board.post.remote(key, fraction, message)  # fire and forget: the render never waits on it
+
+    return report
 
 
 def relocate(draft: Draft, mapping: dict[str, str]) -> Draft:
@@ -103,7 +141,7 @@ def _render_bytes(
 
     with _private(draft_wire, srcs, blobs) as (draft, folder):
         settings = Settings(render_timeout_s=float(options.get("timeout_s", 1800.0)))
-        output = anyio.run(render_draft, draft, _request(options, folder), settings)
+        output = anyio.run(render_draft, draft, _request(options, folder), settings, _reporter(options))
         video = output.path.read_bytes()
         return {
             "video": video,

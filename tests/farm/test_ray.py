@@ -11,6 +11,7 @@ import anyio
 import pytest
 
 from nemo_video.config import Settings
+from nemo_video.doctor import check_farm
 from nemo_video.media import locate, probe
 from nemo_video.render_farm import FarmTask
 from nemo_video.render_farm.ray_farm import RayFarm
@@ -67,6 +68,17 @@ async def test_a_single_render_shows_its_bar_moving_while_it_runs_on_a_worker(
     assert running and all(m.startswith("Rendering ") and m.endswith("on the Ray cluster") for _, m in running), seen
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_doctor_reports_the_cluster_with_its_workers_and_nodes() -> None:
+    check = check_farm(Settings(ray_address="auto"))
+    assert check.status == "ok", check
+    assert check.detail == (
+        "Ray at auto: 2 workers on 1 node(s); token authentication on; exports over 60 s split into chunks"
+    )
+    import ray
+
+    assert ray.is_initialized()  # a Ray this process had already joined is left running
 
 
 def _cmdline(pid: int | str) -> list[str]:

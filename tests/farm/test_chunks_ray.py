@@ -127,3 +127,27 @@ async def test_a_plain_export_of_the_local_backend_runs_on_the_cluster(
     info = await probe(output.path, locate(settings))
     assert info.height == 120 and info.duration_s is not None and info.duration_s > 1.5
     assert output.poster is not None and output.poster.is_file()
+
+
+async def test_cancelling_a_chunked_render_cancels_its_chunk_tasks(
+    settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with anyio.move_on_after(120) as scope:
+        async with anyio.create_task_group() as tg:
+
+            async def cancel_when_a_chunk_renders() -> None:
+                while _ffmpeg_under_ray_worker("render_piece", with_arg="-an") is None:
+                    await anyio.sleep(0.02)
+                tg.cancel_scope.cancel()
+
+            tg.start_soon(cancel_when_a_chunk_renders)
+            await chunked(settings).render(
+                FarmTask(draft=long_timeline(photos).to_wire(), destination=out / "cancelled.mp4", height=HEIGHT)
+            )
+    assert not scope.cancelled_caught, "no chunk was seen rendering"
+    deadline = time.monotonic() + 15
+    while _ffmpeg_under_ray_worker("render_piece") is not None and time.monotonic() < deadline:
+        await anyio.sleep(0.1)
+    assert _ffmpeg_under_ray_worker("render_piece") is None  # every chunk task was stopped on the cluster
+    assert not out.exists() or not list(out.iterdir())

@@ -96,3 +96,28 @@ async def test_a_plain_export_and_a_farm_render_take_turns_in_the_one_slot(
     switch = working.index("farm" if first == "plain" else "plain")
     assert set(working[:switch]) == {first} and first not in working[switch:], working
     assert (tmp_path / "plain.mp4").is_file() and (tmp_path / "row.mp4").is_file()
+
+
+async def test_a_piece_that_fails_fails_the_export_as_itself_and_leaves_nothing(
+    settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    from nemo_video.backends.local.render import RenderPlan
+    from nemo_video.draft import Draft
+    from nemo_video.media import locate
+    from nemo_video.render_farm.chunks import Piece, encode_piece, render_chunked
+
+    async def second_piece_fails(plan: RenderPlan, piece: Piece | None, out: Path) -> None:
+        if piece is not None and piece.first > 0:
+            raise NemoVideoError(ErrorCode.RENDER_FAILED, "the worker's disk is full", hint="free some space")
+        await encode_piece(plan, piece, locate(settings), out, 60)
+
+    d = Draft.from_wire(four_scenes(photos))
+    assert d is not None
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(NemoVideoError) as caught:  # not an ExceptionGroup: the service shows it as is
+        await render_chunked(
+            d, RenderRequest(destination=out / "long.mp4", height=120), settings, chunks=2, encoder=second_piece_fails
+        )
+    assert caught.value.message == "the worker's disk is full"
+    assert list(out.iterdir()) == []

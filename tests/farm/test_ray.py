@@ -12,6 +12,7 @@ import pytest
 
 from nemo_video.config import Settings
 from nemo_video.doctor import check_farm
+from nemo_video.errors import NemoVideoError
 from nemo_video.media import locate, probe
 from nemo_video.render_farm import FarmTask
 from nemo_video.render_farm.ray_farm import RayFarm
@@ -68,6 +69,18 @@ async def test_a_single_render_shows_its_bar_moving_while_it_runs_on_a_worker(
     assert running and all(m.startswith("Rendering ") and m.endswith("on the Ray cluster") for _, m in running), seen
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+async def test_a_render_error_on_a_worker_is_raised_as_itself(settings: Settings, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a picture at all")
+    farm = RayFarm(settings, "auto")
+    with pytest.raises(NemoVideoError) as caught:  # with a progress bar (a task group) and without
+        await farm.render(task([broken, broken], tmp_path / "out", "x"), on_progress=lambda f, m: None)
+    assert caught.value.hint
+    with pytest.raises(NemoVideoError):
+        await farm.render(task([broken, broken], tmp_path / "out", "y"))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_doctor_reports_the_cluster_with_its_workers_and_nodes() -> None:

@@ -246,10 +246,13 @@ async def render_chunked(
     try:
         parts = [work / f"chunk{i:03d}.{plan.format}" for i in range(len(pieces))]
         sound = work / f"audio.{plan.format}"
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(one, None, sound)
-            for piece, part in zip(pieces, parts, strict=True):
-                tg.start_soon(one, piece, part)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(one, None, sound)
+                for piece, part in zip(pieces, parts, strict=True):
+                    tg.start_soon(one, piece, part)
+        except* NemoVideoError as group:  # one piece failed (the others were cancelled): say it as itself
+            raise group.exceptions[0] from None
         listing = work / "chunks.txt"
         # Each chunk from its cut (an IDR frame, after the pre-roll) to its end, said in frames.
         listing.write_text(

@@ -197,10 +197,9 @@ class RayFarm(RenderFarm):
             self._board = self.ray.remote(num_cpus=0)(ProgressBoard).remote()
         key = secrets.token_hex(8)
         draft, options, *rest = args
-        reply: dict[str, Any] = {}
 
         async def watch() -> None:
-            shown = 0.0  # a retried task starts again from zero: the bar only moves forward
+            farthest = 0.0  # a retried task starts again from zero: the bar only moves forward
             while True:
                 await anyio.sleep(self.progress_poll_s)
                 try:
@@ -208,14 +207,21 @@ class RayFarm(RenderFarm):
                 except Exception:  # the board is gone: the render goes on without a moving bar
                     log.warning("Lost the Ray progress board; the render continues without progress.")
                     return
-                if latest is not None and latest[0] > shown:
-                    shown = latest[0]
-                    on_progress(0.05 + 0.9 * shown, f"{latest[1]} on the Ray cluster")
+                if latest is not None and latest[0] > farthest:
+                    farthest = latest[0]
+                    on_progress(0.05 + 0.9 * farthest, f"{latest[1]} on the Ray cluster")
 
+        reply: dict[str, Any] = {}
+        failure: Exception | None = None
         async with anyio.create_task_group() as tg:
             tg.start_soon(watch)
-            reply = await self._call(remote, draft, {**options, "progress": (self._board, key)}, *rest)
+            try:
+                reply = await self._call(remote, draft, {**options, "progress": (self._board, key)}, *rest)
+            except Exception as exc:  # raised below, as itself (not inside the task group's ExceptionGroup)
+                failure = exc
             tg.cancel_scope.cancel()
+        if failure is not None:
+            raise failure
         return reply
 
     async def _render_chunked(

@@ -49,7 +49,8 @@ def test_without_a_ray_address_the_farm_is_in_process(tmp_path: Path) -> None:
 
 
 def four_scenes(photos: list[Path]) -> dict[str, object]:
-    visuals = [image_segment(photos[i % 2], 1000, transition="cut", size=(480, 320)) for i in range(4)]
+    sizes = ((480, 320), (320, 480))  # the photos fixture: red is landscape, blue portrait
+    visuals = [image_segment(photos[i % 2], 1000, transition="cut", size=sizes[i % 2]) for i in range(4)]
     return draft(visuals, music=synth()).to_wire()
 
 

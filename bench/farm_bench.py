@@ -1,4 +1,5 @@
-"""Render-farm benchmark: a 12-video batch in-process vs on Ray, and a long timeline whole vs chunked.
+"""Render-farm benchmark: a 12-video batch in-process vs on Ray, and a long timeline whole vs chunked
+(in this process, and as Ray tasks on the largest worker count).
 
     .venv/bin/python bench/farm_bench.py                       # defaults: 12 x 2 s at 360 px, 120 s at 360 px
     .venv/bin/python bench/farm_bench.py --height 240 --long-s 60 --workers 1,2
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
 from nemo_video.render_farm import FarmTask, LocalFarm
+from nemo_video.render_farm.chunks import chunk_count
 
 
 def picture(folder: Path, name: str, color: tuple[int, int, int]) -> Path:
@@ -114,6 +116,45 @@ def tasks_for(wire: dict[str, Any], out: Path, n: int, height: int) -> list[Farm
     return [FarmTask(draft=wire, destination=out / f"v{i:02d}.mp4", height=height, overwrite=True) for i in range(n)]
 
 
+async def long_on_ray(
+    settings: Settings, long: dict[str, Any], seconds: float, work: Path, args: argparse.Namespace, n: int, whole: float
+) -> dict[str, Any]:
+    """The long timeline chunked on a local Ray with ``n`` workers: one task per chunk and one for the sound."""
+    import ray
+
+    from nemo_video.render_farm.ray_farm import RayFarm
+
+    ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False)
+    try:
+        farm = RayFarm(settings.with_(chunk_seconds=args.long_s / 2), "auto")
+        await farm.render(tasks_for(timeline_short(long), work / "warm-long", 1, args.height)[0])  # workers start
+        t0 = time.perf_counter()
+        out = await farm.render(
+            FarmTask(draft=long, destination=work / "long" / "ray.mp4", height=args.height, overwrite=True)
+        )
+        wall = time.perf_counter() - t0
+        peak = ray_worker_rss_mb()
+    finally:
+        ray.shutdown()
+    return {
+        "workers": n,
+        "chunks": chunk_count(seconds, args.long_s / 2, n),
+        "chunked_s": round(wall, 2),
+        "speedup": round(whole / wall, 2),
+        "efficiency": round(whole / wall / n, 2),
+        "chunked_file_s": out.duration_s,
+        "worker_python_peak_mb": peak,
+    }
+
+
+def timeline_short(long: dict[str, Any]) -> dict[str, Any]:
+    """The first scene of ``long`` alone (a warm-up render)."""
+    first = dict(long["t"][0]["sg"][0], start=0)
+    first.pop("transition_out", None)
+    d = first["d"]
+    return {"d": d, "m": long["m"], "t": [{"tt": 0, "id": "v", "sg": [first]}]}
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.keep or tempfile.mkdtemp(prefix="farm-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -154,12 +195,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             finally:
                 ray.shutdown()
 
-    # 2. The long timeline: whole, then chunked (chunks in parallel on this machine's cores).
+    # 2. The long timeline: whole, then chunked here (pieces as parallel ffmpeg on this machine's
+    #    cores), then chunked on Ray (one task per piece and one for the sound, joined on the driver).
     long = timeline(photos, args.long_s)
+    seconds = (Draft.model_validate(long).total_ms() or 0) / 1000
     cores = os.cpu_count() or 1
-    whole_farm = LocalFarm(settings)
     t0 = time.perf_counter()
-    await whole_farm.render(tasks_for(long, work / "long", 1, args.height)[0])
+    await LocalFarm(settings, chunk_threshold_s=0).render(tasks_for(long, work / "long", 1, args.height)[0])
     whole = time.perf_counter() - t0
     chunked_farm = LocalFarm(settings, chunk_threshold_s=args.long_s / 2)
     t0 = time.perf_counter()
@@ -168,15 +210,18 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     )
     chunked = time.perf_counter() - t0
     report["long"] = {
-        "seconds": Draft.model_validate(long).total_ms() / 1000,
+        "seconds": seconds,
         "height": args.height,
         "whole_s": round(whole, 2),
         "chunked_s": round(chunked, 2),
         "workers": cores,
+        "chunks": chunk_count(seconds, args.long_s / 2, cores),
         "speedup": round(whole / chunked, 2),
         "efficiency": round(whole / chunked / cores, 2),
         "chunked_file_s": out.duration_s,
     }
+    if workers and not args.skip_ray:
+        report["long"]["ray"] = await long_on_ray(settings, long, seconds, work, args, max(workers), whole)
     report["work"] = str(work)
     return report
 

@@ -85,6 +85,11 @@ class Settings:
     recover_next_wait_s: float = 60.0
     recover_max_unchanged: int = 5
     render_timeout_s: float = 1800.0
+    # The render farm (render_farm/): a Ray address (``auto``, ``ray://host:10001``, ``host:6379``;
+    # empty: render in this process) and the timeline length above which an export is split into
+    # chunks (None: the farm's default, off in-process and 60 s on Ray; 0: never).
+    ray_address: str = ""
+    chunk_seconds: float | None = None
     read_retry_wait_s: float = 1.0  # before a cloud read (GET) is asked again after a 5xx/reset
 
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -140,6 +145,9 @@ class Settings:
         values["allow_wide_roots"] = _truthy(env.get("NEMO_ALLOW_WIDE_ROOTS"))
         values["ffmpeg"] = env.get("NEMO_FFMPEG") or None
         values["skill_platform"] = detect_platform(env, skill_dir=skill_dir, home=home)
+        values["ray_address"] = (env.get("NEMO_RAY_ADDRESS") or "").strip()
+        if (env.get("NEMO_CHUNK_SECONDS") or "").strip():
+            values["chunk_seconds"] = _chunk_seconds(env["NEMO_CHUNK_SECONDS"])
 
         for name, key, kind in _TIMING_ENV:
             if env.get(key):
@@ -194,6 +202,34 @@ def _timing(key: str, raw: str, kind: type) -> float | int:
     return value
 
 
+def _chunk_seconds(raw: str) -> float:
+    """``NEMO_CHUNK_SECONDS``: a length in seconds, or ``0``/``off`` for never."""
+    text = raw.strip().lower()
+    if text in {"off", "no", "false", "never"}:
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise NemoVideoError(
+            ErrorCode.INVALID_SETTING,
+            f"NEMO_CHUNK_SECONDS={raw!r} is not a number of seconds.",
+            hint="Set NEMO_CHUNK_SECONDS to a length such as 60 (split longer exports), 0 or off (never "
+            "split), or unset it for the default (off in this process, 60 on Ray).",
+        )
+    return value
+
+
+def chunk_threshold(settings: Settings, *, on_ray: bool) -> float | None:
+    """The timeline length above which an export is split into chunks; None: never split."""
+    if settings.chunk_seconds is None:
+        return RAY_CHUNK_SECONDS if on_ray else None
+    return settings.chunk_seconds or None
+
+
+RAY_CHUNK_SECONDS = 60.0
+
 _TIMING_ENV: tuple[tuple[str, str, type], ...] = (
     ("http_timeout_s", "NEMO_HTTP_TIMEOUT", float),
     ("sse_max_s", "NEMO_SSE_MAX_SECONDS", float),
@@ -227,6 +263,11 @@ ENV_VARS: dict[str, str] = {
     "`Origin` is refused (403).",
     "NEMO_ALLOW_WIDE_ROOTS": "Set to 1 to accept an MCP client root as wide as `/` or your whole home "
     "folder (refused by default: any local process could then import any readable file).",
+    "NEMO_RAY_ADDRESS": "Render on a Ray cluster (needs the `cluster` extra): `auto` starts a "
+    "private Ray on this machine, `host:6379` or `ray://host:10001` joins one (see docs/scale.md); unset: "
+    "render in this process.",
+    "NEMO_CHUNK_SECONDS": "Split an export whose timeline is longer than this many seconds into chunks rendered "
+    "in parallel and joined losslessly (default: off in this process, 60 on Ray; `0` or `off`: never).",
     "SKILL_SOURCE": "Overrides the detected install platform sent as X-Skill-Platform.",
     **{key: f"Override `{name}` (seconds or count)." for name, key, _ in _TIMING_ENV},
     "NEMO_MCP_SESSION_IDLE_SECONDS": "An HTTP MCP session with no request for this long is closed and its "

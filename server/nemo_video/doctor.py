@@ -1,10 +1,13 @@
 """``nemo-video doctor``: what works on this machine, checked for real, and what to do when not.
 
-Never prints a token: it reports only where one would come from.
+Never prints a token: it reports only where one would come from. The render farm is reported without
+importing Ray unless ``NEMO_RAY_ADDRESS`` is set; then the cluster is joined (``auto``: started, then
+stopped) to count its workers and nodes.
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -13,7 +16,7 @@ from typing import Literal
 import anyio
 import httpx
 
-from .config import Settings, read_json
+from .config import Settings, chunk_threshold, read_json
 from .errors import NemoVideoError
 
 Status = Literal["ok", "warn", "fail"]
@@ -48,6 +51,7 @@ async def run_checks(settings: Settings) -> list[Check]:
             f"{settings.backend}" + (" (offline, free)" if settings.backend == "local" else f" at {settings.api_base}"),
         ),
         check_token(settings),
+        check_farm(settings),
     ]
     if settings.backend == "cloud":
         checks.append(await check_reachable(settings))
@@ -129,6 +133,35 @@ def check_token(settings: Settings) -> Check:
     )
 
 
+def check_farm(settings: Settings) -> Check:
+    """Where renders run: in this process, or the Ray cluster's workers and nodes (joined to count them)."""
+    if not settings.ray_address:
+        local = chunk_threshold(settings, on_ray=False)
+        split = f"; exports over {local:g} s are split into chunks" if local else ""
+        return Check("render farm", "ok", f"in this process, one render at a time{split}")
+    from .render_farm.ray_farm import RayFarm, shown
+
+    address = shown(settings.ray_address)  # never a credential
+    was_connected = "ray" in sys.modules and sys.modules["ray"].is_initialized()
+    try:
+        farm = RayFarm(settings, settings.ray_address)
+    except NemoVideoError as exc:
+        return Check("render farm", "fail", exc.message, exc.hint or "")
+    try:
+        facts = farm.describe()
+    finally:
+        if not was_connected:
+            farm.ray.shutdown()  # a Ray started for this check stops with it; a cluster is only left
+    auth = "token authentication on" if facts["token_auth"] else "no authentication"
+    chunks = f"exports over {facts['chunk_s']:g} s split into chunks" if facts["chunk_s"] else "no chunking"
+    return Check(
+        "render farm",
+        "ok" if auth.startswith("token") else "warn",
+        f"Ray at {address}: {facts['workers']} workers on {facts['nodes']} node(s); {auth}; {chunks}",
+        "" if auth.startswith("token") else "Set RAY_AUTH_MODE=token on every node (see docs/scale.md).",
+    )
+
+
 async def check_reachable(settings: Settings) -> Check:
     try:
         async with httpx.AsyncClient(timeout=5.0) as client:
@@ -143,4 +176,4 @@ async def check_reachable(settings: Settings) -> Check:
     return Check("cloud", "ok", f"{settings.api_base} answered HTTP {response.status_code}")
 
 
-__all__ = ["Check", "run_checks"]
+__all__ = ["Check", "check_farm", "run_checks"]

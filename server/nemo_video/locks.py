@@ -12,10 +12,16 @@ the holder dies, however it dies, so a second process can tell a render still ru
 
 Within one process a lock is re-entrant and counted (the name reserver and the renderer both hold it
 for the same export); the file is removed when the last holder lets go.
+
+Beside the name locks, the process's one *render slot*: every ffmpeg render on this machine (a plain
+export, a variant, a batch row) runs while holding it, so two never run at once and thrash the cores.
+
+    async with render_slot(): await render_draft(...)
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import fcntl
@@ -23,8 +29,24 @@ import hashlib
 import os
 import stat
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
+
+import anyio
+
+MAX_PARALLEL_RENDERS = 1  # each render uses every core ffmpeg can get: parallel renders only thrash
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def render_slot() -> anyio.Semaphore:
+    """This process's render slot, shared by the local backend and the in-process farm (one per event
+    loop: a semaphore belongs to the loop it waits in)."""
+    loop = asyncio.get_running_loop()
+    slot = _slots.get(loop)
+    if slot is None:
+        slot = _slots[loop] = anyio.Semaphore(MAX_PARALLEL_RENDERS)
+    return slot
 
 
 def lock_path(destination: Path) -> Path:

@@ -11,6 +11,8 @@ import anyio
 import pytest
 
 from nemo_video.config import Settings
+from nemo_video.doctor import check_farm
+from nemo_video.errors import NemoVideoError
 from nemo_video.media import locate, probe
 from nemo_video.render_farm import FarmTask
 from nemo_video.render_farm.ray_farm import RayFarm
@@ -53,6 +55,45 @@ async def test_media_and_results_travel_through_the_object_store(
     )
 
 
+async def test_a_single_render_shows_its_bar_moving_while_it_runs_on_a_worker(
+    settings: Settings, photos: list[Path], tmp_path: Path
+) -> None:
+    farm = RayFarm(settings, "auto")
+    farm.progress_poll_s = 0.05
+    seen: list[tuple[float, str]] = []
+    one = task(photos, tmp_path / "out", "bar", ms=4000)
+    one = FarmTask(draft=one.draft, destination=one.destination, quality="high", height=360)
+    output = await farm.render(one, on_progress=lambda f, m: seen.append((f, m)))
+    assert output.path.is_file()
+    running = [(f, m) for f, m in seen if 0.05 < f < 0.95]
+    assert running and all(m.startswith("Rendering ") and m.endswith("on the Ray cluster") for _, m in running), seen
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+async def test_a_render_error_on_a_worker_is_raised_as_itself(settings: Settings, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a picture at all")
+    farm = RayFarm(settings, "auto")
+    with pytest.raises(NemoVideoError) as caught:  # with a progress bar (a task group) and without
+        await farm.render(task([broken, broken], tmp_path / "out", "x"), on_progress=lambda f, m: None)
+    assert caught.value.hint
+    with pytest.raises(NemoVideoError):
+        await farm.render(task([broken, broken], tmp_path / "out", "y"))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_doctor_reports_the_cluster_with_its_workers_and_nodes() -> None:
+    check = check_farm(Settings(ray_address="auto"))
+    assert check.status == "ok", check
+    assert check.detail == (
+        "Ray at auto: 2 workers on 1 node(s); token authentication on; exports over 60 s split into chunks"
+    )
+    import ray
+
+    assert ray.is_initialized()  # a Ray this process had already joined is left running
+
+
 def _cmdline(pid: int | str) -> list[str]:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
@@ -60,19 +101,20 @@ def _cmdline(pid: int | str) -> list[str]:
         return []
 
 
-def _ffmpeg_under_ray_worker() -> int | None:
-    """The pid of the Ray worker process whose ffmpeg is rendering right now (read from /proc)."""
+def _ffmpeg_under_ray_worker(function: str = "render_bytes", with_arg: str = "-progress") -> int | None:
+    """The pid of the Ray worker process running ``function`` whose ffmpeg (one given ``with_arg``) is
+    rendering right now (read from /proc)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         args = _cmdline(entry.name)
-        if not args or "ffmpeg" not in Path(args[0]).name or "-progress" not in args:
+        if not args or "ffmpeg" not in Path(args[0]).name or "-progress" not in args or with_arg not in args:
             continue
         try:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        if "render_bytes" in " ".join(_cmdline(parent)):
+        if function in " ".join(_cmdline(parent)):
             return parent
     return None
 

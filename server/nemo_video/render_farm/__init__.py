@@ -4,11 +4,12 @@
     results = await farm.run(tasks, on_progress=lambda done, total, msg: ...)
 
 Ray is imported only when ``NEMO_RAY_ADDRESS`` is set (``auto``, ``ray://host:10001``, ``host:6379``).
+A timeline longer than ``NEMO_CHUNK_SECONDS`` is rendered in chunks (off in-process unless set, 60 s on
+Ray): see :mod:`.chunks`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from ..config import Settings
@@ -21,8 +22,9 @@ __all__ = ["RAY_ADDRESS_ENV", "FarmProgress", "FarmResult", "FarmTask", "LocalFa
 
 
 def create_farm(settings: Settings, env: Mapping[str, str] | None = None) -> RenderFarm:
-    """The farm the environment asks for: Ray when ``NEMO_RAY_ADDRESS`` is set, else in-process."""
-    address = (os.environ if env is None else env).get(RAY_ADDRESS_ENV, "").strip()
+    """The farm the settings ask for (or ``env``, when given): Ray when ``NEMO_RAY_ADDRESS`` is set,
+    else in-process."""
+    address = settings.ray_address if env is None else env.get(RAY_ADDRESS_ENV, "").strip()
     if not address:
         return LocalFarm(settings)
     from .ray_farm import RayFarm

@@ -17,8 +17,8 @@ import math
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import anyio
@@ -30,7 +30,6 @@ from ..config import Settings
 from ..draft import Draft
 from ..errors import ErrorCode, NemoVideoError
 
-CHUNK_THRESHOLD_S = 60.0
 AUDIO_WIDTH = 64
 PREROLL_S = 2.0
 
@@ -137,6 +136,75 @@ def audio_plan(plan: RenderPlan) -> RenderPlan:
     return replace(plan, width=AUDIO_WIDTH, height=height, visuals=visuals, texts=(), quality="draft")
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One chunk: frames ``[first, end)`` of the joined file, encoded from frame ``pre`` (its pre-roll)."""
+
+    first: int
+    end: int
+    pre: int
+
+    def wire(self) -> dict[str, int]:
+        return {"first": self.first, "end": self.end, "pre": self.pre}
+
+    @classmethod
+    def from_wire(cls, data: dict[str, int]) -> Piece:
+        return cls(int(data["first"]), int(data["end"]), int(data["pre"]))
+
+
+# Encodes one piece of ``plan`` (None: the whole timeline's sound) into a file: here, or on a worker.
+PieceEncoder = Callable[[RenderPlan, "Piece | None", Path], Awaitable[None]]
+
+
+def split(plan: RenderPlan, chunks: int) -> list[Piece]:
+    """The pieces of ``plan`` in order; none when it has no usable cut (or is not MP4/MOV)."""
+    cuts = choose_cuts(plan, chunks) if plan.format in ("mp4", "mov") else []
+    if not cuts:
+        return []
+    spans = list(itertools.pairwise([0, *cuts, plan.frames]))
+    starts = preroll_starts(plan, [first for first, _ in spans])
+    return [Piece(first, end, pre) for (first, end), pre in zip(spans, starts, strict=True)]
+
+
+def piece_args(plan: RenderPlan, piece: Piece | None, ffmpeg: str, out: Path) -> tuple[list[str], float]:
+    """The ffmpeg arguments of one piece (None: the sound) and the length it encodes, in seconds."""
+    from ..backends.local.render import graph
+
+    if piece is None:
+        audio = audio_plan(plan)
+        return graph.build_args(audio, ffmpeg, out), audio.duration_s
+    sub = sub_plan(plan, piece.pre, piece.end)
+    key_s = (piece.first - piece.pre) / plan.fps if piece.pre < piece.first else None
+    return video_only(graph.build_args(sub, ffmpeg, out), key_s), sub.duration_s
+
+
+async def encode_piece(
+    plan: RenderPlan,
+    piece: Piece | None,
+    ffmpeg: str,
+    out: Path,
+    timeout_s: float,
+    on_progress: ProgressCallback | None = None,
+) -> None:
+    """Encode one piece into ``out`` with the renderer's runner (here or on a farm worker)."""
+    from ..backends.local.render import runner
+
+    args, duration_s = piece_args(plan, piece, ffmpeg, out)
+    await runner.run_ffmpeg(args, duration_s=duration_s, timeout_s=timeout_s, on_progress=on_progress)
+
+
+def local_encoder(settings: Settings, workers: int) -> PieceEncoder:
+    """Pieces as ffmpeg processes on this machine, ``workers`` at once."""
+    limit = anyio.Semaphore(max(1, workers))
+    ffmpeg = ff.locate(settings)
+
+    async def encode(plan: RenderPlan, piece: Piece | None, out: Path) -> None:
+        async with limit:
+            await encode_piece(plan, piece, ffmpeg, out, settings.render_timeout_s)
+
+    return encode
+
+
 async def render_chunked(
     draft: Draft,
     request: RenderRequest,
@@ -144,12 +212,12 @@ async def render_chunked(
     *,
     chunks: int,
     workers: int = 2,
+    encoder: PieceEncoder | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RenderOutput | None:
-    """Render ``draft`` as ``chunks`` parallel pieces joined losslessly; None when it has no usable cut
-    (the caller then renders it whole)."""
-    from ..backends.local.render import build_plan, poster, render_draft, runner, sidecars, verify
-    from ..backends.local.render import graph as graph_args
+    """Render ``draft`` as ``chunks`` pieces (by ``encoder``: default ffmpeg here, ``workers`` at once)
+    joined losslessly here; None when it has no usable cut (the caller then renders it whole)."""
+    from ..backends.local.render import build_plan, poster, runner, sidecars, verify
     from ..backends.local.render.pipeline import gather_facts
 
     destination = request.destination.expanduser().resolve()
@@ -157,47 +225,41 @@ async def render_chunked(
         raise NemoVideoError(ErrorCode.OUTPUT_EXISTS, f"{destination} already exists.")
     ffmpeg = ff.locate(settings)
     plan = build_plan(draft, request, await gather_facts(draft, ffmpeg), settings.font_dirs)
-    cuts = choose_cuts(plan, chunks) if plan.format in ("mp4", "mov") else []
-    if not cuts:
-        return await render_draft(draft, request, settings, on_progress)
-    bounds = [0, *cuts, plan.frames]
-    spans = list(itertools.pairwise(bounds))
-    starts = preroll_starts(plan, [first for first, _ in spans])
+    pieces = split(plan, chunks)
+    if not pieces:
+        return None
+    encode = encoder or local_encoder(settings, workers)
     work = destination.with_name(f".{destination.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial.d")
     work.mkdir(parents=True)
     temp = destination.with_name(f"{work.name}.{plan.format}")
     poster_tmp, sheet_tmp = work / "poster.jpg", work / "contact.jpg"
     poster_path, sheet_path = sidecars(destination)
     done = 0
-    limit = anyio.Semaphore(max(1, workers))
-    audio = audio_plan(plan)
 
-    async def encode(p: RenderPlan, out: Path, key_s: float | None = None) -> None:
+    async def one(piece: Piece | None, out: Path) -> None:
         nonlocal done
-        async with limit:
-            args = graph_args.build_args(p, ffmpeg, out)
-            await runner.run_ffmpeg(
-                args if p is audio else video_only(args, key_s),
-                duration_s=p.duration_s,
-                timeout_s=settings.render_timeout_s,
-            )
+        await encode(plan, piece, out)
         done += 1
         if on_progress is not None:
-            on_progress(0.9 * done / (len(spans) + 1), f"{done}/{len(spans) + 1} pieces rendered")
+            on_progress(0.9 * done / (len(pieces) + 1), f"{done}/{len(pieces) + 1} pieces rendered")
 
     try:
-        parts = [work / f"chunk{i:03d}.{plan.format}" for i in range(len(spans))]
+        parts = [work / f"chunk{i:03d}.{plan.format}" for i in range(len(pieces))]
         sound = work / f"audio.{plan.format}"
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(encode, audio, sound)
-            for (first, end), part, pre in zip(spans, parts, starts, strict=True):
-                tg.start_soon(encode, sub_plan(plan, pre, end), part, (first - pre) / plan.fps if pre < first else None)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(one, None, sound)
+                for piece, part in zip(pieces, parts, strict=True):
+                    tg.start_soon(one, piece, part)
+        except* NemoVideoError as group:  # one piece failed (the others were cancelled): say it as itself
+            raise group.exceptions[0] from None
         listing = work / "chunks.txt"
         # Each chunk from its cut (an IDR frame, after the pre-roll) to its end, said in frames.
         listing.write_text(
             "".join(
-                f"file '{p.name}'\ninpoint {(first - pre) / plan.fps:.6f}\noutpoint {(end - pre) / plan.fps:.6f}\n"
-                for p, (first, end), pre in zip(parts, spans, starts, strict=True)
+                f"file '{part.name}'\ninpoint {(p.first - p.pre) / plan.fps:.6f}\n"
+                f"outpoint {(p.end - p.pre) / plan.fps:.6f}\n"
+                for part, p in zip(parts, pieces, strict=True)
             ),
             encoding="utf-8",
         )
@@ -224,7 +286,7 @@ async def render_chunked(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if on_progress is not None:
-        on_progress(1.0, f"Rendered {plan.duration_s:g} s in {len(spans)} chunks to {destination.name}")
+        on_progress(1.0, f"Rendered {plan.duration_s:g} s in {len(pieces)} chunks to {destination.name}")
     return RenderOutput(
         path=destination,
         size_bytes=destination.stat().st_size,
@@ -282,4 +344,13 @@ def chunk_count(duration_s: float, threshold_s: float, workers: int) -> int:
     return max(2, min(workers, math.ceil(duration_s / 5)))
 
 
-__all__: Sequence[str] = ("CHUNK_THRESHOLD_S", "choose_cuts", "chunk_count", "render_chunked", "sub_plan")
+__all__: Sequence[str] = (
+    "Piece",
+    "PieceEncoder",
+    "choose_cuts",
+    "chunk_count",
+    "encode_piece",
+    "render_chunked",
+    "split",
+    "sub_plan",
+)

@@ -3,6 +3,9 @@
 Sessions, media and draft versions live in ``data_dir/studio.sqlite3`` (see :mod:`.store`). A render
 is one awaited call in the caller's task: the service's job record is its only record, and cancelling
 the call kills ffmpeg and removes its partial files (the renderer's runner and pipeline do that).
+The call runs on the render farm (:mod:`nemo_video.render_farm`): in this process by default, taking
+the process's one render slot (shared with variants and batch rows), or as a Ray task when
+``NEMO_RAY_ADDRESS`` is set, so many clients' exports render at once on the cluster.
 A render cannot outlive its process: :meth:`LocalBackend.resume` cleans up what a killed one left
 and reports ``render_interrupted``.
 """
@@ -23,7 +26,8 @@ from ...composition import Operation
 from ...config import Settings
 from ...draft import Draft, TrackType
 from ...errors import DEFAULT_HINTS, ErrorCode, NemoVideoError
-from ...locks import is_held, lock_path
+from ...locks import is_held, lock_path, render_slot
+from ...render_farm import FarmTask, LocalFarm, RenderFarm, create_farm
 from ..base import (
     Asset,
     Credits,
@@ -39,13 +43,12 @@ from ..events import AgentEvent
 from . import editor
 from .agent import LocalAgent
 from .media import MediaImporter
-from .render import render_draft, sidecars
+from .render import sidecars
 from .store import Store
 
 log = logging.getLogger(__name__)
 
 FREE_NOTE = "The local backend is free: rendering runs on this machine and uses no credits."
-MAX_PARALLEL_RENDERS = 1
 RESUME_POLL_S = 0.25  # how often a resumed render checks on the process that runs it
 
 
@@ -61,8 +64,8 @@ class LocalBackend:
         self._agent: LocalAgent | None = None
         self._media: MediaImporter | None = None
         self._open_lock = anyio.Lock()
-        # One render at a time: each uses every core ffmpeg can get, so parallel renders only thrash.
-        self._render_slots = anyio.Semaphore(MAX_PARALLEL_RENDERS)
+        self._local_farm = LocalFarm(settings)
+        self._cluster: RenderFarm | None = None  # the Ray farm, joined on the first export that needs it
 
     async def _ready(self) -> Store:
         """Open the store on first use (nothing touches the disk at construction)."""
@@ -137,11 +140,17 @@ class LocalBackend:
             on_render_id(render_id)
         if on_progress is not None:
             on_progress(0.0, "Queued: waiting for the renderer")
-        async with self._render_slots:
+        if self._settings.ray_address:
+            if self._cluster is None:
+                self._cluster = create_farm(self._settings)
+            log.info("render %s -> %s on the Ray cluster", render_id, request.destination.name)
+            return await self._cluster.render(_task(draft, request), on_progress)
+        # One render at a time in this process: each uses every core ffmpeg can get.
+        async with render_slot():
             if on_progress is not None:
                 on_progress(0.0, "Starting the render")
             log.info("render %s -> %s", render_id, request.destination.name)
-            return await render_draft(draft, request, self._settings, on_progress=on_progress)
+            return await self._local_farm.render_here(draft, request, on_progress=on_progress)
 
     async def resume(
         self,
@@ -169,6 +178,19 @@ class LocalBackend:
         if self._store is not None:
             await self._store.aclose()
             self._store = None
+        if self._cluster is not None:
+            await self._cluster.aclose()
+
+
+def _task(draft: Draft, request: RenderRequest) -> FarmTask:
+    return FarmTask(
+        draft=draft.to_wire(),
+        destination=request.destination,
+        format=request.format,
+        quality=request.quality,
+        height=request.height,
+        overwrite=request.overwrite,
+    )
 
 
 def _interrupted(message: str) -> NemoVideoError:

@@ -6,8 +6,8 @@ its measured gain (``music.py``), the user's music file and each clip's sound th
 the fades and the ducking, computed here over the timeline (``program_gain_db``: the same gating as
 EBU R128 on a model of the mix). One static gain then sets the program at -14 LUFS and a limiter
 keeps the true peak under -1 dBTP. The music ducks under a clip's own sound (``sidechaincompress``
-keyed on the clip's normalised sound, 150 ms attack, 300 ms release: about 10 dB under speech),
-fades in and fades out ending on a bar line of the bed when one is near the end.
+keyed on the clip's normalised sound, 150 ms attack, 300 ms release: about 10 dB under speech)
+unless the draft's music says ``ducking: false``, fades in and fades out ending on a bar line of the bed when one is near the end.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class MusicShape:
     end_s: float  # the fade-out ends here (a bar line when one is near the end), silence after
     bar_s: float = 0.0  # a bed's bar, over which its pad swells (0: a file, taken as steady)
     swell: float = 0.0  # the share of the bed's power that swells with the bar
+    ducking: bool = True  # the music is lowered under a clip's sound (``set_music ducking=false``: not)
 
 
 def music_shape(m: Music, duration_s: float) -> MusicShape:
@@ -57,7 +58,7 @@ def music_shape(m: Music, duration_s: float) -> MusicShape:
     fade_in = min(fade_in, end / 2)
     fade_out = min(m.fade_out_s, end / 2)
     swell = music_beds.swell_share(m.mood) if bar else 0.0
-    return MusicShape(m.volume / DEFAULT_MUSIC_VOLUME, fade_in, fade_out, end, bar, swell)
+    return MusicShape(m.volume / DEFAULT_MUSIC_VOLUME, fade_in, fade_out, end, bar, swell, m.ducking)
 
 
 def _clips(plan: RenderPlan, index: dict[int, int]) -> list[tuple[int, Visual]]:
@@ -142,7 +143,7 @@ def program_gain_db(
                 a *= t / shape.fade_in_s
             if shape.fade_out_s > 0 and t > shape.end_s - shape.fade_out_s:
                 a *= (shape.end_s - t) / shape.fade_out_s
-            p += a * a * (10 ** (-DUCK_DB / 10) if clip > 0 else 1.0)
+            p += a * a * (10 ** (-DUCK_DB / 10) if clip > 0 and shape.ducking else 1.0)
         power[k] = p
     block, hop = max(1, round(0.4 / step_s)), max(1, round(0.1 / step_s))
     blocks = [sum(power[s : s + block]) / block for s in range(0, max(1, n - block + 1), hop)]
@@ -159,7 +160,7 @@ def audio_graph(plan: RenderPlan, index: dict[int, int], music_input: int | None
     d = _num(plan.duration_s)
     clips = _clips(plan, index)
     shape = music_shape(plan.music, plan.duration_s) if plan.music else None
-    keyed = bool(clips) and shape is not None
+    keyed = bool(clips) and shape is not None and shape.ducking
     parts = _clip_chains(plan, clips, index, keyed)
     labels = [f"a{i}" for i, _ in clips]
     if plan.music and shape is not None:

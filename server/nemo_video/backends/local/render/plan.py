@@ -78,6 +78,7 @@ class Music:
     source_start_s: float = 0.0
     mood: str = "calm"
     bpm: int = 72
+    ducking: bool = True  # lower the music under a clip's own sound (the draft's ``ducking``)
 
 
 @dataclass(frozen=True)
@@ -262,8 +263,10 @@ def _music(draft: Draft) -> Music | None:
             volume = seg.volume_fraction()
             volume = 0.8 if volume is None else volume
             fades = (_seconds(seg.fade_in, 1.0), _seconds(seg.fade_out, 2.0))
+            ducking = _extra(seg, "ducking") is not False
             if seg.type == "audio" and seg.src and volume > 0:
-                return Music("file", volume, *fades, src=seg.src, source_start_s=_seconds(seg.source_start))
+                start = _seconds(seg.source_start)
+                return Music("file", volume, *fades, src=seg.src, source_start_s=start, ducking=ducking)
             if seg.type == "music" and volume > 0:
                 mood = str(_extra(seg, "mood") or "calm")
                 bpm = _extra(seg, "bpm")
@@ -273,6 +276,7 @@ def _music(draft: Draft) -> Music | None:
                     *fades,
                     mood=mood,
                     bpm=int(bpm) if isinstance(bpm, int | float) else music.default_bpm(mood),
+                    ducking=ducking,
                 )
     return None
 

@@ -7,7 +7,8 @@ the fades and the ducking, computed here over the timeline (``program_gain_db``:
 EBU R128 on a model of the mix). One static gain then sets the program at -14 LUFS and a limiter
 keeps the true peak under -1 dBTP. The music ducks under a clip's own sound (``sidechaincompress``
 keyed on the clip's normalised sound, 150 ms attack, 300 ms release: about 10 dB under speech)
-unless the draft's music says ``ducking: false``, fades in and fades out ending on a bar line of the bed when one is near the end.
+unless the draft's music says ``ducking: false``, fades in and fades out ending on a bar line of the
+bed when one is near the end.
 """
 
 from __future__ import annotations

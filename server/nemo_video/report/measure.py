@@ -394,5 +394,6 @@ async def measure_export(draft: Draft, video: Path, ffmpeg: str, height: int, fm
         loudness_lufs=sound[0] if sound else None,
         true_peak_dbtp=sound[1] if sound else None,
         beat_offsets_ms=offsets,
+        notes=list(plan.notes),
         measured_s=round(time.monotonic() - started, 3),
     )

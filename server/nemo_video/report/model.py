@@ -49,6 +49,11 @@ class DesignReport(BaseModel):
     loudness_lufs: float | None = None
     true_peak_dbtp: float | None = None
     beat_offsets_ms: list[float] = Field(default_factory=list, description="Each cut's distance to the nearest beat.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the renderer changed to keep to the rules: a text shortened or made smaller, a box "
+        "added for contrast, the logo moved.",
+    )
     measured_s: float = Field(description="Time the measurement added to the export.")
 
     @property
@@ -56,7 +61,7 @@ class DesignReport(BaseModel):
         return [c for c in self.checks if c.status == "fail"]
 
     def summary(self) -> str:
-        """One line for a person: rules passed, what failed, the loudness."""
+        """One line for a person (rules passed, what failed, the loudness), then one line per renderer note."""
         counted = [c for c in self.checks if c.status != "n/a"]
         ok = len(counted) - len(self.failures)
         parts = [f"Design report: {ok}/{len(counted)} checks pass"]
@@ -67,4 +72,4 @@ class DesignReport(BaseModel):
         contrasts = [t.contrast for t in self.texts if t.contrast is not None]
         if contrasts:
             parts.append(f"lowest contrast {min(contrasts):.1f}:1")
-        return "; ".join(parts) + "."
+        return "\n".join(["; ".join(parts) + ".", *(f"Changed to fit: {note}" for note in self.notes)])

@@ -185,4 +185,6 @@ def _brand(op: SetBrand, names: dict[str, str]) -> str:
         parts.append(f"logo {names.get(op.logo, op.logo)}{corner}")
     elif op.corner:
         parts.append(f"logo in the {op.corner.replace('_', ' ')} corner")
+    if op.off:
+        return "Remove the brand" + (", then use " + "; ".join(parts) if parts else "") + "."
     return "Use " + "; ".join(parts) + "." if parts else "Keep the brand kit."

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 
 from ..errors import ErrorCode, NemoVideoError
 from . import defaults as D
-from .model import Animation, Color, Composition, Motion, Position, Scene, TextLayer, TextStyle, visible_text
+from .model import Animation, Brand, Color, Composition, Motion, Position, Scene, TextLayer, TextStyle, visible_text
 
 SceneRef = Annotated[
     str | int,
@@ -160,9 +160,13 @@ class SetTransition(_Op):
 
 
 class SetBrand(_Op):
-    """Brand kit: palette, font, logo (an uploaded image's media id) and its corner."""
+    """Brand kit: palette, font, logo (an uploaded image's media id) and its corner. A brand set here is
+    also saved as the user's brand kit, which a new session's first video starts with."""
 
     op: Literal["set_brand"]
+    off: bool = Field(
+        default=False, description="Remove the brand first (no palette, font or logo); other fields set a new one."
+    )
     palette: list[Color] | None = Field(default=None, max_length=6)
     font: str | None = None
     logo: str | None = None
@@ -543,7 +547,7 @@ def _set_brand(comp: Composition, op: SetBrand, index: int, by_id: Media) -> Non
     if op.logo is not None:
         _media(by_id, op.logo, index, ("image",), field="logo")
     updates = {k: getattr(op, k) for k in ("palette", "font", "logo", "corner") if getattr(op, k) is not None}
-    comp.brand = comp.brand.model_copy(update=updates)
+    comp.brand = (Brand() if op.off else comp.brand).model_copy(update=updates)
 
 
 def _history(comp: Composition, op: Undo | Redo, index: int, by_id: Media) -> None:

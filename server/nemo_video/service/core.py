@@ -17,8 +17,9 @@ from ..config import Settings
 from ..errors import ErrorCode, NemoVideoError, from_exception
 from ..guard import narrow_roots
 from . import ask as asking
-from . import work
+from . import brand_turns, work
 from .ask import check_request_length
+from .brand_kit import BrandKit, KitBook
 from .door import clean_model, clean_text, fit_filename
 from .events import EventHub, ExportReady, TimelineChanged
 from .jobs import DEFAULT_CLIENT, AsyncWatcher, Job, JobManager, JobRecord
@@ -44,6 +45,7 @@ class VideoService:
         self._backend = backend
         self._owns_backend = backend is None
         self._sessions: SessionBook | None = None
+        self.kits = KitBook(settings.data_dir / "brand", project)  # touches the disk only when used
         self._session_lock = anyio.Lock()
         self._tg: TaskGroup | None = None
         self.jobs = JobManager(settings.data_dir, backend.name if backend else settings.backend)
@@ -219,7 +221,16 @@ class VideoService:
             media=state.media,
             jobs=[JobView.of(r) for r in self.jobs.records(session.id, client)][-10:],
             notice=session.notice,
+            brand_kit=self.kits.get(client),
         )
+
+    def brand_kit(self, client: str = DEFAULT_CLIENT) -> BrandKit | None:
+        """The client's saved brand kit (a new session's first video starts with it)."""
+        return self.kits.get(client)
+
+    def forget_brand_kit(self, client: str = DEFAULT_CLIENT) -> BrandKit | None:
+        """Delete the client's brand kit; returns what it was (None: there was none)."""
+        return self.kits.forget(client)
 
     async def start_edit(
         self, operations: Sequence[Operation], *, confirm_spend: bool = False, client: str = DEFAULT_CLIENT
@@ -239,7 +250,7 @@ class VideoService:
         request = {"operations": [op.model_dump(mode="json", exclude_defaults=True) for op in operations]}
         return self.jobs.start(
             "edit",
-            lambda job: work.run_edit(self, session, before, operations, client),
+            lambda job: brand_turns.run_edit(self, session, before, operations, client),
             session_id=session.id,
             client=client,
             request=request,
@@ -277,7 +288,7 @@ class VideoService:
         session = await self.session(client)
         return self.jobs.start(
             "message",
-            lambda job: work.run_message(self, job, session, text),
+            lambda job: brand_turns.run_message(self, job, session, text),
             session_id=session.id,
             client=client,
             request={"text": text},

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from ..backends.base import Asset, Credits
 from ..composition import Composition
 from ..report import DesignReport
+from .brand_kit import BrandKit
 
 if TYPE_CHECKING:
     from .jobs import JobRecord
@@ -121,6 +122,9 @@ class StateResult(BaseModel):
     )
     jobs: list[JobView] = Field(default_factory=list)
     notice: str | None = None
+    brand_kit: BrandKit | None = Field(
+        default=None, description="Your saved brand kit: a new session's first video starts with it."
+    )
 
 
 class EditResult(BaseModel):

@@ -93,6 +93,7 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     settings.pace(ctx)
     settings.format_(ctx)
     settings.total_duration(ctx)
+    settings.brand_kit(ctx)
     settings.brand(ctx)
     texts.text_edits(ctx)
     if fresh:

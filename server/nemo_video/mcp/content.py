@@ -74,6 +74,7 @@ def job(out: JobOutput) -> CallToolResult:
             f"Edited the video (version {e.version}):",
             *(f"- {line}" for line in e.applied),
             *(f"Not applied: {line}" for line in e.not_applied),
+            *([e.reply] if e.reply else []),  # the agent's words (cloud), or the brand kit's (saved, used)
             e.summary,
         ]
         return ok(out, "\n".join(lines))

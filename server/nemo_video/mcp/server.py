@@ -185,7 +185,8 @@ async def get_credits(ctx: Context) -> Annotated[CallToolResult, CreditsOutput]:
 
 async def get_state(ctx: Context, session: SessionName = None) -> Annotated[CallToolResult, StateResult]:
     state = await _app(ctx).service.state(client_of(ctx, session))
-    return content.ok(state, state.summary)
+    kit = f"\nBrand kit (new videos start with it): {state.brand_kit.describe()}" if state.brand_kit else ""
+    return content.ok(state, state.summary + kit)
 
 
 async def edit_video(

@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="allow spending cloud credits without asking")
     add("credits", "Show the credit balance (the local backend is free).", c.credits)
 
+    p = add("brand", "Show your brand kit (new videos start with it), or clear it.", c.brand)
+    p.add_argument("action", nargs="?", choices=("show", "clear"), default="show")
+
     p = add("export", "Render the current timeline to a file.", c.export)
     _export_flags(p)
     p.add_argument("--variants", metavar="ASPECTS", help="render one file per format, e.g. 9:16,1:1,16:9")

@@ -200,3 +200,27 @@ async def doctor(args: argparse.Namespace, settings: Settings) -> int:
             mark = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}[check.status]
             out(f"[{mark}] {check.name}: {check.detail}")
     return EXIT_MACHINE if failed else EXIT_OK
+
+
+async def brand(args: argparse.Namespace, settings: Settings) -> int:
+    """Show the saved brand kit (a new session's first video starts with it), or clear it."""
+    async with VideoService(settings) as svc:
+        kit = svc.forget_brand_kit() if args.action == "clear" else svc.brand_kit()
+    if args.json:
+        emit_json(
+            {
+                "ok": True,
+                "cleared": args.action == "clear" and kit is not None,
+                "brand_kit": kit.model_dump(mode="json") if kit and args.action == "show" else None,
+            }
+        )
+    elif args.action == "clear":
+        out(f"Forgot your brand kit ({kit.describe()})." if kit else "There was no saved brand kit.")
+    elif kit is None:
+        out("No brand kit yet: set brand colours, a font or a logo (in words or with edit_video) and it is kept.")
+    else:
+        out(f"brand kit: {kit.describe()}")
+        if kit.logo is not None:
+            out(f"logo file: {kit.logo.file}")
+        out("New videos start with it; say 'no brand' to leave it out, or run `nemo-video brand clear`.")
+    return EXIT_OK

@@ -25,6 +25,7 @@ from ..config import read_json, write_private
 logger = logging.getLogger(__name__)
 
 LOGO_NAME = "logo"  # the kept copy's stem: the planner leaves media named like a logo out of the scenes
+KIT_LOGO = "brand-kit-logo"  # a Brand's logo that means "the kit's own logo, as it is"
 
 
 class KitLogo(BaseModel):

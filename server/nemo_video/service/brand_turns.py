@@ -22,7 +22,7 @@ from ..composition.ops import SetBrand
 from ..draft import summarize
 from ..errors import NemoVideoError
 from . import work
-from .brand_kit import BrandKit, is_set
+from .brand_kit import KIT_LOGO, BrandKit, is_set
 from .jobs import Job
 from .results import EditResult, GenerateResult
 
@@ -64,6 +64,8 @@ async def run_edit(
     off = any(isinstance(op, SetBrand) and op.off for op in operations)
     zh = session.language == "zh"
     lines, changed = await after_turn(service, session, client, before, "off" if off else None, zh)
+    if service.backend_name == "cloud":
+        lines += _kept_from_cloud(service, client, operations, result.not_applied, zh)
     if not lines:
         return result
     update: dict[str, object] = {"reply": _joined(result.reply, lines, zh)}
@@ -190,6 +192,28 @@ def _save(service: VideoService, client: str, state: SessionState, brand: Brand,
         f"Saved as your brand kit: {kit.describe()}. Your next new video starts with it.",
         f"已保存为你的品牌套件：{kit.describe(True)}。之后的新视频会自动使用它。",
     )
+
+
+def _kept_from_cloud(
+    service: VideoService, client: str, operations: Sequence[Operation], not_applied: Sequence[str], zh: bool
+) -> list[str]:
+    """A cloud draft does not carry our brand, so the kit keeps what the applied ``set_brand`` operations
+    asked for: colours, font and corner (the logo stays the kit's: its cloud file is not on this machine)."""
+    skipped = {int(m.group(1)) for line in not_applied if (m := re.match(r"operation (\d+) ", line))}
+    kit = service.kits.get(client)
+    brand = Brand(palette=kit.palette, font=kit.font, corner=kit.corner) if kit is not None else Brand()
+    asked, dropped = brand, False
+    for index, op in enumerate(operations):
+        if isinstance(op, SetBrand) and index not in skipped:
+            fields = ("palette", "font", "corner")
+            update = {k: getattr(op, k) for k in fields if getattr(op, k) is not None}
+            asked = (Brand() if op.off else asked).model_copy(update=update)
+            dropped = dropped or op.off
+    if asked == brand or not is_set(asked):
+        return []
+    if kit is not None and kit.logo is not None and not dropped:
+        asked = asked.model_copy(update={"logo": KIT_LOGO})
+    return [_save(service, client, SessionState(session_id=""), asked, zh)]
 
 
 def _brand(state: SessionState) -> Brand:

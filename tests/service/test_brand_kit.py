@@ -88,6 +88,7 @@ async def test_a_brand_set_in_words_starts_the_next_sessions_first_video(setting
         assert "Using your brand kit" in back.reply
         state = await svc.state()
         assert state.composition is not None and state.composition.brand.font == "Inter"
+        assert state.composition.brand.palette == ["#F97316", "#1E3A8A"] and state.composition.brand.logo == brand.logo
 
 
 async def test_edit_video_saves_the_kit_per_client_and_words_forget_it(settings: Settings, tmp_path: Path) -> None:

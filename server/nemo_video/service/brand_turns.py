@@ -114,7 +114,7 @@ async def after_turn(
                 )
             )
         elif kit is not None and _exportable(after):
-            line, changed = await _add_kit(service, session, after, kit, zh)
+            line, changed = await _add_kit(service, session, after, kit, zh, fill=action != "use")
             lines += [line] if line else []
             if changed:
                 after = await service._state(session, client)
@@ -126,9 +126,10 @@ async def after_turn(
 
 
 async def _add_kit(
-    service: VideoService, session: Session, state: SessionState, kit: BrandKit, zh: bool
+    service: VideoService, session: Session, state: SessionState, kit: BrandKit, zh: bool, *, fill: bool
 ) -> tuple[str | None, bool]:
-    """Add what the kit has and the video does not yet (the turn's own brand wins) as one ``set_brand``."""
+    """Add the kit as one ``set_brand``: all of it ("use my brand"), or with ``fill`` only what the video
+    does not have yet (a first video: the turn's own brand wins)."""
     if service.backend_name != "local":
         return (
             _say(
@@ -140,7 +141,7 @@ async def _add_kit(
             ),
             False,
         )
-    brand = _brand(state)
+    brand = _brand(state) if fill else Brand()
     update: dict[str, object] = {}
     if kit.palette and not brand.palette:
         update["palette"] = kit.palette

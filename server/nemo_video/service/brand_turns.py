@@ -36,12 +36,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 async def run_message(service: VideoService, job: Job, session: Session, text: str) -> GenerateResult:
     """An agent message, then the brand kit's part of the turn."""
-    from ..backends.local.planner.settings import brand_kit_action
+    from ..backends.local.planner.brandkit import action_of
 
     client = job.record.client
     before = await service._state(session, client)
     result = await work.run_message(service, job, session, text)
-    lines, changed = await after_turn(service, session, client, before, brand_kit_action(text), bool(_CJK.search(text)))
+    lines, changed = await after_turn(service, session, client, before, action_of(text), bool(_CJK.search(text)))
     if not lines:
         return result
     update: dict[str, object] = {"reply": _joined(result.reply, lines, bool(_CJK.search(text)))}

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 
 from ....composition import Composition, Operation
 from ...base import Asset
-from . import mediaops, reply, settings, texts
+from . import brandkit, mediaops, reply, settings, texts
 from .context import Context, safe_lower
 from .describe import find_captions
 from .lexicon import CREATE, REDO, UNDO, UNSUPPORTED, VIDEO_WORD
@@ -93,7 +93,7 @@ def plan(message: str, media: Sequence[Asset], current: Composition | None) -> P
     settings.pace(ctx)
     settings.format_(ctx)
     settings.total_duration(ctx)
-    settings.brand_kit(ctx)
+    brandkit.words(ctx)
     settings.brand(ctx)
     texts.text_edits(ctx)
     if fresh:

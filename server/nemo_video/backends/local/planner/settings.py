@@ -1,4 +1,4 @@
-"""Whole-video settings in words: format, length, pace, transitions, music, brand and the brand kit."""
+"""Whole-video settings in words: format, length, pace, transitions, music and brand."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from ....composition import defaults as D
 from ....composition import to_draft
 from ....composition.timing import scene_slots
 from ....draft import format_seconds
-from .context import _QUOTE, Context, Done, safe_lower
+from .context import Context
 from .lexicon import (
-    BRAND_KIT,
     COLOR_WORDS,
     FASTER,
     FORMAT_PATTERNS,
@@ -377,34 +376,3 @@ def brand(ctx: Context) -> None:
         where = (corner or ctx.work.brand.corner).replace("_", " ")
         ctx.act([raw], f"put the logo in the {where} corner", f"标志放在{where}角")
         return
-
-
-_KIT_DONE: Final = {
-    "save": ("save the brand as your brand kit", "把品牌保存为你的品牌套件"),
-    "use": ("use your brand kit", "使用你的品牌套件"),
-    "forget": ("forget your brand kit", "删除你的品牌套件"),
-}
-
-
-def brand_kit_action(message: str) -> str | None:
-    """What a message asks of the saved brand kit: ``forget``, ``save``, ``use``, ``off`` (this video
-    without a brand) or None. The service acts on it (the kit is the user's, not one session's)."""
-    lower = safe_lower(_QUOTE.sub(lambda m: " " * len(m.group()), message))
-    return next((action for action, pattern in BRAND_KIT if re.search(pattern, lower)), None)
-
-
-def brand_kit(ctx: Context) -> None:
-    """The brand kit's words: "no brand" clears this video's brand; save/use/forget are steps the
-    service carries out after the message (see ``nemo_video.service.brand_kit``)."""
-    for action, pattern in BRAND_KIT:
-        if not ctx.take(pattern):
-            continue
-        if action == "off":
-            ctx.act(
-                [{"op": "set_brand", "off": True}],
-                "left the brand out (no brand colours, font or logo)",
-                "去掉了品牌（不用品牌色、字体和标志）",
-            )
-        elif all(d.step != "brand_kit" for d in ctx.done):
-            en, zh = _KIT_DONE[action]
-            ctx.done.append(Done("brand_kit", {"action": action}, en, zh))

@@ -84,11 +84,18 @@ async def test_a_brand_set_in_words_starts_the_next_sessions_first_video(setting
         assert state.composition is not None and not state.composition.brand.palette
         assert state.composition.brand.logo is None and svc.brand_kit() is not None  # the kit stays
 
+        await svc.new_session()
+        await svc.upload(_pictures(tmp_path / "c"))
+        plain = await _say(svc, "make a video with no brand")
+        assert "brand kit" not in plain.reply and svc.brand_kit() is not None
+        state = await svc.state()
+        assert state.composition is not None and not state.composition.brand.palette
+
         back = await _say(svc, "use my brand")
         assert "Using your brand kit" in back.reply
         state = await svc.state()
         assert state.composition is not None and state.composition.brand.font == "Inter"
-        assert state.composition.brand.palette == ["#F97316", "#1E3A8A"] and state.composition.brand.logo == brand.logo
+        assert state.composition.brand.palette == ["#F97316", "#1E3A8A"] and state.composition.brand.logo
 
 
 async def test_edit_video_saves_the_kit_per_client_and_words_forget_it(settings: Settings, tmp_path: Path) -> None:

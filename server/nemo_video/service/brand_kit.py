@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -65,17 +66,14 @@ def is_set(brand: Brand) -> bool:
 class KitBook:
     """Every client's brand kit in one JSON file, and the logo files they keep."""
 
-    def __init__(self, folder: Path, project: str) -> None:
+    def __init__(self, folder: Path, project: str, owner: Callable[[str], str] = lambda client: client) -> None:
         self.folder = folder
         self._file = folder / "kits.json"
         self._project = project
+        self._owner = owner  # whose kit a client's turns use (``sessions.kit_owner``)
 
     def _key(self, client: str) -> str:
-        from .jobs import DEFAULT_CLIENT  # (.jobs imports the results, which show a kit)
-        from .sessions import EPHEMERAL_PREFIX
-
-        owner = DEFAULT_CLIENT if client.startswith(EPHEMERAL_PREFIX) else client
-        return f"{self._project}:{owner}"
+        return f"{self._project}:{self._owner(client)}"
 
     def get(self, client: str) -> BrandKit | None:
         saved = (read_json(self._file) or {}).get(self._key(client))

@@ -21,6 +21,7 @@ from ..composition.model import Brand
 from ..composition.ops import SetBrand
 from ..draft import summarize
 from ..errors import NemoVideoError
+from ..skill.brand_kit import action_of
 from . import work
 from .brand_kit import KIT_LOGO, BrandKit, is_set
 from .jobs import Job
@@ -36,8 +37,6 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 async def run_message(service: VideoService, job: Job, session: Session, text: str) -> GenerateResult:
     """An agent message, then the brand kit's part of the turn."""
-    from ..backends.local.planner.brandkit import action_of
-
     client = job.record.client
     before = await service._state(session, client)
     result = await work.run_message(service, job, session, text)

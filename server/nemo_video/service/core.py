@@ -25,7 +25,7 @@ from .events import EventHub, ExportReady, TimelineChanged
 from .jobs import DEFAULT_CLIENT, AsyncWatcher, Job, JobManager, JobRecord
 from .outputs import NameReserver, safe_stem
 from .results import JobView, StateResult, UploadResult
-from .sessions import SessionBook
+from .sessions import SessionBook, kit_owner
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class VideoService:
         self._backend = backend
         self._owns_backend = backend is None
         self._sessions: SessionBook | None = None
-        self.kits = KitBook(settings.data_dir / "brand", project)  # touches the disk only when used
+        self.kits = KitBook(settings.data_dir / "brand", project, kit_owner)  # touches the disk only when used
         self._session_lock = anyio.Lock()
         self._tg: TaskGroup | None = None
         self.jobs = JobManager(settings.data_dir, backend.name if backend else settings.backend)

@@ -23,6 +23,13 @@ from .jobs import DEFAULT_CLIENT
 logger = logging.getLogger(__name__)
 
 EPHEMERAL_PREFIX = "mcp-"  # names derived from an MCP protocol session: not written to disk
+
+
+def kit_owner(client: str) -> str:
+    """Whose brand kit a client uses: its own, except a connection-long MCP session's (the default one)."""
+    return DEFAULT_CLIENT if client.startswith(EPHEMERAL_PREFIX) else client
+
+
 MAX_IN_MEMORY = 4096  # current sessions kept in memory; the least recently used are forgotten first
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 

@@ -6,24 +6,16 @@ service carries it out after the message (``nemo_video.service.brand_turns``), r
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
-from .context import _QUOTE, Context, Done, safe_lower
-from .lexicon import BRAND_KIT
+from ....skill.brand_kit import BRAND_KIT
+from .context import Context, Done
 
 _KIT_DONE: Final = {
     "save": ("save the brand as your brand kit", "把品牌保存为你的品牌套件"),
     "use": ("use your brand kit", "使用你的品牌套件"),
     "forget": ("forget your brand kit", "删除你的品牌套件"),
 }
-
-
-def action_of(message: str) -> str | None:
-    """What a message asks of the saved brand kit: ``forget``, ``save``, ``use``, ``off`` (this video
-    without a brand) or None."""
-    lower = safe_lower(_QUOTE.sub(lambda m: " " * len(m.group()), message))
-    return next((action for action, pattern in BRAND_KIT if re.search(pattern, lower)), None)
 
 
 def words(ctx: Context) -> None:

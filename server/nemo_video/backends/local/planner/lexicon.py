@@ -264,29 +264,4 @@ CREATE: Final = (
 )
 VIDEO_WORD: Final = r"\b(?:video|clip|reel|ad|promo|slideshow|montage|story|tiktok|short)s?\b|视频|短片|广告|宣传片"
 
-# ---------------------------------------------------------------- the brand kit kept between sessions
-
-_KIT = r"brand(?:ing)?(?:\s+kit)?\b(?!\s*(?:colou?rs?|palette|font|typeface))"
-# (action, pattern): matched in this order, so "forget my brand kit" never reads as "my brand kit"
-BRAND_KIT: Final = (
-    (
-        "forget",
-        rf"\b(?:forget|delete|remove|clear|erase|drop)\s+(?:my|our|the|this)\s+(?:saved\s+)?{_KIT}"
-        r"|删除(?:我的|保存的)?品牌(?:套件)?|忘(?:记|掉)(?:我的)?品牌(?:套件)?|清除(?:我的)?品牌(?:套件)?",
-    ),
-    (
-        "save",
-        rf"\bsave\s+(?:(?:this|it|that|these)\s+)?as\s+(?:my|our|the)\s+{_KIT}|\bsave\s+(?:my|our|the|this)\s+{_KIT}"
-        r"|\b(?:keep|remember)\s+(?:this|it|that)\s+as\s+(?:my|our)\s+" + _KIT + r"|保存为(?:我的)?品牌(?:套件)?"
-        r"|保存(?:我的)?品牌(?:套件)?|存为(?:我的)?品牌",
-    ),
-    (
-        "use",
-        rf"\b(?:use|apply|with)\s+(?:my|our)\s+(?:saved\s+)?{_KIT}|用我的品牌(?:套件)?|使用我的品牌(?:套件)?|套用(?:我的)?品牌",
-    ),
-    (
-        "off",
-        r"\bno\s+brand(?:ing)?(?:\s+kit)?\b|\bwithout\s+(?:my\s+|our\s+|the\s+|a\s+)?brand(?:ing)?(?:\s+kit)?\b"
-        r"|不要品牌|不用品牌|去掉品牌|取消品牌|无品牌",
-    ),
-)
+# the brand kit kept between sessions: BRAND_KIT in nemo_video.skill.brand_kit (the service reads it too)

@@ -1,8 +1,9 @@
 """Variants: one composition rendered in several formats, each re-laid out for its shape.
 
 ``set_format`` re-lays the composition out (safe zones, text sizes and crops recomputed, never
-letterboxed); every format is one farm task, so on Ray they render at once. The result lists every
-file and its poster.
+letterboxed); every format is one farm task, so on Ray they render at once. On the cloud backend
+each format is one render on NemoVideo's render proxy (free: no agent message, no credits). The
+result lists every file and its poster.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.base import Asset, OutputFormat, Quality
+from ..backends.base import Asset, OutputFormat, Quality, Session
 from ..composition import apply, from_draft, to_draft
 from ..composition.defaults import Aspect
 from ..composition.ops import SetFormat
@@ -53,6 +54,15 @@ def farm_of(service: VideoService) -> RenderFarm:
     if farm is None:
         farm = _FARMS[service] = create_farm(service.settings)
     return farm
+
+
+def renders_for(service: VideoService, session: Session) -> RenderFarm:
+    """Where ``session``'s farm tasks render: the render farm locally, NemoVideo's proxy on the cloud."""
+    if service.backend_name == "cloud":
+        from .cloud_renders import CloudRenders
+
+        return CloudRenders(service, session)
+    return farm_of(service)
 
 
 def parse_variants(value: str | Sequence[str]) -> list[str]:
@@ -119,14 +129,10 @@ async def start_variants(
     overwrite: bool = False,
     client: str = DEFAULT_CLIENT,
 ) -> Job:
-    """Render the current video once per aspect, as one job whose result lists every file."""
+    """Render the current video once per aspect, as one job whose result lists every file.
+
+    The request kept in the job record (``variants`` and the options) is what ``rerun`` repeats."""
     aspects = parse_variants(variants)
-    if service.backend_name != "local":
-        raise NemoVideoError(
-            ErrorCode.INVALID_INPUT,
-            "Variants are rendered by the local engine only.",
-            hint="Use --backend local, or export one format at a time on the cloud.",
-        )
     session = await service.session(client)
     state = await service._state(session, client)
     if state.draft is None or not state.draft.exportable:
@@ -150,7 +156,7 @@ async def start_variants(
 
     async def body(job: Job) -> dict[str, Any]:
         try:
-            results = await farm_of(service).run(
+            results = await renders_for(service, session).run(
                 tasks, on_progress=lambda done, total, msg: job.progress(0.05 + 0.9 * done / total, msg)
             )
         finally:

@@ -102,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--wait", action="store_true", help="wait until the job finishes")
     group.add_argument("--cancel", action="store_true", help="stop the job")
-    group.add_argument("--rerun", action="store_true", help="run a failed or interrupted export again")
+    group.add_argument("--rerun", action="store_true", help="run a failed export, variants or batch again")
+    p.add_argument("--yes", action="store_true", help="allow a re-run batch to spend cloud credits without asking")
 
     p = add("mcp", "Serve the MCP tools over stdio (default) or streamable HTTP.", c.mcp)
     add_mcp_arguments(p)

@@ -162,7 +162,9 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
         if args.cancel:
             record = await svc.cancel(args.job_id)
         elif args.rerun:
-            record = (await svc.rerun(args.job_id)).record
+            paid = svc.spends_credits and "batch" in svc.job(args.job_id).request  # a batch's rows ask the agent
+            approved = confirm_spend(args, "cloud") if paid else False
+            record = (await svc.rerun(args.job_id, confirm_spend=approved)).record
             record = await follow(svc, record.id, progress_for(args))
         elif args.wait:
             record = await follow(svc, args.job_id, progress_for(args))
@@ -173,8 +175,16 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
     else:
         out(f"{record.id}  {record.kind} {record.status} {record.fraction * 100:.0f}% — {record.message}")
         if record.result and record.kind == "render":
-            out(f"video: {record.result.get('path')}")
+            for path in _files(record.result):
+                out(f"video: {path}")
     return EXIT_OK
+
+
+def _files(result: dict[str, Any]) -> list[str]:
+    """The files a render job made: one export's, every variant's, or every batch row's."""
+    if "rows" in result:
+        return [f for row in result["rows"] if row.get("status") == "completed" for f in row.get("files") or []]
+    return list(result.get("files") or [result.get("path")])
 
 
 async def mcp(args: argparse.Namespace, settings: Settings) -> int:

@@ -45,7 +45,8 @@ BATCH_DESCRIPTION = (
     "Make one video per row of a CSV or JSON Lines file (columns name, request, media, optional formats): "
     "one session and one render per row, progress per row, a results file (JSON Lines) in the output folder. "
     "Bad rows are reported with their line numbers before anything renders; failing rows never stop the others; "
-    "running the same file again skips rows already done. Follow with job_status."
+    "running the same file again skips rows already done. Follow with job_status. On the cloud backend each "
+    "row's request spends credits (confirm_spend); a row's request is never sent twice."
 )
 Aspect = Literal["9:16", "1:1", "4:5", "16:9"]
 MAX_WAIT_S = 50
@@ -257,19 +258,28 @@ async def batch_videos(
             "';'-separated in CSV, a list in JSONL) and optional formats (e.g. '9:16;1:1')."
         ),
     ],
+    consent: Consent,
     roots: Roots,
     ctx: Context,
     format: Annotated[OutputFormat, Field(description="mp4 (default), webm, mov or gif.")] = "mp4",
     quality: Annotated[Quality, Field(description="high (default) or draft (faster).")] = "high",
     height: Annotated[int | None, Field(ge=64, le=4320, description="Output height in pixels.")] = None,
     wait_s: WaitS = DEFAULT_WAIT_S,
+    confirm_spend: ConfirmSpend = False,
     session: SessionName = None,
 ) -> Annotated[CallToolResult, JobOutput]:
     from ..service.batch import start_batch
 
     client = client_of(ctx, session)
     job = await start_batch(
-        _app(ctx).service, file, format=format, quality=quality, height=height, roots=_root_paths(roots), client=client
+        _app(ctx).service,
+        file,
+        format=format,
+        quality=quality,
+        height=height,
+        confirm_spend=_approved(consent),
+        roots=_root_paths(roots),
+        client=client,
     )
     return await _wait(ctx, job, wait_s, client)
 

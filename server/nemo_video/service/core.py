@@ -345,8 +345,11 @@ class VideoService:
         root = self.settings.output_dir
         return root if client == DEFAULT_CLIENT else root / client
 
-    async def rerun(self, job_id: str, client: str = DEFAULT_CLIENT) -> Job:
-        """Run a failed or interrupted export again with the same options: one call."""
+    async def rerun(self, job_id: str, client: str = DEFAULT_CLIENT, *, confirm_spend: bool = False) -> Job:
+        """Run a failed or interrupted export again with the same options: one call. Variants and
+        batches run again as what they were (a cloud batch with rows left to send needs ``confirm_spend``)."""
+        from .batch import rerun_many
+
         record = self.jobs.get(job_id, client).record
         if record.kind != "render":
             raise NemoVideoError(
@@ -354,6 +357,9 @@ class VideoService:
                 "Only exports can be re-run; agent messages are never re-sent automatically.",
                 hint="Call get_state, then send a new request.",
             )
+        many = await rerun_many(self, record, confirm_spend=confirm_spend, client=client)
+        if many is not None:
+            return many
         req = record.request
         return await self.start_export(
             format=req.get("format", "mp4"),

@@ -171,9 +171,11 @@ async def test_jobs_rerun_runs_a_batch_and_variants_again_as_what_they_were(
     assert sorted(Path(f).name for f in again.result["files"]) == ["v-1x1-2.mp4", "v-9x16-2.mp4"]
 
 
-def test_the_cli_says_the_cost_and_needs_yes(cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path) -> None:
+def test_the_cli_says_the_cost_and_needs_yes(
+    cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     path = shop(tmp_path)
-    env = cli_env(cloud_settings, nemo_double, tmp_path)
+    env = cli_env(cloud_settings, nemo_double, tmp_path_factory.mktemp("home"))  # a home beside, not under, the batch
     refused = cli(["batch", str(path), "--json"], env)
     assert refused.returncode != 0
     assert "line 4 (hat): the media file hat.jpg does not exist" in refused.stderr
@@ -188,8 +190,15 @@ def test_the_cli_says_the_cost_and_needs_yes(cloud_settings: Settings, nemo_doub
     assert (out.get("rendered"), out.get("invalid")) == (2, 1), (out, done.stderr)
     assert nemo_double.count("run_sse") == 2
 
+    # jobs --rerun runs the batch again as a batch: every row done, nothing to send, so no --yes needed
+    rerun = cli(["jobs", out["job_id"], "--rerun", "--json"], env)
+    again = json.loads(rerun.stdout)
+    assert again.get("status") == "completed", (again, rerun.stderr)
+    assert (again["result"]["rendered"], again["result"]["skipped"]) == (0, 2)
+    assert nemo_double.count("run_sse") == 2 and nemo_double.count("render_submit") == 3
 
-def cli_env(settings: Settings, double: NemoDouble, tmp_path: Path) -> dict[str, str]:
+
+def cli_env(settings: Settings, double: NemoDouble, home: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "NEMO_BACKEND": "cloud",
@@ -198,7 +207,7 @@ def cli_env(settings: Settings, double: NemoDouble, tmp_path: Path) -> dict[str,
         "NEMO_OUTPUT_DIR": str(settings.output_dir),
         "NEMO_CONFIG_DIR": str(settings.config_dir),
         "NEMO_RENDER_POLL_SECONDS": "0.01",
-        "HOME": str(tmp_path / "home"),
+        "HOME": str(home),
     }
     env.pop("NEMO_RAY_ADDRESS", None)
     return env
@@ -213,3 +222,29 @@ def cli(args: list[str], env: dict[str, Any]) -> subprocess.CompletedProcess[str
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
+
+
+async def test_batch_videos_and_export_variants_over_mcp_on_the_cloud(
+    cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path
+) -> None:
+    from mcp import Client
+    from tests.mcp.conftest import serving
+    from tests.mcp.test_local_session import finish
+
+    path = shop(tmp_path)
+    async with serving(cloud_settings) as (svc, server), Client(server) as client:
+        refused = await client.call_tool("batch_videos", {"file": str(path)})
+        assert refused.is_error and "consent_required" in refused.content[0].text  # type: ignore[union-attr]
+        assert nemo_double.count("run_sse") == 0
+        agent_answers(nemo_double, 2)
+        made = await finish(client, await client.call_tool("batch_videos", {"file": str(path), "confirm_spend": True}))
+        nemo_double.set_state((await svc.session()).id, FINISHED)
+        variants = await finish(
+            client, await client.call_tool("export_video", {"variants": ["9:16", "4:5"], "filename": "promo"})
+        )
+    batch = made["many"]
+    assert (batch["rendered"], batch["invalid"], batch["requests_sent"]) == (2, 1, 2)
+    assert batch["credits_before"]["available"] == 100
+    assert [v["variant"] for v in variants["many"]["variants"]] == ["9:16", "4:5"]
+    assert all(Path(f).is_file() for f in variants["many"]["files"])
+    assert nemo_double.count("run_sse") == 2  # the variants sent nothing to the agent

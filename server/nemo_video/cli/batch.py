@@ -58,7 +58,7 @@ async def batch(args: argparse.Namespace, settings: Settings) -> int:
         record = await follow(svc, job.record.id, progress_for(args))
     summary = record.result or {}
     if args.json:
-        emit_json({"ok": True, **summary})
+        emit_json({"ok": True, "job_id": record.id, **summary})
     else:
         for row in summary["rows"]:
             detail = ", ".join(row.get("files") or []) or (row.get("error") or {}).get("message", "")

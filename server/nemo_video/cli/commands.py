@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..service import ExportResult, GenerateResult, StateResult, UploadResult, VideoService
+from ..errors import ErrorCode, NemoVideoError
+from ..service import ExportResult, GenerateResult, Job, StateResult, UploadResult, VideoService
 from .common import confirm_spend, follow, out, progress_for, resolve_media
 from .output import EXIT_MACHINE, EXIT_OK, emit_json
 
@@ -162,9 +164,7 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
         if args.cancel:
             record = await svc.cancel(args.job_id)
         elif args.rerun:
-            paid = svc.spends_credits and "batch" in svc.job(args.job_id).request  # a batch's rows ask the agent
-            approved = confirm_spend(args, "cloud") if paid else False
-            record = (await svc.rerun(args.job_id, confirm_spend=approved)).record
+            record = (await _rerun(svc, args)).record
             record = await follow(svc, record.id, progress_for(args))
         elif args.wait:
             record = await follow(svc, args.job_id, progress_for(args))
@@ -178,6 +178,17 @@ async def jobs(args: argparse.Namespace, settings: Settings) -> int:
             for path in _files(record.result):
                 out(f"video: {path}")
     return EXIT_OK
+
+
+async def _rerun(svc: VideoService, args: argparse.Namespace) -> Job:
+    """Re-run the job; a cloud batch with rows still to send asks first (``--yes``, or a terminal)."""
+    try:
+        return await svc.rerun(args.job_id, confirm_spend=bool(getattr(args, "yes", False)))
+    except NemoVideoError as exc:
+        if exc.code != ErrorCode.CONSENT_REQUIRED:
+            raise
+        sys.stderr.write(f"{exc.message}\n")
+        return await svc.rerun(args.job_id, confirm_spend=confirm_spend(args, svc.backend_name))
 
 
 def _files(result: dict[str, Any]) -> list[str]:

@@ -132,10 +132,22 @@ async def test_a_row_sent_before_that_made_no_video_is_not_sent_again(
         failed = next(r for r in first["rows"] if r["status"] == "failed")
         assert failed["error"]["code"] == "nothing_to_export"
         again = await run_batch(svc, path, roots=[tmp_path])
-    assert nemo_double.count("run_sse") == 2  # not a third time
-    row = next(r for r in again["rows"] if r["name"] == failed["name"])
-    assert row["status"] == "failed" and "was not sent again" in row["error"]["message"]
-    assert "new name" in row["error"]["hint"]
+        assert nemo_double.count("run_sse") == 2  # not a third time
+        row = next(r for r in again["rows"] if r["name"] == failed["name"])
+        assert row["status"] == "failed" and "was not sent again" in row["error"]["message"]
+        assert "change the row's request" in row["error"]["hint"]
+
+        # A changed request is a new request: it needs consent again and is sent once.
+        old = f"a 10-second video of the {failed['name']} titled '{failed['name'].title()}'"
+        path.write_text(path.read_text().replace(old, f"a 5-second video of the {failed['name']}"))
+        with pytest.raises(NemoVideoError) as refused:
+            await run_batch(svc, path, roots=[tmp_path])
+        assert refused.value.code == "consent_required" and "sends 1 request(s)" in refused.value.message
+        nemo_double.script_sse([sse.text("Done.")], state_after=FINISHED)
+        third = await run_batch(svc, path, confirm_spend=True, roots=[tmp_path])
+    assert (third["rendered"], third["skipped"]) == (1, 1) and nemo_double.count("run_sse") == 3
+    sent = nemo_double.calls("run_sse")[-1].json()["new_message"]["parts"][0]["text"]
+    assert sent == f"a 5-second video of the {failed['name']}"
 
 
 async def test_an_empty_account_is_refused_before_any_row_runs(

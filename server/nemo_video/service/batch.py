@@ -180,7 +180,7 @@ async def _row_session(
 
     backend = service.backend
     if earlier is not None:  # paid for already: never sent again
-        entry |= {"session_id": earlier["session_id"], "sent": True}
+        entry |= {"session_id": earlier["session_id"], "sent": True, "request": row.request}
         return Session(id=str(earlier["session_id"]), backend=backend.name, language=service.settings.language)
     paths = [resolve_input_path(p, options.allowed) for p in row.paths]
     urls = [await check_url(u, service.settings.allow_private_urls) for u in row.urls]
@@ -189,7 +189,7 @@ async def _row_session(
         say(f"{row.name}: uploading {len(paths) + len(urls)} file(s)")
         await backend.upload(session, paths, urls)
     if service.spends_credits:
-        entry |= {"session_id": session.id, "sent": True}
+        entry |= {"session_id": session.id, "sent": True, "request": row.request}
         write({**entry, "status": "sending", "files": []})
     say(f"{row.name}: sending the request")
     await _send(backend, session, row.request)
@@ -207,7 +207,7 @@ async def _tasks(
                 ErrorCode.NOTHING_TO_EXPORT,
                 f"The request of row {row.line} was sent before (session {session.id}) and made no video; "
                 "it was not sent again, to avoid paying twice.",
-                hint="To send it again (spends credits), give the row a new name.",
+                hint="To send it again (spends credits), change the row's request or give the row a new name.",
             )
         raise NemoVideoError(
             ErrorCode.NOTHING_TO_EXPORT,

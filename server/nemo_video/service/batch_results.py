@@ -4,7 +4,7 @@ The results file (``<output>/<batch stem>/results.jsonl``) is appended as rows f
 line per row (row, name, status, files, error with code and hint); the last line of a name wins.
 On the cloud a row also records its ``session_id``, and a ``sending`` line is written just before
 its request goes to the paid agent, so that no later run sends it again: a row that was sent but
-has no files yet is rendered from its session (free) instead.
+has no files yet is rendered from its session (free) instead, unless its request was changed since.
 """
 
 from __future__ import annotations
@@ -81,5 +81,10 @@ def plan_batch(batch: Path, output_dir: Path, *, resume_sent: bool) -> BatchPlan
     results = results_path(output_dir, batch)
     last = last_entries(results)
     done = {name: e for name, e in last.items() if is_done(e)}
-    sent = {name: e for name, e in last.items() if resume_sent and name not in done and was_sent(e)}
+    asked = {r.name: r.request for r in rows}
+    sent = {
+        name: e
+        for name, e in last.items()
+        if resume_sent and name not in done and was_sent(e) and e.get("request") == asked.get(name)
+    }
     return BatchPlan(batch, results, rows, bad, done, sent)

@@ -150,6 +150,29 @@ async def test_a_row_sent_before_that_made_no_video_is_not_sent_again(
     assert sent == f"a 5-second video of the {failed['name']}"
 
 
+async def test_a_row_whose_session_expired_is_sent_anew_only_with_consent(
+    cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path
+) -> None:
+    path = shop(tmp_path)
+    agent_answers(nemo_double, 2)
+    async with VideoService(cloud_settings) as svc:
+        first = await run_batch(svc, path, confirm_spend=True, roots=[tmp_path])
+        mug = next(r for r in first["rows"] if r["name"] == "mug")
+        nemo_double.drop_session(mug["session_id"])
+        Path(mug["files"][0]).unlink()
+        lost = await run_batch(svc, path, roots=[tmp_path])  # re-render only: no consent asked
+        row = next(r for r in lost["rows"] if r["name"] == "mug")
+        assert row["status"] == "failed" and row["error"]["code"] == "session_not_found"
+        assert "send this row anew" in row["error"]["hint"] and nemo_double.count("run_sse") == 2
+        with pytest.raises(NemoVideoError) as refused:
+            await run_batch(svc, path, roots=[tmp_path])
+        assert refused.value.code == "consent_required" and "sends 1 request(s)" in refused.value.message
+        agent_answers(nemo_double, 1)
+        anew = await run_batch(svc, path, confirm_spend=True, roots=[tmp_path])
+    assert (anew["rendered"], anew["skipped"]) == (1, 1) and nemo_double.count("run_sse") == 3
+    assert Path(mug["files"][0]).is_file()
+
+
 async def test_an_empty_account_is_refused_before_any_row_runs(
     cloud_settings: Settings, nemo_double: NemoDouble, tmp_path: Path
 ) -> None:

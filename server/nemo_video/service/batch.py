@@ -127,7 +127,7 @@ async def run_batch(
             if errors:
                 entry["error"] = errors[0].to_dict()
         except NemoVideoError as exc:
-            entry |= {"status": "failed", "files": [], "error": exc.to_dict()}
+            entry |= {"status": "failed", "files": [], "error": _row_error(exc, entry).to_dict()}
         done += 1
         record(entry)
         if on_row is not None:
@@ -137,6 +137,16 @@ async def run_batch(
         for pending in todo:
             tg.start_soon(one, pending)
     return await _summary(service, planned, lines, credits)
+
+
+def _row_error(exc: NemoVideoError, entry: dict[str, Any]) -> NemoVideoError:
+    """A row's failure as its results line says it; a lost cloud session frees the row to be sent anew."""
+    if exc.code != ErrorCode.SESSION_NOT_FOUND:
+        return exc
+    entry.pop("sent", None)
+    return NemoVideoError(
+        exc.code, exc.message, hint="Run the batch again to send this row anew in a new session (spends credits)."
+    )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ caller's video session: clients never see one another's timeline, jobs or export
         await svc.start_generate(text, paths=(), urls=(), confirm_spend=False, roots=()) -> Job
         await svc.start_export(format="mp4", quality="high", filename=None, height=None,
                                overwrite=False) -> Job
-        await svc.rerun(job_id) -> Job                          # re-run a failed/interrupted export
+        await svc.rerun(job_id) -> Job                          # re-run an export, variants or batch as it was
         await svc.wait(job_id, timeout_s, on_update=None, heartbeat_s=5.0) -> JobRecord
         svc.job(job_id) -> JobRecord                            # (sync) the job as it stands
         await svc.cancel(job_id) -> JobRecord                   # returns once the work has stopped

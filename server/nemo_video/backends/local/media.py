@@ -31,6 +31,7 @@ from ...errors import SUPPORTED_FORMATS, ErrorCode, NemoVideoError
 from ...guard import MAX_BYTES, check_url, copy_opened, open_checked, resolve_url
 from ...media import locate, probe
 from ..base import Asset, MediaKind
+from . import clip_frames
 from .media_facts import check_dimensions, orientation_of
 from .media_inspect import (
     Inspection,
@@ -186,6 +187,8 @@ class MediaImporter:
             if placed and not await self._store.media_path_used(final):
                 final.unlink(missing_ok=True)
             raise
+        if found.frames is not None and not clip_frames.sidecar(final).exists():
+            await anyio.to_thread.run_sync(clip_frames.save, found.frames, final)
         verb = "imported" if created else "already had"
         log.info("media %s %s as %s (%s)", verb, name, asset.id, found.kind)
         if created and added is not None:
@@ -204,6 +207,7 @@ class MediaImporter:
                     await self._store.remove_media(session_id, asset.id)
                     if not await self._store.media_path_used(Path(asset.src)):
                         Path(asset.src).unlink(missing_ok=True)
+                        clip_frames.sidecar(Path(asset.src)).unlink(missing_ok=True)
             raise
         return assets
 
@@ -260,6 +264,9 @@ class MediaImporter:
                 else {"orientation": orientation_of(width, height)}
             )
             facts |= {"width": width, "height": height, "fps": info.fps, **shown}
+            if width and height:  # a few small frames for the legibility of texts over the clip
+                frames = await clip_frames.extract(ffmpeg, staged, info.duration_s, (width, height))
+                return Inspection(kind, ext, facts, frames=frames)
         return Inspection(kind, ext, facts)
 
     async def verify(self, media: Iterable[Asset]) -> None:

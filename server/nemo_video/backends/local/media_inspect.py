@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...errors import ErrorCode, NemoVideoError
 from ..base import MediaKind
+from .clip_frames import ClipFrames
 from .media_facts import THUMBNAIL, check_dimensions, dominant_colors, orientation_of
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Inspection:
     ext: str
     facts: dict[str, Any]
     still: Path | None = field(default=None)  # stored instead of the file: an animation's first frame
+    frames: ClipFrames | None = field(default=None)  # a clip's small frames, kept beside the stored file
 
 
 def looks(image: Image.Image, width: int | None, height: int | None) -> dict[str, Any]:

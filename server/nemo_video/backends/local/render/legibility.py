@@ -3,8 +3,11 @@ least intrusive way to reach WCAG 4.5:1 (CRAFT.md, Legibility).
 
 The pixels come from each picture's stored file, decoded small with Pillow (≤ 256 px, cached), in the
 part the Ken Burns motion shows under the text at the start and at the end of the text's time on that
-picture (the union of both: everything that passes behind the glyphs). Gradients are computed; a video
-clip is not decoded here (the plan starts no process), so it counts as "anything from black to white".
+picture (the union of both: everything that passes behind the glyphs). Gradients are computed. A video
+clip is not decoded here (the plan starts no process): the small frames kept beside it at import
+(:mod:`..clip_frames`) that fall inside the text's time on the clip (its trim applied) are sampled
+under the text, in the part its cover crop shows; a clip without them counts as "anything from black
+to white", and as busy.
 
 The choice, in order of subtlety: the text colour (white or near-black), an outline with a soft shadow,
 a gradient scrim band across the frame, a box. A colour or backdrop the user asked for is kept, and the
@@ -24,6 +27,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from ....composition import defaults as D
 from ....composition.colors import contrast, luminance, rgb
+from .. import clip_frames
 from . import visuals as vis
 
 if TYPE_CHECKING:
@@ -36,6 +40,7 @@ MARGIN = 1.1  # aim above 4.5:1: encoding blurs glyph edges and subsamples colou
 MAX_SAMPLES = 4096
 SALIENCE_RADIUS = 0.12  # of the thumbnail's longer side: larger than a subject, smaller than the frame
 BAND_MAX_OPACITY = 0.6  # past this a band darkens too much of the frame: a box is tighter
+BUSY = 64.0  # the edge strength assumed for what cannot be seen
 BRIEF = 0.25  # a visual behind a text for less than this share of its time does not decide its backdrop
 OUTLINE_FLOOR = 3.0  # colour alone at ≥ 3:1 (WCAG large text): an outline carries it to 4.5:1
 WHITE = "#FFFFFF"
@@ -84,10 +89,9 @@ def thumbnail(src: str) -> Image.Image | None:
     return _thumbnail(src, stamp)
 
 
-@functools.lru_cache(maxsize=32)
-def _edges(src: str, stamp: float) -> Image.Image | None:
-    small = _thumbnail(src, stamp)
-    return None if small is None else small.convert("L").filter(ImageFilter.FIND_EDGES)
+def _edges(small: Image.Image) -> Image.Image:
+    """Edge strength of a thumbnail or kept frame (≤ 256 px: well under a millisecond)."""
+    return small.convert("L").filter(ImageFilter.FIND_EDGES)
 
 
 @functools.lru_cache(maxsize=32)
@@ -159,33 +163,48 @@ class Pictures:
                     r, g, b = (round(lo + (hi - lo) * f) for lo, hi in zip(top, bottom, strict=True))
                     out.append((r, g, b))
                 continue
-            small = thumbnail(v.src) if v.kind == "image" and v.src and v.source_size else None
-            if small is None:
+            smalls = self._images(v, p0, p1)
+            if not smalls:
                 out.extend(UNKNOWN)
                 continue
-            region = small.crop(self._box(v, rect, p0, p1, small.size))
-            raw = region.tobytes()
-            step = 3 * max(1, len(raw) // 3 // MAX_SAMPLES)
-            out.extend((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw) - 2, step))
+            budget = MAX_SAMPLES // len(smalls)
+            for small in smalls:
+                raw = small.crop(self._box(v, rect, p0, p1, small.size)).tobytes()
+                step = 3 * max(1, len(raw) // 3 // budget)
+                out.extend((raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw) - 2, step))
         return out or list(UNKNOWN)
 
+    def _images(self, v: Visual, p0: float, p1: float) -> tuple[Image.Image, ...]:
+        """What ``v`` shows between progress p0 and p1, small: a picture's thumbnail, or the kept
+        frames of a clip inside that time of the clip (none: unknown)."""
+        if not v.src or not v.source_size:
+            return ()
+        if v.kind == "image":
+            small = thumbnail(v.src)
+            return () if small is None else (small,)
+        if v.kind == "video":
+            kept = clip_frames.load(v.src)
+            if kept is None:
+                return ()
+            at = v.source_start_s  # the clip plays from its trim at normal speed (visuals.video_chain)
+            return kept.around(at + p0 * v.duration_s, at + p1 * v.duration_s)
+        return ()
+
     def busyness(self, rect: Rect, start: float, end: float) -> float:
-        """Mean edge strength (0..255) behind ``rect``: low is calm. A clip counts as busy."""
+        """Mean edge strength (0..255) behind ``rect``: low is calm. A clip without kept frames
+        counts as busy; with them, its busiest frame under the text decides."""
         scores = []
         for v, p0, p1 in self._under(start, end):
             if v.kind == "background":
                 scores.append(0.0)
                 continue
-            edges = None
-            if v.kind == "image" and v.src and v.source_size:
-                try:
-                    edges = _edges(v.src, Path(v.src).stat().st_mtime)
-                except OSError:
-                    edges = None
-            if edges is None:
-                scores.append(64.0)
+            smalls = self._images(v, p0, p1)
+            if not smalls:
+                scores.append(BUSY)
                 continue
-            scores.append(float(ImageStat.Stat(edges.crop(self._box(v, rect, p0, p1, edges.size))).mean[0]))
+            for small in smalls:
+                edges = _edges(small)
+                scores.append(float(ImageStat.Stat(edges.crop(self._box(v, rect, p0, p1, edges.size))).mean[0]))
         return max(scores, default=0.0)
 
     def salience(self, rect: Rect, start: float, end: float) -> float:

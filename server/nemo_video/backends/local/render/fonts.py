@@ -206,6 +206,44 @@ def fit_font(text: str, bold: bool, font_dirs: Sequence[Path] = ()) -> tuple[Fon
     return Font(path=best, bold=bold and "bold" in best.name.lower()), re.sub(r" {2,}", " ", kept).strip()
 
 
+# Emoji code points (pictographs, symbols, dingbats, flags, keycap/skin-tone parts): text drawn with
+# ffmpeg's drawtext comes out in one colour, so an emoji needs a colour emoji font *and* a colour path.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0001f1e6-\U0001f1ff"
+    "\u200d\ufe0f\u20e3\u2300-\u23ff\u3030\u303d\u3297\u3299]"
+)
+EMOJI_HINT = "no colour emoji drawing here: ffmpeg draws text in one colour; say it in words instead"
+
+
+def left_out(text: str, kept: str) -> str:
+    """The visible characters of ``text`` that :func:`fit_font` left out of ``kept``, in text order."""
+    seen = set(kept)
+    out: list[str] = []
+    for ch in text:
+        if not ch.isspace() and ch not in seen and ch not in out:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_emoji(char: str) -> bool:
+    return bool(_EMOJI.fullmatch(char))
+
+
+def left_out_note(dropped: str) -> str | None:
+    """A plan note naming what was left out of a text and why (None: nothing was)."""
+    emoji = "".join(ch for ch in dropped if is_emoji(ch) and unicodedata.category(ch) not in ("Cf", "Mn", "Me"))
+    other = "".join(ch for ch in dropped if not is_emoji(ch))
+    parts = []
+    if emoji:
+        parts.append(f"the emoji {emoji} {'was' if len(emoji) == 1 else 'were'} left out ({EMOJI_HINT})")
+    if other:
+        parts.append(
+            f"the characters {other!r} were left out: no installed font draws them with the rest "
+            "(add a font that does to NEMO_FONT_DIRS)"
+        )
+    return "; ".join(parts) or None
+
+
 def _draws(path: Path, char: str) -> bool:
     try:
         return covers_char(path, char)

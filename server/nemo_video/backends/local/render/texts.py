@@ -178,7 +178,11 @@ def _block(seg: Segment, frame: _Frame) -> TextBlock:
     role = role if role in D.ROLE_MIN_SIZE["other"] else "custom"
     weight = style.get("font_weight", 700 if role == "title" else 400)
     bold = isinstance(weight, int | float) and weight >= 600
-    font, text = fonts.fit_font(text, bold, frame.font_dirs)
+    font, drawn = fonts.fit_font(text, bold, frame.font_dirs)
+    left_out = fonts.left_out_note(fonts.left_out(text, drawn))
+    if left_out:
+        frame.notes.append(f"{text[:30]!r}: {left_out}")
+    text = drawn
     asked_size = style.get("font_size")
     base = float(asked_size) if isinstance(asked_size, int | float) else frame.height / 14 / frame.scale
     size = max(8, round(base * frame.scale))

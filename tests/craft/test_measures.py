@@ -61,7 +61,7 @@ async def test_white_type_asked_on_a_white_card_is_made_legible_and_measured_so(
     report = result.design_report
     assert report is not None
     (text,) = report.texts
-    assert text.contrast is not None and text.contrast >= 4.5, text  # 1:1 as asked; the renderer outlines it
+    assert text.contrast is not None and text.contrast >= 4.5, text  # 1:1 as asked; the renderer lays a band under it
     (check,) = [c for c in report.checks if c.rule == "text_contrast"]
     assert check.status == "pass"
 
@@ -83,6 +83,22 @@ async def test_contrast_of_white_type_on_a_known_card(card: str, settings: Setti
     (check,) = [c for c in report.checks if c.rule == "text_contrast"]
     assert check.status == ("pass" if expected >= 4.5 else "fail")
     assert report.passed == (expected >= 4.5)
+    if expected < 4.5:  # the failure is the request's, and the report says so
+        assert check.note is not None and check.note.startswith("asked: backdrop none, colour #FFFFFF"), check
+        assert "asked: backdrop none" in report.failures[0].note  # type: ignore[operator]
+    else:
+        assert check.note is None, check
+
+
+async def test_a_contrast_failure_nobody_asked_for_names_no_request(settings: Settings) -> None:
+    """Mid-grey type with nothing asked about its look: the renderer chooses and passes, with no note."""
+    ops = _card_ops("#7A7A7A")
+    ops[2] = {"op": "set_text", "role": "title", "text": "Known ground"}
+    result, _ = await _export(settings, [], ops)
+    report = result.design_report
+    assert report is not None
+    (check,) = [c for c in report.checks if c.rule == "text_contrast"]
+    assert check.status == "pass" and check.note is None, check
 
 
 async def test_a_clips_sound_is_brought_to_target_and_the_music_ducks_under_it(

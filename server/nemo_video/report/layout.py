@@ -16,7 +16,7 @@ from typing import Any
 from ..backends.base import RenderRequest
 from ..backends.local.render import fonts
 from ..backends.local.render.plan import RenderPlan, SourceFacts, build_plan
-from ..backends.local.render.texts import TextBlock
+from ..backends.local.render.texts import TextBlock, asked_words
 from ..composition.defaults import SAFE_ZONES, default_platform
 from ..draft import Draft, Segment, TrackType
 from ..media import probe
@@ -34,6 +34,7 @@ class PlacedText:
     role: str
     block: TextBlock
     box: tuple[int, int, int, int]  # output px: left, top, right, bottom
+    asked: str | None = None  # what the user set about its look ("backdrop none, colour #FFFFFF")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ async def read_layout(draft: Draft, ffmpeg: str, height: int, fmt: str = "mp4") 
             role=_role(seg) if seg is not None else "custom",
             block=block,
             box=text_box(block, plan.width),
+            asked=asked_words(seg) if seg is not None else None,
         )
         for i, (block, seg) in enumerate(_match(plan.texts, segments))
     )

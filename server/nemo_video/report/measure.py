@@ -247,7 +247,7 @@ def _text_checks(
             unit=":1",
             target=f"≥ {CONTRAST_MIN}:1 (WCAG)",
             subject=subject,
-            note=None if measured else "no glyphs of the text's colour found in the frame",
+            note=_contrast_note(measured is not None, measured is not None and measured[0] >= CONTRAST_MIN, text),
         ),
     ]
     measure = TextMeasure(
@@ -264,6 +264,16 @@ def _text_checks(
         ring_color=_hex(measured[2]) if measured else None,
     )
     return measure, checks
+
+
+def _contrast_note(found: bool, passed: bool, text: PlacedText) -> str | None:
+    """Why a contrast check fails: no glyphs found, or what the user asked for (then it is the request,
+    not the renderer, that sets the contrast)."""
+    if not found:
+        return "no glyphs of the text's colour found in the frame"
+    if not passed and text.asked:
+        return f"asked: {text.asked} (the contrast follows the request)"
+    return None
 
 
 def _hook(layout: Layout, frame: Image.Image | None, grab: _Grab | None) -> Check:

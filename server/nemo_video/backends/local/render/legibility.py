@@ -9,9 +9,11 @@ clip is not decoded here (the plan starts no process): the small frames kept bes
 under the text, in the part its cover crop shows; a clip without them counts as "anything from black
 to white", and as busy.
 
-The choice, in order of subtlety: the text colour (white or near-black), an outline with a soft shadow,
-a gradient scrim band across the frame, a box. A colour or backdrop the user asked for is kept, and the
-least intrusive backdrop that still reaches the contrast is added or strengthened.
+The choice, in order of subtlety: the text colour (white or near-black), a gradient scrim band across
+the frame, a box. A colour or backdrop the user asked for is kept, and the least intrusive backdrop that
+still reaches the contrast is added or strengthened. An outline (with a soft shadow) stands in for a
+backdrop only where the user asked for an outline or for no backdrop: it does not change what surrounds
+the letters, which is what the design report measures, so the renderer never picks it on its own.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ SALIENCE_RADIUS = 0.12  # of the thumbnail's longer side: larger than a subject,
 BAND_MAX_OPACITY = 0.6  # past this a band darkens too much of the frame: a box is tighter
 BUSY = 64.0  # the edge strength assumed for what cannot be seen
 BRIEF = 0.25  # a visual behind a text for less than this share of its time does not decide its backdrop
-OUTLINE_FLOOR = 3.0  # colour alone at ≥ 3:1 (WCAG large text): an outline carries it to 4.5:1
+OUTLINE_FLOOR = 3.0  # colour alone at ≥ 3:1 (WCAG large text): an outline is the least that helps when
+# the user asked for no backdrop
 WHITE = "#FFFFFF"
 UNKNOWN: tuple[tuple[int, int, int], ...] = ((0, 0, 0), (255, 255, 255))
 Rect = tuple[float, float, float, float]  # left, top, right, bottom in output pixels
@@ -275,7 +278,7 @@ def choose(pixels: Sequence[tuple[int, int, int]], asked: Asked, size: int) -> C
         soft = asked.backdrop if asked.backdrop in ("shadow", "outline", "none") else None
         kind = soft or ("shadow" if _lum(rgb(color)) > 0.18 else "none")
         return Choice(color, kind, fill, 1.0, alone)
-    if alone >= OUTLINE_FLOOR and asked.backdrop in (None, "none", "outline") and edge >= target:
+    if alone >= OUTLINE_FLOOR and asked.backdrop in ("none", "outline") and edge >= target:
         return Choice(color, "outline", fill, 1.0, edge)
     band = _filled("band", color, pixels, asked, target, alone)
     if band.backdrop == "band" and band.opacity <= BAND_MAX_OPACITY:

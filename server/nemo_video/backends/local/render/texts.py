@@ -114,6 +114,15 @@ def _asked(seg: Segment) -> tuple[legibility.Asked, bool]:
     return asked, True
 
 
+def asked_words(seg: Segment) -> str | None:
+    """What the user set explicitly about a text's look, in words ("backdrop none, colour #FFFFFF"),
+    or None: the design report names it where a measure fails because of it."""
+    asked, _ = _asked(seg)
+    parts = [f"backdrop {asked.backdrop}"] if asked.backdrop else []
+    parts += [f"colour {asked.color}"] if asked.color else []
+    return ", ".join(parts) or None
+
+
 @dataclass
 class _Frame:
     """What every text of one plan is laid out against."""

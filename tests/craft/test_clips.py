@@ -21,6 +21,7 @@ from nemo_video.composition.colors import contrast, luminance
 from nemo_video.composition.ops import parse_operations
 from nemo_video.config import Settings
 from nemo_video.draft import Draft
+from nemo_video.errors import NemoVideoError
 from nemo_video.media import locate
 from nemo_video.service import VideoService
 from nemo_video.service.results import ExportResult
@@ -126,3 +127,17 @@ async def test_text_over_a_clip_is_chosen_from_its_frames(tone: str, settings: S
     assert contrast(luminance(*glyph), luminance(*ring)) >= 4.5
     if tone == "dark":  # the ring around the glyphs is the clip itself: nothing was laid under the text
         assert luminance(*ring) < 0.05, measured
+
+
+async def test_a_refused_batch_leaves_no_kept_frames_behind(settings: Settings, tmp_path: Path) -> None:
+    good = clip(tmp_path / "good.mp4", locate(settings), [DARK], seconds=2.0)
+    bad = tmp_path / "bad.mp4"
+    bad.write_text("not a video at all")
+    async with VideoService(settings) as svc:
+        await svc.new_session()
+        with pytest.raises(NemoVideoError) as refused:
+            await svc.upload([good, bad])
+        assert refused.value.code == "unsupported_media"
+    media = settings.data_dir / "media"
+    assert not [p.name for p in media.glob(f"*{clip_frames.SUFFIX}")], "the first clip's frames stayed"
+    assert not [p.name for p in media.glob("*.mp4")]

@@ -77,6 +77,22 @@ def test_the_frames_kept_under_a_text_follow_the_clips_trim(settings: Settings, 
     assert min(reached.values()) >= 4.5
 
 
+def test_the_calm_part_of_a_clip_is_found_from_its_frames(settings: Settings, tmp_path: Path) -> None:
+    """A clip busy in its top half (a moving test pattern) and plain below: busyness says so."""
+    ffmpeg = locate(settings)
+    path = tmp_path / "half.mp4"
+    graph = f"testsrc2=s=480x136:r=25:d=2[top];color=c={DARK}:s=480x136:r=25:d=2[bottom];[top][bottom]vstack"
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-filter_complex", graph]
+    subprocess.run([*args, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path)], check=True)
+    kept = anyio.run(clip_frames.extract, ffmpeg, path, 2.0, (480, 270))
+    assert kept is not None
+    clip_frames.save(kept, path)
+    pictures = legibility.Pictures([_visual(path, 0.0, 2.0)], 320, 180)
+    busy = pictures.busyness((40.0, 10.0, 280.0, 70.0), 0.0, 2.0)
+    calm = pictures.busyness((40.0, 110.0, 280.0, 170.0), 0.0, 2.0)
+    assert calm < 2 < 8 < busy, (calm, busy)
+
+
 def test_a_clip_without_kept_frames_keeps_the_safe_choice(settings: Settings, tmp_path: Path) -> None:
     path = clip(tmp_path / "old.mp4", locate(settings), [DARK])
     pictures = legibility.Pictures([_visual(path, 0.0, 2.0)], 320, 180)

@@ -78,7 +78,7 @@ def test_the_frames_kept_under_a_text_follow_the_clips_trim(settings: Settings, 
 
 
 def test_the_calm_part_of_a_clip_is_found_from_its_frames(settings: Settings, tmp_path: Path) -> None:
-    """A clip busy in its top half (a moving test pattern) and plain below: busyness says so."""
+    """A clip busy in its top half (a moving test pattern) and plain below: busyness and salience say so."""
     ffmpeg = locate(settings)
     path = tmp_path / "half.mp4"
     graph = f"testsrc2=s=480x136:r=25:d=2[top];color=c={DARK}:s=480x136:r=25:d=2[bottom];[top][bottom]vstack"
@@ -88,9 +88,11 @@ def test_the_calm_part_of_a_clip_is_found_from_its_frames(settings: Settings, tm
     assert kept is not None
     clip_frames.save(kept, path)
     pictures = legibility.Pictures([_visual(path, 0.0, 2.0)], 320, 180)
-    busy = pictures.busyness((40.0, 10.0, 280.0, 70.0), 0.0, 2.0)
-    calm = pictures.busyness((40.0, 110.0, 280.0, 170.0), 0.0, 2.0)
+    top, bottom = (40.0, 10.0, 280.0, 70.0), (40.0, 110.0, 280.0, 170.0)
+    busy, calm = pictures.busyness(top, 0.0, 2.0), pictures.busyness(bottom, 0.0, 2.0)
     assert calm < 2 < 8 < busy, (calm, busy)
+    subject, plain = pictures.salience(top, 0.0, 2.0), pictures.salience(bottom, 0.0, 2.0)
+    assert plain + 10 < subject, (plain, subject)  # the pattern stands out: a text placed by us avoids it
 
 
 def test_a_clip_without_kept_frames_keeps_the_safe_choice(settings: Settings, tmp_path: Path) -> None:

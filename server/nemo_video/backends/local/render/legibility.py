@@ -103,8 +103,10 @@ def _salience(src: str, stamp: float) -> Image.Image | None:
     Gaussians: smooth backdrops, gradients and vignettes vanish, a product or a face stands out,
     flat inside included)."""
     small = _thumbnail(src, stamp)
-    if small is None:
-        return None
+    return None if small is None else _salience_of(small)
+
+
+def _salience_of(small: Image.Image) -> Image.Image:
     blurred = small.filter(ImageFilter.GaussianBlur(max(small.size) * SALIENCE_RADIUS))  # see subject.py
     return ImageChops.difference(small, blurred).convert("L").filter(ImageFilter.GaussianBlur(2))
 
@@ -122,6 +124,15 @@ class Pictures:
 
     def __init__(self, visuals: Sequence[Visual], width: int, height: int) -> None:
         self.visuals, self.width, self.height = visuals, width, height
+        # maps computed from a thumbnail or kept frame, by the image's id (the image is kept with them)
+        self._maps: dict[tuple[str, int], tuple[Image.Image, Image.Image]] = {}
+
+    def _map(self, kind: str, small: Image.Image) -> Image.Image:
+        """The edge (``edges``) or subject (``salience``) map of ``small``, computed once per plan."""
+        key = (kind, id(small))
+        if key not in self._maps:
+            self._maps[key] = (small, _edges(small) if kind == "edges" else _salience_of(small))
+        return self._maps[key][1]
 
     def _under(self, start: float, end: float) -> list[tuple[Visual, float, float]]:
         """The visuals behind a text between ``start`` and ``end`` with their progress there. A visual
@@ -206,17 +217,23 @@ class Pictures:
                 scores.append(BUSY)
                 continue
             for small in smalls:
-                edges = _edges(small)
+                edges = self._map("edges", small)
                 scores.append(float(ImageStat.Stat(edges.crop(self._box(v, rect, p0, p1, edges.size))).mean[0]))
         return max(scores, default=0.0)
 
     def salience(self, rect: Rect, start: float, end: float) -> float:
-        """Mean subject strength (0..255) behind ``rect``: high means the text would cover the subject."""
+        """Mean subject strength (0..255) behind ``rect``: high means the text would cover the subject
+        (of a clip: in any of its kept frames under the text)."""
         scores = []
         for v, p0, p1 in self._under(start, end):
-            found = salience_map(v.src) if v.kind == "image" and v.src and v.source_size else None
-            if found is not None:
-                scores.append(float(ImageStat.Stat(found.crop(self._box(v, rect, p0, p1, found.size))).mean[0]))
+            found: tuple[Image.Image, ...] = ()
+            if v.kind == "image" and v.src and v.source_size:
+                picture = salience_map(v.src)
+                found = () if picture is None else (picture,)
+            elif v.kind == "video":
+                found = tuple(self._map("salience", small) for small in self._images(v, p0, p1))
+            for m in found:
+                scores.append(float(ImageStat.Stat(m.crop(self._box(v, rect, p0, p1, m.size))).mean[0]))
         return max(scores, default=0.0)
 
 

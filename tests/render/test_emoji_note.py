@@ -6,9 +6,14 @@ the line (so no box or tofu is printed) and the plan's notes say which one and w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nemo_video.backends.base import RenderRequest
 from nemo_video.backends.local.render import build_plan, fonts
+from nemo_video.composition.ops import parse_operations
+from nemo_video.config import Settings
+from nemo_video.service import VideoService
+from nemo_video.service.results import ExportResult
 
 from .builders import background, draft, text_segment
 
@@ -45,3 +50,23 @@ def test_emoji_are_told_apart_from_other_characters() -> None:
     assert fonts.left_out("Hi 👍 there 👍", "Hi there") == "👍"
     note = fonts.left_out_note("👍ع")
     assert note is not None and "the emoji 👍 was left out" in note and "'ع'" in note
+
+
+async def test_the_note_reaches_the_exports_design_report(settings: Settings) -> None:
+    ops: list[dict[str, Any]] = [
+        {"op": "set_format", "aspect": "1:1"},
+        {"op": "add_scene", "kind": "background", "colors": ["#1B2A49", "#1B2A49"], "seconds": 2},
+        {"op": "set_text", "role": "title", "text": "Party time 🎉"},
+        {"op": "set_music", "off": True},
+    ]
+    async with VideoService(settings) as svc:
+        await svc.new_session()
+        record = await svc.wait((await svc.start_edit(parse_operations(ops))).id, 60)
+        assert record.status == "completed", record.error
+        record = await svc.wait((await svc.start_export(height=180, quality="draft")).id, 120)
+        assert record.status == "completed", record.error
+    report = ExportResult.model_validate(record.result).design_report
+    assert report is not None
+    (note,) = [n for n in report.notes if "🎉" in n]
+    assert "the emoji 🎉 was left out" in note
+    assert [t.words for t in report.texts] == ["Party time"]

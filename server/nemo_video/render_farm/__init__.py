@@ -11,10 +11,14 @@ Ray): see :mod:`.chunks`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from .base import FarmProgress, FarmResult, FarmTask, RenderFarm
 from .local import LocalFarm
+
+if TYPE_CHECKING:
+    from .ray_farm import RayFarm
 
 RAY_ADDRESS_ENV = "NEMO_RAY_ADDRESS"
 
@@ -29,4 +33,12 @@ def create_farm(settings: Settings, env: Mapping[str, str] | None = None) -> Ren
         return LocalFarm(settings)
     from .ray_farm import RayFarm
 
-    return RayFarm(settings, address)
+    # One Ray farm per address and settings in a process: the backend's exports and the service's
+    # variants and batches then share its object-store copies of the media.
+    farm = _RAY_FARMS.get(address)
+    if farm is None or farm.settings != settings:
+        farm = _RAY_FARMS[address] = RayFarm(settings, address)
+    return farm
+
+
+_RAY_FARMS: dict[str, RayFarm] = {}

@@ -4,7 +4,8 @@ The plan is everything the graph builder needs, in seconds and output pixels: wh
 starts and how it moves, where each text block sits and how it stays legible (:mod:`.texts`: fitted
 into the platform's safe zone, coloured and backed for 4.5:1 contrast), the logo, and what the music
 is. Facts about source files (size, duration, audio) come in as a mapping so this module never probes
-anything itself (the legibility check reads small thumbnails of the pictures).
+anything itself (the legibility check reads small thumbnails of the pictures and the frames kept
+of each clip at import).
 """
 
 from __future__ import annotations

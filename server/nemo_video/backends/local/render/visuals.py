@@ -181,7 +181,7 @@ def _source_crop(
 
 def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
     """A piece of a picture: the one decoded frame repeated (a looped JPEG input would decode every
-    frame) and moved: zoom by a per-frame scale and centred crop, or a pan by crop offsets."""
+    frame) and moved: zoom by a per-frame scale and a crop toward the subject, or a pan by crop offsets."""
     w, h, n = plan.width, plan.height, v.frames
     motion = v.motion
     win_w, win_h = _window(v, plan, _cover(v.source_size or (w, h), w, h, motion.to_scale if motion else 1.0))
@@ -197,7 +197,7 @@ def image_chain(v: Visual, plan: RenderPlan, piece: Piece) -> list[str]:
         lo = motion.from_scale / motion.to_scale
         a, b = (lo, 1.0) if motion.direction == "in" else (1.0, lo)
         # Smoothstep easing; the size is re-evaluated every frame (rounded up, so never below the
-        # frame), then a centred crop: scale+crop is smooth where zoompan stutters.
+        # frame), then a crop centred on the subject (or the middle): smooth where zoompan stutters.
         z = f"({_num(a)}+({_num(b - a)})*(3-2*min({k}/{last},1))*pow(min({k}/{last},1),2))"
         size = {"w": f"max({w},2*ceil({win_w}*{z}/2))", "h": f"max({h},2*ceil({win_h}*{z}/2))"}
         toward = focus(v, _cover(v.source_size or (w, h), w, h, motion.to_scale), (win_w, win_h))

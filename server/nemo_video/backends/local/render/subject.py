@@ -8,6 +8,9 @@ salience-weighted centroid of the most salient fifth of the picture.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from .legibility import salience_map
 
 TOP_SHARE = 0.2  # the most salient fifth of the pixels makes the subject
@@ -16,6 +19,16 @@ TOP_SHARE = 0.2  # the most salient fifth of the pixels makes the subject
 def center(src: str) -> tuple[float, float] | None:
     """The subject's centre as fractions of the picture (x, y), or None when it cannot be read. A
     picture busy all over has its salient pixels everywhere, so their centroid is near the middle."""
+    try:
+        return _center(src, Path(src).stat().st_mtime)
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _center(src: str, stamp: float) -> tuple[float, float] | None:
+    # Cached like the maps: every plan of an export (the render, the report's layout, a GIF's
+    # palette pass, each chunk) asks again, and the centroid is a pass over every pixel.
     found = salience_map(src)
     if found is None:
         return None
